@@ -1,0 +1,16 @@
+"""crmcore — data-driven customer and business management methods, as a library.
+
+Import the method modules directly (``from crmcore import rfm``); the names here are the
+shared plumbing every notebook uses.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import CrmError, DataError, DomainError, ParameterError
+from .nbtools import load_dataset, read_records, record, resolve_asof, setup_notebook
+
+__all__ = [
+    "__version__", "CrmError", "DataError", "DomainError", "ParameterError",
+    "setup_notebook", "record", "read_records", "load_dataset", "resolve_asof",
+]

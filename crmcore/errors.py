@@ -1,0 +1,66 @@
+"""Errors a person can act on.
+
+Every crmcore error says what is wrong, where (file, column, rows), shows examples and
+says how to fix it. All are ``ValueError`` subclasses so ``except ValueError`` still works.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+
+class CrmError(ValueError):
+    """Base class of every error crmcore raises on bad input."""
+
+
+class DataError(CrmError):
+    """Transaction or table input that cannot be used as it is."""
+
+
+class ParameterError(CrmError):
+    """A parameter outside its allowed values (an unknown option, a weekly index of 20...)."""
+
+
+class DomainError(CrmError):
+    """Input that is well-formed but violates the method (non-reciprocal AHP matrix, zero equity...)."""
+
+
+def _fmt_examples(rows: Sequence[tuple[object, object]]) -> str:
+    return ", ".join(f"row {r}: {v!r}" for r, v in rows)
+
+
+def data_error(
+    problem: str,
+    *,
+    source: str | None = None,
+    column: str | None = None,
+    n_bad: int | None = None,
+    n_total: int | None = None,
+    examples: Iterable[tuple[object, object]] = (),
+    columns: Iterable[str] | None = None,
+    fix: str | None = None,
+    cls: type[CrmError] = DataError,
+) -> CrmError:
+    """Build an error message in the house shape.
+
+    ``examples`` are ``(row_number, value)`` pairs; at most three are shown.
+    """
+    where = []
+    if column is not None:
+        where.append(f"column {column!r}")
+    if source is not None:
+        where.append(f"in {source}")
+    head = " ".join(where)
+    msg = f"{head}: " if head else ""
+    if n_bad is not None and n_total is not None:
+        msg += f"{n_bad:,} of {n_total:,} values {problem}"
+    else:
+        msg += problem
+    ex = list(examples)[:3]
+    if ex:
+        msg += f" ({_fmt_examples(ex)})"
+    msg += "."
+    if fix:
+        msg += f" {fix.rstrip('.')}."
+    if columns is not None:
+        msg += f" Columns found: {', '.join(map(str, columns))}."
+    return cls(msg)

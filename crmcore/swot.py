@@ -1,0 +1,640 @@
+"""Quantified SWOT: IFE and EFE matrices, the IE nine-cell grid, the SWOT position and TOWS pairs.
+
+A factor table (id, factor, type S/W/O/T, weight, rating, evidence) becomes numbers:
+
+* **IFE** (internal factor evaluation, 内部因素评价矩阵) over strengths and weaknesses and
+  **EFE** (external factor evaluation, 外部因素评价矩阵) over opportunities and threats
+  (David 2011, ch. 3–4). Weights sum to 1 *within each matrix*; ratings run 1–4; the total
+  weighted score :math:`\\sum_i w_i r_i` lies in 1–4 with 2.5 as the average.
+  Rating convention (David 2011, p. 122): in the IFE a strength is rated 3 (minor) or 4
+  (major), a weakness 2 (minor) or 1 (major); in the EFE any factor may get 1–4 for how well
+  the firm's strategies respond to it (4 superior … 1 poor).
+* **IE matrix** (内部-外部矩阵, David 2011, ch. 6): IFE total on x, EFE total on y, each cut
+  at 2.0 and 3.0 (below 2.0 weak/low, 2.0 up to 3.0 average/medium, 3.0 and above
+  strong/high — a total exactly on 2.0 or 3.0 belongs to the upper band). Cells I–IX run
+  row by row from (strong, high); I, II, IV grow and build; III, V, VII hold and maintain;
+  VI, VIII, IX harvest or divest.
+* **SWOT position** (战略方位): x = S − W, y = O − T, where each side adds
+  ``weight × magnitude`` over its factors. With ``position="mirror"`` (default) the magnitude
+  of a strength or opportunity is its rating and that of a weakness or threat is 5 − rating,
+  so a major weakness (rating 1) weighs 4 like a major strength, and a threat the firm
+  handles poorly (rating 1) weighs 4. ``position="raw"`` uses the rating as magnitude for all
+  four types (for tables whose ratings already mean "how strong is this factor").
+  Quadrants: SO 开拓型 (x ≥ 0, y ≥ 0), WO 争取型 (x < 0, y ≥ 0), WT 保守型 (x < 0, y < 0),
+  ST 抗争型 (x ≥ 0, y < 0); a point on an axis goes to the S or O side.
+* **TOWS** (Weihrich 1982): every S×O, S×T, W×O, W×T pair, with importance
+  ``score_i × score_j`` (``tows="product"``) or ``score_i + score_j`` (``tows="sum"``), where a
+  factor's score is ``weight × magnitude`` as above. Ranked from the most important; ties keep
+  the order SO, ST, WO, WT, then the factors' order in the table. The pairs are prompts:
+  strategies themselves are written by people, citing references such as "S1+O2".
+
+References
+----------
+David, F. R. (2011). *Strategic Management: Concepts and Cases*, 13th ed. Prentice Hall.
+  EFE: ch. 3 pp. 80–81; IFE: ch. 4 pp. 122–123 (Table 4-10); IE matrix: ch. 6.
+Weihrich, H. (1982). The TOWS matrix — a tool for situational analysis. *Long Range
+  Planning* 15(2), 54–66.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, DomainError, ParameterError, data_error
+from .labels import check_lang, text
+from .results import Result
+
+TYPES = ("S", "W", "O", "T")
+MIDPOINT = 2.5
+RATING_MIN, RATING_MAX = 1.0, 4.0
+#: IFE/EFE totals are rounded to this many decimals before they are classified, so that
+#: 0.1 * 3 + 0.9 * 3 (= 2.9999999999999996 in floating point) lands on 3.0
+_ROUND = 9
+
+LABELS: dict[str, dict[str, str]] = {
+    "S": {"en": "Strengths", "zh": "优势"},
+    "W": {"en": "Weaknesses", "zh": "劣势"},
+    "O": {"en": "Opportunities", "zh": "机会"},
+    "T": {"en": "Threats", "zh": "威胁"},
+    "SO": {"en": "SO — aggressive", "zh": "SO 开拓型"},
+    "WO": {"en": "WO — turnaround", "zh": "WO 争取型"},
+    "ST": {"en": "ST — diversification", "zh": "ST 抗争型"},
+    "WT": {"en": "WT — defensive", "zh": "WT 保守型"},
+    "SO_advice": {"en": "use strengths to seize opportunities", "zh": "发挥优势、抓住机会"},
+    "WO_advice": {"en": "use opportunities to overcome weaknesses", "zh": "利用机会、克服劣势"},
+    "ST_advice": {"en": "use strengths to counter threats", "zh": "利用优势、回避或化解威胁"},
+    "WT_advice": {"en": "reduce weaknesses and avoid threats", "zh": "减少劣势、回避威胁"},
+    "grow": {"en": "grow and build", "zh": "增长和建立"},
+    "hold": {"en": "hold and maintain", "zh": "坚持和保持"},
+    "harvest": {"en": "harvest or divest", "zh": "收获或剥离"},
+    "grow_advice": {"en": "intensive (market penetration, market development, product development) or integrative strategies",
+                    "zh": "加强型（市场渗透、市场开发、产品开发）或一体化战略"},
+    "hold_advice": {"en": "market penetration and product development",
+                    "zh": "市场渗透和产品开发"},
+    "harvest_advice": {"en": "retrenchment or divestiture", "zh": "收缩或剥离"},
+    "ife_weak": {"en": "weak", "zh": "弱"},
+    "ife_average": {"en": "average", "zh": "中等"},
+    "ife_strong": {"en": "strong", "zh": "强"},
+    "efe_low": {"en": "low", "zh": "低"},
+    "efe_medium": {"en": "medium", "zh": "中"},
+    "efe_high": {"en": "high", "zh": "高"},
+    "ife": {"en": "IFE total weighted score", "zh": "IFE 加权总分"},
+    "efe": {"en": "EFE total weighted score", "zh": "EFE 加权总分"},
+    "board_title": {"en": "SWOT board (weight × rating)", "zh": "SWOT 矩阵（权重 × 评分）"},
+    "position_title": {"en": "SWOT strategic position", "zh": "SWOT 战略方位"},
+    "ie_title": {"en": "Internal–External (IE) matrix", "zh": "内部-外部（IE）矩阵"},
+    "s_minus_w": {"en": "S − W (internal)", "zh": "S − W（内部）"},
+    "o_minus_t": {"en": "O − T (external)", "zh": "O − T（外部）"},
+    "title": {"en": "SWOT evaluation (IFE/EFE, IE, TOWS)", "zh": "SWOT 量化评价（IFE/EFE、IE、TOWS）"},
+}
+
+#: type names accepted in the ``type`` column besides S/W/O/T
+_TYPE_ALIASES = {
+    "strength": "S", "strengths": "S", "优势": "S",
+    "weakness": "W", "weaknesses": "W", "劣势": "W",
+    "opportunity": "O", "opportunities": "O", "机会": "O",
+    "threat": "T", "threats": "T", "威胁": "T",
+}
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+_CELL_STRATEGY = {"I": "grow", "II": "grow", "IV": "grow",
+                  "III": "hold", "V": "hold", "VII": "hold",
+                  "VI": "harvest", "VIII": "harvest", "IX": "harvest"}
+_PAIR_ORDER = ("SO", "ST", "WO", "WT")
+
+
+# --------------------------------------------------------------------------- loading
+def load_factors(source: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]] | Mapping[str, Any]) -> pd.DataFrame:
+    """Read a factor table from a YAML or CSV file, a DataFrame, a list of dicts or a YAML mapping.
+
+    A YAML file holds ``factors:`` (a list of mappings with ``id, factor, type, weight, rating``
+    and optionally ``evidence``, ``factor_zh``, ``evidence_zh``); other top-level keys
+    (``company``, ``note``…) are kept in ``DataFrame.attrs``. The table is returned as read;
+    :func:`evaluate` validates it.
+    """
+    attrs: dict[str, Any] = {}
+    name = "factor table"
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = str(path)
+        if not path.exists():
+            raise DataError(f"{path}: file not found. Pass the path to a SWOT factor file (.yaml, .yml or .csv).")
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype={"id": str, "type": str})
+            frame.attrs["source"] = name
+            return frame
+        if suffix not in (".yaml", ".yml"):
+            raise DataError(f"{path}: unknown file type {suffix!r}. Use a .yaml, .yml or .csv factor file.")
+        import yaml
+
+        with path.open(encoding="utf-8") as fh:
+            source = yaml.safe_load(fh)
+    if isinstance(source, Mapping):
+        if "factors" not in source:
+            raise DataError(f"{name}: no 'factors' list found. Put the factor rows under a top-level 'factors:' key; "
+                            f"keys found: {', '.join(map(str, source))}.")
+        attrs = {k: v for k, v in source.items() if k != "factors"}
+        rows = source["factors"]
+    else:
+        rows = source
+    try:
+        frame = pd.DataFrame(list(rows))
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name}: factors must be a list of mappings (id, factor, type, weight, rating); {exc}.") from None
+    frame.attrs.update(attrs)
+    frame.attrs["source"] = name
+    return frame
+
+
+# --------------------------------------------------------------------------- validation
+def _check_table(df: pd.DataFrame, *, source: str) -> pd.DataFrame:
+    required = ["id", "factor", "type", "weight", "rating"]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise data_error(f"required column(s) {', '.join(map(repr, missing))} missing", source=source,
+                         fix="A SWOT factor table needs id, factor, type (S/W/O/T), weight and rating",
+                         columns=df.columns)
+    if len(df) == 0:
+        raise DataError(f"{source}: the factor table is empty. Add strengths, weaknesses, opportunities and threats.")
+    out = df.copy().reset_index(drop=True)
+    ids = out["id"]
+    if ids.isna().any():
+        rows = [(i + 1, out.at[i, "factor"]) for i in np.flatnonzero(ids.isna())]
+        raise data_error("have no id", source=source, column="id", n_bad=len(rows), n_total=len(out),
+                         examples=rows, fix="Give every factor an id such as 'S1' or 'O3'")
+    out["id"] = ids.astype(str).str.strip()
+    dup = out["id"][out["id"].duplicated(keep=False)]
+    if len(dup):
+        raise data_error("are duplicated ids", source=source, column="id", n_bad=len(dup), n_total=len(out),
+                         examples=[(i + 1, v) for i, v in dup.items()], fix="Make every factor id unique")
+
+    def factor_ids(mask: pd.Series) -> list[tuple[object, object]]:
+        return [(out.at[i, "id"], None) for i in np.flatnonzero(mask.to_numpy())]
+
+    raw_type = out["type"].astype(str).str.strip()
+    mapped = raw_type.str.upper().where(raw_type.str.upper().isin(TYPES), raw_type.str.lower().map(_TYPE_ALIASES))
+    bad = mapped.isna()
+    if bad.any():
+        ex = [(out.at[i, "id"], out.at[i, "type"]) for i in np.flatnonzero(bad.to_numpy())]
+        raise DomainError(
+            f"column 'type' in {source}: factor {ex[0][0]!r} has unknown type {ex[0][1]!r}"
+            + (f" ({len(ex)} factors in all: {', '.join(str(e[0]) for e in ex[:3])})" if len(ex) > 1 else "")
+            + ". Use S (strength), W (weakness), O (opportunity) or T (threat).")
+    out["type"] = mapped
+
+    for col in ("weight", "rating"):
+        num = pd.to_numeric(out[col], errors="coerce")
+        bad = num.isna() | ~np.isfinite(num.astype(float))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DomainError(f"column {col!r} in {source}: factor {out.at[i, 'id']!r} has {col} {out.at[i, col]!r}, "
+                              f"which is not a number ({int(bad.sum())} of {len(out)} factors). Give every factor a numeric {col}.")
+        out[col] = num.astype(float)
+    neg = out["weight"] < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg.to_numpy())[0])
+        raise DomainError(f"column 'weight' in {source}: factor {out.at[i, 'id']!r} has negative weight "
+                          f"{out.at[i, 'weight']!r}. Weights run from 0 (not important) to 1.")
+    bad = (out["rating"] < RATING_MIN) | (out["rating"] > RATING_MAX)
+    if bad.any():
+        ex = [(out.at[i, "id"], out.at[i, "rating"]) for i in np.flatnonzero(bad.to_numpy())]
+        raise DomainError(
+            f"column 'rating' in {source}: factor {ex[0][0]!r} has rating {ex[0][1]:g}, outside 1–4"
+            + (f" ({len(ex)} factors in all: {', '.join(f'{e[0]}={e[1]:g}' for e in ex[:3])})" if len(ex) > 1 else "")
+            + ". Rate each factor 1–4 (IFE: 4 major strength, 3 minor strength, 2 minor weakness, 1 major weakness; "
+              "EFE: 4 superior response … 1 poor response).")
+    for col in ("evidence", "factor_zh", "evidence_zh"):
+        if col not in out.columns:
+            out[col] = ""
+        out[col] = out[col].fillna("").astype(str)
+    out["factor"] = out["factor"].fillna("").astype(str)
+    return out
+
+
+def _normalise(out: pd.DataFrame, types: tuple[str, str], matrix: str, *, weights: str, tol: float,
+               source: str, notes: list[str]) -> None:
+    mask = out["type"].isin(types)
+    if not mask.any():
+        raise DomainError(f"{source}: the {matrix} matrix has no factors (no {types[0]} or {types[1]} rows). "
+                          f"Add at least one {'strength or weakness' if matrix == 'IFE' else 'opportunity or threat'}.")
+    total = float(out.loc[mask, "weight"].sum())
+    if abs(total - 1.0) <= tol:
+        return
+    ids = ", ".join(f"{i}={w:g}" for i, w in zip(out.loc[mask, "id"], out.loc[mask, "weight"]))
+    if weights == "refuse" or total <= 0:
+        raise DomainError(f"{source}: {matrix} weights ({'+'.join(types)}) sum to {total:.4g}, not 1 "
+                          f"(factors {ids}). Fix the weights so they sum to 1 within the {matrix} matrix, "
+                          f"or pass weights='normalise' to rescale them.")
+    msg = f"{matrix} weights summed to {total:.4g}; rescaled to sum to 1 (factors {ids})."
+    notes.append(msg)
+    warnings.warn(msg, UserWarning, stacklevel=4)
+    out.loc[mask, "weight"] = out.loc[mask, "weight"] / total
+
+
+def _check_ife_ratings(out: pd.DataFrame, *, ratings: str, source: str, notes: list[str]) -> None:
+    if ratings == "any":
+        return
+    bad_s = (out["type"] == "S") & (out["rating"] < 3)
+    bad_w = (out["type"] == "W") & (out["rating"] > 2)
+    if not (bad_s.any() or bad_w.any()):
+        return
+    parts = [f"strength {i} rated {r:g}" for i, r in zip(out.loc[bad_s, "id"], out.loc[bad_s, "rating"])]
+    parts += [f"weakness {i} rated {r:g}" for i, r in zip(out.loc[bad_w, "id"], out.loc[bad_w, "rating"])]
+    msg = (f"IFE rating convention (David): strengths are rated 3–4 and weaknesses 1–2; here {', '.join(parts)}. "
+           "A factor that is both a strength and a weakness is listed twice.")
+    if ratings == "david":
+        raise DomainError(f"{source}: {msg} Fix the ratings or pass ratings='warn' or 'any'.")
+    notes.append(msg)
+    warnings.warn(msg, UserWarning, stacklevel=4)
+
+
+# --------------------------------------------------------------------------- grid helpers
+def ife_level(total: float) -> str:
+    """'weak' (< 2.0), 'average' (2.0 ≤ x < 3.0) or 'strong' (≥ 3.0) for an IFE total."""
+    t = round(float(total), _ROUND)
+    return "weak" if t < 2.0 else ("average" if t < 3.0 else "strong")
+
+
+def efe_level(total: float) -> str:
+    """'low' (< 2.0), 'medium' (2.0 ≤ y < 3.0) or 'high' (≥ 3.0) for an EFE total."""
+    t = round(float(total), _ROUND)
+    return "low" if t < 2.0 else ("medium" if t < 3.0 else "high")
+
+
+def ie_cell(ife_total: float, efe_total: float) -> str:
+    """Roman numeral of the IE cell: rows high/medium/low EFE, columns strong/average/weak IFE.
+
+    >>> ie_cell(3.0, 3.0), ie_cell(2.5, 2.5), ie_cell(1.99, 1.0)
+    ('I', 'V', 'IX')
+    """
+    for t, what in ((ife_total, "IFE"), (efe_total, "EFE")):
+        if not (RATING_MIN - 1e-9 <= float(t) <= RATING_MAX + 1e-9):
+            raise DomainError(f"{what} total {t!r} is outside 1–4; a total weighted score lies between 1 and 4.")
+    col = {"strong": 0, "average": 1, "weak": 2}[ife_level(ife_total)]
+    row = {"high": 0, "medium": 1, "low": 2}[efe_level(efe_total)]
+    return _ROMAN[3 * row + col]
+
+
+def ie_strategy(cell: str) -> str:
+    """'grow', 'hold' or 'harvest' for an IE cell (I, II, IV grow; III, V, VII hold; VI, VIII, IX harvest)."""
+    try:
+        return _CELL_STRATEGY[cell]
+    except KeyError:
+        raise ParameterError(f"IE cell {cell!r} is unknown; use one of {', '.join(_ROMAN)}.") from None
+
+
+def position_quadrant(x: float, y: float) -> str:
+    """'SO', 'WO', 'WT' or 'ST' for a SWOT position (x = S − W, y = O − T); axis points go to S / O."""
+    x, y = round(float(x), _ROUND), round(float(y), _ROUND)
+    return ("S" if x >= 0 else "W") + ("O" if y >= 0 else "T")
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True, eq=False)
+class SwotResult(Result):
+    """IFE/EFE totals, IE cell, SWOT position and ranked TOWS pairs of one factor table."""
+
+    factors: pd.DataFrame
+    tows: pd.DataFrame
+    ife_total: float
+    efe_total: float
+    ife_level: str
+    efe_level: str
+    ie_cell: str
+    ie_strategy: str
+    s_score: float
+    w_score: float
+    o_score: float
+    t_score: float
+    x: float
+    y: float
+    quadrant: str
+    angle: float
+    weights: str = "refuse"
+    ratings: str = "warn"
+    position: str = "mirror"
+    tows_rule: str = "product"
+    midpoint: float = MIDPOINT
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    name: str = ""
+    _conventions = ("weights", "ratings", "position", "tows_rule", "midpoint")
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return text("title", "en", LABELS) + (f" — {self.name}" if self.name else "")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The factor table with the weights used, weighted scores and position scores."""
+        cols = ["id", "type", "factor", "weight", "rating", "weighted_score", "magnitude", "position_score", "evidence"]
+        return self.factors[cols].copy()
+
+    def matrix(self, which: str = "IFE") -> pd.DataFrame:
+        """The IFE (S, W) or EFE (O, T) matrix in David's layout with a total row."""
+        which = which.upper()
+        if which not in ("IFE", "EFE"):
+            raise ParameterError(f"which={which!r}; use 'IFE' or 'EFE'.")
+        types = ("S", "W") if which == "IFE" else ("O", "T")
+        rows = self.factors[self.factors["type"].isin(types)][["id", "type", "factor", "weight", "rating", "weighted_score"]]
+        total = pd.DataFrame([{"id": "Total", "type": "", "factor": "", "weight": rows["weight"].sum(),
+                               "rating": np.nan, "weighted_score": self.ife_total if which == "IFE" else self.efe_total}])
+        return pd.concat([rows, total], ignore_index=True)
+
+    def summary(self) -> dict[str, Any]:
+        """The headline numbers as plain Python values (for records and reports)."""
+        return {"ife_total": self.ife_total, "efe_total": self.efe_total, "ie_cell": self.ie_cell,
+                "ie_strategy": self.ie_strategy, "s_score": self.s_score, "w_score": self.w_score,
+                "o_score": self.o_score, "t_score": self.t_score, "x": self.x, "y": self.y,
+                "quadrant": self.quadrant, "angle": self.angle,
+                "top_pair": self.tows["pair"].iloc[0] if len(self.tows) else None}
+
+    def sentences(self, lang: str = "en", *, top: int = 3) -> list[str]:
+        """Interpretation sentences generated from the numbers."""
+        return interpret(self, lang=lang, top=top)
+
+    def plot(self, kind: str = "board", ax=None, lang: str = "en"):
+        """Draw the ``"board"`` (2×2 SWOT), the ``"position"`` quadrant or the ``"ie"`` grid."""
+        kinds = {"board": plot_board, "position": plot_position, "ie": plot_ie}
+        if kind not in kinds:
+            raise ParameterError(f"kind={kind!r}; use one of {', '.join(map(repr, kinds))}.")
+        return kinds[kind](self, ax=ax, lang=lang)
+
+
+# --------------------------------------------------------------------------- compute
+def evaluate(
+    factors: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]] | Mapping[str, Any],
+    *,
+    weights: str = "refuse",
+    ratings: str = "warn",
+    position: str = "mirror",
+    tows: str = "product",
+    tol: float = 1e-3,
+    name: str | None = None,
+) -> SwotResult:
+    """Evaluate a SWOT factor table: IFE, EFE, IE cell, SWOT position and ranked TOWS pairs.
+
+    IFE = Σ_{S,W} w·r and EFE = Σ_{O,T} w·r, each against the 2.5 average (David 2011).
+
+    Parameters
+    ----------
+    factors : path (.yaml/.csv), DataFrame, list of dicts or mapping with ``factors``
+        Columns ``id, factor, type, weight, rating`` (+ optional ``evidence``, ``factor_zh``).
+    weights : {"refuse", "normalise"}
+        What to do when weights within the IFE (S+W) or EFE (O+T) do not sum to 1 (± ``tol``):
+        raise a DomainError, or rescale them and record a warning.
+    ratings : {"warn", "david", "any"}
+        David's IFE convention (strengths 3–4, weaknesses 1–2): warn, enforce, or skip.
+        Ratings outside 1–4 are always an error.
+    position : {"mirror", "raw"}
+        Magnitude of W and T factors in the SWOT position and TOWS: 5 − rating, or the rating.
+    tows : {"product", "sum"}
+        Importance of a TOWS pair from its two factor scores (weight × magnitude).
+    """
+    for pname, value, choices in (("weights", weights, ("refuse", "normalise")),
+                                  ("ratings", ratings, ("warn", "david", "any")),
+                                  ("position", position, ("mirror", "raw")),
+                                  ("tows", tows, ("product", "sum"))):
+        if value not in choices:
+            raise ParameterError(f"{pname}={value!r} is not an option; use one of {', '.join(map(repr, choices))}.")
+    table = load_factors(factors)
+    source = str(table.attrs.get("source", "factor table"))
+    label = name if name is not None else str(table.attrs.get("company", ""))
+    out = _check_table(table, source=source)
+    notes: list[str] = []
+    out["weight_input"] = out["weight"]
+    _normalise(out, ("S", "W"), "IFE", weights=weights, tol=tol, source=source, notes=notes)
+    _normalise(out, ("O", "T"), "EFE", weights=weights, tol=tol, source=source, notes=notes)
+    _check_ife_ratings(out, ratings=ratings, source=source, notes=notes)
+
+    out["weighted_score"] = out["weight"] * out["rating"]
+    negative = out["type"].isin(("W", "T"))
+    out["magnitude"] = np.where(negative & (position == "mirror"), 5.0 - out["rating"], out["rating"])
+    out["position_score"] = out["weight"] * out["magnitude"]
+
+    # sums are rounded to 12 decimals so that reports show 2.6, not 2.5999999999999996
+    ife = round(float(out.loc[out["type"].isin(("S", "W")), "weighted_score"].sum()), 12)
+    efe = round(float(out.loc[out["type"].isin(("O", "T")), "weighted_score"].sum()), 12)
+    side = {t: round(float(out.loc[out["type"] == t, "position_score"].sum()), 12) for t in TYPES}
+    x, y = round(side["S"] - side["W"], 12), round(side["O"] - side["T"], 12)
+    cell = ie_cell(ife, efe)
+    return SwotResult(
+        factors=out, tows=_tows(out, rule=tows), ife_total=ife, efe_total=efe,
+        ife_level=ife_level(ife), efe_level=efe_level(efe), ie_cell=cell, ie_strategy=ie_strategy(cell),
+        s_score=side["S"], w_score=side["W"], o_score=side["O"], t_score=side["T"], x=x, y=y,
+        quadrant=position_quadrant(x, y), angle=math.degrees(math.atan2(y, x)) % 360.0,
+        weights=weights, ratings=ratings, position=position, tows_rule=tows, warnings=tuple(notes), name=label,
+    )
+
+
+def _tows(out: pd.DataFrame, *, rule: str) -> pd.DataFrame:
+    rows = []
+    order = {i: k for k, i in enumerate(out["id"])}
+    for pair in _PAIR_ORDER:
+        a = out[out["type"] == pair[0]]
+        b = out[out["type"] == pair[1]]
+        for _, fa in a.iterrows():
+            for _, fb in b.iterrows():
+                sa, sb = fa["position_score"], fb["position_score"]
+                rows.append({"pair": f"{fa['id']}+{fb['id']}", "quadrant": pair,
+                             "internal": fa["id"], "external": fb["id"],
+                             "internal_factor": fa["factor"], "external_factor": fb["factor"],
+                             "internal_score": sa, "external_score": sb,
+                             "importance": sa * sb if rule == "product" else sa + sb,
+                             "_q": _PAIR_ORDER.index(pair), "_a": order[fa["id"]], "_b": order[fb["id"]]})
+    cols = ["rank", "pair", "quadrant", "internal", "external", "internal_factor", "external_factor",
+            "internal_score", "external_score", "importance"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame(rows)
+    df["_imp"] = df["importance"].round(_ROUND)
+    df = df.sort_values(["_imp", "_q", "_a", "_b"], ascending=[False, True, True, True], kind="mergesort")
+    df["rank"] = np.arange(1, len(df) + 1)
+    return df[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- text
+def _factor_text(row: pd.Series, lang: str) -> str:
+    if lang == "zh" and str(row.get("factor_zh", "")).strip():
+        return str(row["factor_zh"])
+    return str(row["factor"])
+
+
+def interpret(result: SwotResult, *, lang: str = "en", top: int = 3) -> list[str]:
+    """Sentences that read the IFE/EFE totals, the IE cell, the position and the top TOWS pairs."""
+    check_lang(lang)
+    r = result
+    f = r.factors
+
+    def best(t: str, key: str = "weighted_score") -> pd.Series | None:
+        sub = f[f["type"] == t]
+        return None if sub.empty else sub.loc[sub[key].idxmax()]
+
+    def cmp(v: float) -> str:
+        d = round(v - r.midpoint, _ROUND)
+        if lang == "zh":
+            return "高于" if d > 0 else ("低于" if d < 0 else "等于")
+        return "above" if d > 0 else ("below" if d < 0 else "exactly at")
+
+    s_top, w_top = best("S"), best("W", "position_score")
+    o_top, t_top = best("O", "weight"), best("T", "weight")
+    out: list[str] = []
+    if lang == "en":
+        s = (f"Internal position (IFE): the total weighted score is {r.ife_total:.2f}, {cmp(r.ife_total)} the 2.5 average, "
+             f"so the internal position is {r.ife_level}.")
+        if s_top is not None:
+            s += f" The largest contribution comes from strength {s_top['id']} ({_factor_text(s_top, lang)}, {s_top['weighted_score']:.2f})"
+            s += "." if w_top is None else f"; the most serious weakness is {w_top['id']} ({_factor_text(w_top, lang)})."
+        out.append(s)
+        s = (f"External response (EFE): the total weighted score is {r.efe_total:.2f}, {cmp(r.efe_total)} the 2.5 average: "
+             + ("current strategies respond better than average to the opportunities and threats."
+                if round(r.efe_total - r.midpoint, _ROUND) > 0 else "current strategies do not yet respond better than average to the environment."))
+        if o_top is not None:
+            s += f" The most important opportunity is {o_top['id']} ({_factor_text(o_top, lang)})"
+            s += "." if t_top is None else f" and the most important threat {t_top['id']} ({_factor_text(t_top, lang)})."
+        out.append(s)
+        out.append(f"IE matrix: IFE {r.ife_total:.2f} ({r.ife_level}) and EFE {r.efe_total:.2f} ({r.efe_level}) place the "
+                   f"business in cell {r.ie_cell}: {text(r.ie_strategy, 'en', LABELS)} — "
+                   f"{text(r.ie_strategy + '_advice', 'en', LABELS)}.")
+        out.append(f"SWOT position: S − W = {r.x:+.2f}, O − T = {r.y:+.2f} (azimuth {r.angle:.0f}°), in the "
+                   f"{text(r.quadrant, 'en', LABELS)} quadrant ({text(r.quadrant, 'zh', LABELS)}): "
+                   f"{text(r.quadrant + '_advice', 'en', LABELS)}.")
+        if len(r.tows):
+            pairs = ", ".join(f"{p} ({v:.3g})" for p, v in zip(r.tows["pair"].head(top), r.tows["importance"].head(top)))
+            out.append(f"The {min(top, len(r.tows))} most important TOWS pairings are {pairs}; "
+                       "write a strategy for each and cite it by its pair, e.g. '" + r.tows["pair"].iloc[0] + "'.")
+    else:
+        s = f"内部条件（IFE）：加权总分 {r.ife_total:.2f}，{cmp(r.ife_total)}平均值 2.5，内部地位{text('ife_' + r.ife_level, 'zh', LABELS)}。"
+        if s_top is not None:
+            s += f"贡献最大的优势是 {s_top['id']}（{_factor_text(s_top, lang)}，{s_top['weighted_score']:.2f}）"
+            s += "。" if w_top is None else f"；最突出的劣势是 {w_top['id']}（{_factor_text(w_top, lang)}）。"
+        out.append(s)
+        s = (f"外部环境（EFE）：加权总分 {r.efe_total:.2f}，{cmp(r.efe_total)}平均值 2.5，"
+             + ("现有战略对机会与威胁的反应优于平均水平。" if round(r.efe_total - r.midpoint, _ROUND) > 0 else "现有战略对外部环境的反应尚未优于平均水平。"))
+        if o_top is not None:
+            s += f"最重要的机会是 {o_top['id']}（{_factor_text(o_top, lang)}）"
+            s += "。" if t_top is None else f"，最重要的威胁是 {t_top['id']}（{_factor_text(t_top, lang)}）。"
+        out.append(s)
+        out.append(f"IE 矩阵：IFE {r.ife_total:.2f}（{text('ife_' + r.ife_level, 'zh', LABELS)}）、EFE {r.efe_total:.2f}"
+                   f"（{text('efe_' + r.efe_level, 'zh', LABELS)}），位于第 {r.ie_cell} 格：{text(r.ie_strategy, 'zh', LABELS)}"
+                   f"——{text(r.ie_strategy + '_advice', 'zh', LABELS)}。")
+        out.append(f"SWOT 战略方位：S − W = {r.x:+.2f}，O − T = {r.y:+.2f}（方位角 {r.angle:.0f}°），位于"
+                   f"{text(r.quadrant, 'zh', LABELS)}象限：{text(r.quadrant + '_advice', 'zh', LABELS)}。")
+        if len(r.tows):
+            pairs = "、".join(f"{p}（{v:.3g}）" for p, v in zip(r.tows["pair"].head(top), r.tows["importance"].head(top)))
+            out.append(f"最重要的 {min(top, len(r.tows))} 个 TOWS 组合是 {pairs}；请为每个组合写出对策，并以组合编号引用，"
+                       f"例如“{r.tows['pair'].iloc[0]}”。")
+    return out
+
+
+# --------------------------------------------------------------------------- plots
+_COLORS = {"S": "#4c9a6a", "W": "#d08c3f", "O": "#4a7fb5", "T": "#c0504d"}
+_STRAT_COLORS = {"grow": "#cfe8d5", "hold": "#fdf0c4", "harvest": "#f6d0cc"}
+
+
+def _new_ax(ax, figsize):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_board(result: SwotResult, ax=None, lang: str = "en", *, width: int | None = None):
+    """The 2×2 SWOT board: S and W on top, O and T below, each factor with weight × rating, text wrapped."""
+    check_lang(lang)
+    import matplotlib.patches as mpatches
+
+    ax = _new_ax(ax, (11, 8))
+    width = width or (22 if lang == "zh" else 44)
+    f = result.factors
+    n_max = max(1, int(f["type"].value_counts().max()))
+    fontsize = 9 if n_max <= 5 else (8 if n_max <= 7 else 7)
+    for k, t in enumerate(TYPES):
+        col, row = k % 2, 1 - k // 2
+        ax.add_patch(mpatches.Rectangle((col, row), 1, 1, facecolor=_COLORS[t], alpha=0.12,
+                                        edgecolor=_COLORS[t], lw=1.5))
+        sub = f[f["type"] == t]
+        total = sub["weighted_score"].sum()
+        ax.text(col + 0.03, row + 0.96, f"{t} — {text(t, lang, LABELS)}  (Σ w×r = {total:.2f})", va="top",
+                fontsize=fontsize + 2, fontweight="bold", color=_COLORS[t])
+        lines = []
+        for _, r in sub.iterrows():
+            head = f"{r['id']} [{r['weight']:.2f}×{r['rating']:g}] "
+            lines.append(textwrap.fill(head + _factor_text(r, lang), width=width, subsequent_indent="    "))
+        ax.text(col + 0.03, row + 0.87, "\n".join(lines), va="top", fontsize=fontsize, linespacing=1.25)
+    ax.set_xlim(0, 2)
+    ax.set_ylim(0, 2)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_title(text("board_title", lang, LABELS) + (f" — {result.name}" if result.name else ""))
+    return ax
+
+
+def plot_position(result: SwotResult, ax=None, lang: str = "en"):
+    """The SWOT strategic position (S − W, O − T) in its quadrant, with the four quadrant names."""
+    check_lang(lang)
+    ax = _new_ax(ax, (6.5, 6))
+    r = result
+    lim = max(1.0, abs(r.x), abs(r.y)) * 1.35
+    ax.axhline(0, color="0.3", lw=1)
+    ax.axvline(0, color="0.3", lw=1)
+    for q, (qx, qy) in {"SO": (1, 1), "WO": (-1, 1), "WT": (-1, -1), "ST": (1, -1)}.items():
+        ax.text(qx * lim * 0.62, qy * lim * 0.85, text(q, lang, LABELS), ha="center", va="center", fontsize=11,
+                color="0.25", fontweight="bold" if q == r.quadrant else "normal",
+                bbox={"boxstyle": "round", "fc": "#fdf0c4" if q == r.quadrant else "white", "ec": "0.7"})
+    ax.annotate("", xy=(r.x, r.y), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "#c0504d", "lw": 2})
+    ax.plot([r.x], [r.y], "o", color="#c0504d", ms=9)
+    ax.annotate(f"({r.x:+.2f}, {r.y:+.2f})\n{r.angle:.0f}°", (r.x, r.y), textcoords="offset points",
+                xytext=(8, -22 if r.y > 0 else 10), fontsize=9)
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_xlabel(text("s_minus_w", lang, LABELS))
+    ax.set_ylabel(text("o_minus_t", lang, LABELS))
+    ax.set_title(text("position_title", lang, LABELS))
+    ax.set_aspect("equal")
+    return ax
+
+
+def plot_ie(result: SwotResult, ax=None, lang: str = "en"):
+    """David's IE nine-cell grid (IFE 4→1 left to right, EFE 1→4 bottom to top) with the firm's point."""
+    check_lang(lang)
+    import matplotlib.patches as mpatches
+
+    ax = _new_ax(ax, (6.5, 6))
+    # x runs from 4 (left, strong) to 1 (right, weak) as in David's figure
+    x_bands = [(3.0, 4.0), (2.0, 3.0), (1.0, 2.0)]
+    y_bands = [(3.0, 4.0), (2.0, 3.0), (1.0, 2.0)]
+    for row, (y0, y1) in enumerate(y_bands):
+        for col, (x0, x1) in enumerate(x_bands):
+            cell = _ROMAN[3 * row + col]
+            strat = _CELL_STRATEGY[cell]
+            ax.add_patch(mpatches.Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=_STRAT_COLORS[strat],
+                                            edgecolor="0.4", lw=1))
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.3, cell, ha="center", va="center", fontsize=14, color="0.35",
+                    fontweight="bold" if cell == result.ie_cell else "normal")
+    handles = [mpatches.Patch(facecolor=_STRAT_COLORS[s], edgecolor="0.4", label=text(s, lang, LABELS))
+               for s in ("grow", "hold", "harvest")]
+    ax.plot([result.ife_total], [result.efe_total], "o", color="#c0504d", ms=10, zorder=5)
+    ax.annotate(f"({result.ife_total:.2f}, {result.efe_total:.2f})", (result.ife_total, result.efe_total),
+                textcoords="offset points", xytext=(8, 8), fontsize=9)
+    ax.set_xlim(4.0, 1.0)
+    ax.set_ylim(1.0, 4.0)
+    ax.set_xticks([4.0, 3.0, 2.0, 1.0])
+    ax.set_yticks([1.0, 2.0, 3.0, 4.0])
+    ax.set_xlabel(text("ife", lang, LABELS) + " — " + " / ".join(text(f"ife_{k}", lang, LABELS) for k in ("strong", "average", "weak")))
+    ax.set_ylabel(text("efe", lang, LABELS) + " — " + " / ".join(text(f"efe_{k}", lang, LABELS) for k in ("low", "medium", "high")))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, frameon=False, fontsize=9)
+    ax.set_title(text("ie_title", lang, LABELS))
+    ax.set_aspect("equal")
+    return ax

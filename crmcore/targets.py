@@ -1,0 +1,1309 @@
+"""Sales targets and tracking from the weight index (权重指数): daily targets, month forecast, comparison.
+
+The spreadsheet method of data-driven management (数据化管理) turns daily sales history into
+weights and uses them to set and track targets:
+
+* **weekly weight index** (周权重指数) ``K``: a number the company chooses, 7 ≤ K ≤ 14;
+* **day weight index** (日权重指数) of weekday N
+  ``w_N = (average daily sales on weekday N ÷ average weekly sales) × K``, where
+  average weekly sales = total sales of the period ÷ (days in the period ÷ 7);
+* **month weight index** (月权重指数) ``W = Σ w_d`` over the days d of the month;
+* **daily sales target** (日销售目标) ``target_d = monthly target × w_d ÷ W``;
+* **month sales forecast** (月销售预测值) ``F = Σ sales so far ÷ (Σ w_d so far ÷ W)``;
+* **unit weight value** (单位权重值) ``u = Σ daily sales ÷ Σ w_d``, so ``F = u × W``.
+
+With uniform daily sales every ``w_N = K / 7``; over whole weeks the seven weights sum to K.
+K only sets the scale of the weights: targets and forecasts are ratios of weights and do not
+depend on it; the unit weight value does.
+
+Reference: 黄成明 (Huang Chengming), 《数据化管理：洞悉零售及电子商务运营》, 电子工业出版社, 2014,
+chapter on the weight index method for targets and forecasts (权重指数法).
+
+The library functions take daily sales (a Series date → sales, or the frame
+``crmcore.engine.periodic_sales(tx, freq="D")`` returns); :func:`daily_sales` builds them from
+canonical transactions.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, DomainError, ParameterError, data_error
+from .labels import WEEKDAYS, check_lang, text
+from .results import Result
+
+MISSING = ("error", "zero")
+
+LABELS: dict[str, dict[str, str]] = {
+    "weight_index": {"en": "weight index", "zh": "权重指数"},
+    "weekly_index": {"en": "weekly weight index", "zh": "周权重指数"},
+    "day_weight": {"en": "day weight index", "zh": "日权重指数"},
+    "month_weight": {"en": "month weight index", "zh": "月权重指数"},
+    "daily_target": {"en": "daily sales target", "zh": "日销售目标"},
+    "forecast": {"en": "month sales forecast", "zh": "月销售预测值"},
+    "unit_weight_value": {"en": "unit weight value", "zh": "单位权重值"},
+    "cum_actual": {"en": "cumulative actual", "zh": "累计实际销售"},
+    "cum_target": {"en": "cumulative target", "zh": "累计目标"},
+    "forecast_path": {"en": "forecast path", "zh": "预测路径"},
+    "daily_uwv": {"en": "day's sales ÷ day weight", "zh": "当日销售÷日权重"},
+    "cum_uwv": {"en": "unit weight value to date", "zh": "累计单位权重值"},
+    "target_uwv": {"en": "unit weight value the target needs", "zh": "目标所需单位权重值"},
+    "sales": {"en": "sales", "zh": "销售额"},
+    "title_weights": {"en": "Day weight index by weekday", "zh": "星期日权重指数"},
+    "title_cumulative": {"en": "Cumulative sales vs target and forecast", "zh": "累计销售、目标与预测"},
+    "title_uwv": {"en": "Unit weight value curve", "zh": "单位权重曲线"},
+    "title_daily": {"en": "Daily sales and daily targets", "zh": "每日销售与日目标"},
+    "title_compare": {"en": "Comparison analysis", "zh": "对比分析"},
+    "title_backtest": {"en": "Month forecast error (MAPE) by forecast day", "zh": "按预测日的月预测误差（MAPE）"},
+    "uniform": {"en": "uniform (K/7)", "zh": "均匀（K/7）"},
+    "forecast_day": {"en": "forecast made on day", "zh": "预测日（当月第几天）"},
+    "mape": {"en": "MAPE (%)", "zh": "平均绝对百分比误差（%）"},
+    "method_weight": {"en": "weight index", "zh": "权重指数法"},
+    "method_run_rate": {"en": "run rate", "zh": "简单日均外推"},
+    "difference_pct": {"en": "difference (%)", "zh": "差异（%）"},
+    # comparison bases
+    "basis_mom": {"en": "vs previous period (MoM)", "zh": "环比"},
+    "basis_yoy": {"en": "vs same period last year (YoY)", "zh": "同比"},
+    "basis_mean": {"en": "vs mean of all", "zh": "对比平均"},
+    "basis_ref": {"en": "vs {ref}", "zh": "对比{ref}"},
+    "basis_target": {"en": "vs target", "zh": "对比目标"},
+    "basis_benchmark": {"en": "vs benchmark", "zh": "对比标准"},
+    # interpretation templates
+    "say_weights": {
+        "en": "With a weekly weight index of {K:g}, {best} carries the highest day weight ({wbest:.2f}) and "
+              "{worst} the lowest ({wworst:.2f}); a uniform week would give every day {uni:.2f}.",
+        "zh": "周权重指数取 {K:g} 时，{best}的日权重指数最高（{wbest:.2f}），{worst}最低（{wworst:.2f}）；"
+              "若每天销售均匀，每天应为 {uni:.2f}。",
+    },
+    "say_weights_period": {
+        "en": "The weights come from {days:,} days of sales ({start} to {end}, {weeks:.1f} weeks; "
+              "average weekly sales {aws:,.0f}).",
+        "zh": "权重来自 {start} 至 {end} 共 {days:,} 天（{weeks:.1f} 周）的销售，平均周销售额 {aws:,.0f}。",
+    },
+    "say_targets": {
+        "en": "A target of {T:,.0f} for {month} (month weight index {W:.2f}) means {hi:,.0f} on the strongest "
+              "day ({hi_day}) and {lo:,.0f} on the weakest ({lo_day}).",
+        "zh": "{month}目标 {T:,.0f}（月权重指数 {W:.2f}）分解到日：最高的一天（{hi_day}）{hi:,.0f}，"
+              "最低的一天（{lo_day}）{lo:,.0f}。",
+    },
+    "say_forecast": {
+        "en": "After {days} of {n} days of {month}, sales are {s:,.0f}, which is {pw:.1%} of the month's weight; "
+              "the unit weight value is {u:,.1f}, so the month forecast is {F:,.0f} "
+              "(a plain run-rate forecast says {rr:,.0f}).",
+        "zh": "{month}已过 {days}/{n} 天，累计销售 {s:,.0f}，占当月权重的 {pw:.1%}；单位权重值 {u:,.1f}，"
+              "月销售预测值为 {F:,.0f}（简单日均外推为 {rr:,.0f}）。",
+    },
+    "say_forecast_target": {
+        "en": "Against the target of {T:,.0f} that is {ach:.1%}: {verdict}.",
+        "zh": "相对目标 {T:,.0f}，预计完成 {ach:.1%}：{verdict}。",
+    },
+    "on_track": {"en": "on track", "zh": "可以完成"},
+    "behind": {"en": "behind target, {gap:,.0f} short", "zh": "落后于目标，缺口 {gap:,.0f}"},
+    "say_track": {
+        "en": "By {asof}, cumulative sales are {ca:,.0f} against a cumulative target of {ct:,.0f} ({gap:+,.0f}).",
+        "zh": "截至 {asof}，累计销售 {ca:,.0f}，累计目标 {ct:,.0f}（差额 {gap:+,.0f}）。",
+    },
+    "say_extremes": {
+        "en": "Best day against its weight-adjusted expectation: {bd} ({bi:.0%} of expected); worst: {wd} ({wi:.0%}).",
+        "zh": "相对权重调整后预期的极值：最好的一天 {bd}（为预期的 {bi:.0%}），最差的一天 {wd}（{wi:.0%}）。",
+    },
+    "say_backtest": {
+        "en": "Over {m} past months, the weight-index forecast made on day {d} missed the month total by "
+              "{mw:.1f}% on average (MAPE), the run-rate forecast by {mr:.1f}%.",
+        "zh": "在过去 {m} 个月中，第 {d} 天做出的权重指数法月预测平均误差（MAPE）为 {mw:.1f}%，"
+              "简单日均外推为 {mr:.1f}%。",
+    },
+    "say_backtest_better": {
+        "en": "The weight index is the better forecast on {k} of {n} forecast days.",
+        "zh": "在 {n} 个预测日中，有 {k} 个权重指数法更准。",
+    },
+    "say_compare_top": {
+        "en": "{basis}: the highest is {item} ({pct:+.1%}), the lowest {item2} ({pct2:+.1%}).",
+        "zh": "{basis}：最高的是 {item}（{pct:+.1%}），最低的是 {item2}（{pct2:+.1%}）。",
+    },
+    "say_compare_one": {
+        "en": "{basis}: {item} is {value:,.0f} against {ref:,.0f} ({pct:+.1%}).",
+        "zh": "{basis}：{item} 为 {value:,.0f}，对比值 {ref:,.0f}（{pct:+.1%}）。",
+    },
+    "say_plan": {
+        "en": "{n_hit} of {n} reached their target; the lowest achievement is {item} at {ach:.1%}.",
+        "zh": "{n} 项中 {n_hit} 项完成目标；完成率最低的是 {item}，为 {ach:.1%}。",
+    },
+}
+
+
+def _t(key: str, lang: str, **kw: Any) -> str:
+    s = text(key, lang, LABELS)
+    return s.format(**kw) if kw else s
+
+
+# ---------------------------------------------------------------------------------------------
+# Input checks (at the door; helpers below trust their input)
+# ---------------------------------------------------------------------------------------------
+
+def _check_weekly_index(weekly_index: Any) -> float:
+    try:
+        k = float(weekly_index)
+    except (TypeError, ValueError):
+        raise ParameterError(f"weekly_index={weekly_index!r} is not a number; choose a weekly weight index (周权重指数) between 7 and 14.") from None
+    if not (7 <= k <= 14) or math.isnan(k):
+        raise ParameterError(
+            f"weekly_index={weekly_index!r} is outside 7..14; the weekly weight index (周权重指数) is a number "
+            "the company chooses between 7 and 14 (7 makes an average day weigh 1)."
+        )
+    return k
+
+
+def _check_missing(missing: str) -> str:
+    if missing not in MISSING:
+        raise ParameterError(
+            f"missing={missing!r} is not an option; use 'error' (stop and list days without sales) or "
+            "'zero' (the shop was open: a day without sales sold 0)."
+        )
+    return missing
+
+
+def _month(month: Any, name: str = "month") -> pd.Period:
+    try:
+        if isinstance(month, pd.Period):
+            return month.asfreq("M")
+        return pd.Period(pd.Timestamp(month), freq="M")
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={month!r} is not a month; write it like '2025-06'.") from None
+
+
+def _date(value: Any, name: str) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={value!r} is not a date; write it like '2025-06-15'.") from None
+    if ts is pd.NaT:
+        raise ParameterError(f"{name}={value!r} is not a date; write it like '2025-06-15'.")
+    return ts.normalize()
+
+
+def _check_amount(value: Any, name: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={value!r} is not a number.") from None
+    if not np.isfinite(v) or v < 0:
+        raise ParameterError(f"{name}={value!r} must be a finite amount ≥ 0.")
+    return v
+
+
+def _as_daily(daily_sales: Any, *, value: str = "revenue", name: str = "daily_sales") -> pd.Series:
+    """Daily sales as a float Series on a sorted, unique, midnight DatetimeIndex (named 'date')."""
+    if isinstance(daily_sales, pd.DataFrame):
+        df = daily_sales
+        date_col = next((c for c in ("period", "date", "order_date") if c in df.columns), None)
+        if date_col is None and isinstance(df.index, pd.DatetimeIndex):
+            s = df[value] if value in df.columns else (df.iloc[:, 0] if df.shape[1] == 1 else None)
+        elif date_col is not None and value in df.columns:
+            s = pd.Series(df[value].to_numpy(), index=df[date_col].to_numpy())
+        else:
+            s = None
+        if s is None:
+            raise data_error(
+                f"needs a date column ('period' or 'date') and a sales column {value!r}",
+                source=name, columns=list(df.columns),
+                fix="pass crmcore.engine.periodic_sales(tx, freq='D') or a Series date → sales; choose the column with value=",
+            )
+    elif isinstance(daily_sales, pd.Series):
+        s = daily_sales
+    else:
+        raise DataError(f"{name}: expected a pandas Series (date → sales) or DataFrame, got {type(daily_sales).__name__}.")
+    try:
+        idx = pd.DatetimeIndex(pd.to_datetime(s.index))
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name}: the index (dates) could not be read as dates ({exc}). Index the sales by date.") from None
+    if (idx != idx.normalize()).any():
+        pos = np.flatnonzero(idx != idx.normalize())
+        raise data_error(
+            "carry a time of day, so these look like transactions, not daily sales",
+            source=name, column="date", n_bad=len(pos), n_total=len(idx),
+            examples=[(int(i), str(idx[i])) for i in pos[:3]],
+            fix="aggregate to days first with crmcore.targets.daily_sales(tx)",
+        )
+    vals = pd.to_numeric(pd.Series(np.asarray(s), index=idx), errors="coerce").astype(float)
+    bad = np.flatnonzero(~np.isfinite(vals.to_numpy()))
+    if len(bad):
+        raise data_error(
+            "are not numbers", source=name, column="sales", n_bad=len(bad), n_total=len(vals),
+            examples=[(str(idx[i].date()), s.iloc[i]) for i in bad[:3]],
+            fix="fix or drop those days; a day the shop was open with no sales is 0",
+        )
+    neg = np.flatnonzero(vals.to_numpy() < 0)
+    if len(neg):
+        raise data_error(
+            "are negative", source=name, column="sales", n_bad=len(neg), n_total=len(vals),
+            examples=[(str(idx[i].date()), float(vals.iloc[i])) for i in neg[:3]],
+            fix="net returns can push a day below zero; clean the transactions with returns='drop' or check those days",
+        )
+    dup = idx.duplicated()
+    if dup.any():
+        pos = np.flatnonzero(dup)
+        raise data_error(
+            "are repeated dates", source=name, column="date", n_bad=len(pos), n_total=len(idx),
+            examples=[(int(i), str(idx[i].date())) for i in pos[:3]],
+            fix="sum the sales per day first (one row per date)",
+        )
+    out = vals.sort_index()
+    out.index.name = "date"
+    out.name = "sales"
+    return out
+
+
+def _complete(s: pd.Series, start: pd.Timestamp, end: pd.Timestamp, missing: str, name: str,
+              skip: pd.DatetimeIndex | None = None) -> tuple[pd.Series, int]:
+    """Sales on every day start..end; days without a row raise (missing='error') or are 0."""
+    days = pd.date_range(start, end, freq="D", name="date")
+    absent = days.difference(s.index)
+    if skip is not None:
+        absent = absent.difference(skip)
+    if len(absent) and missing == "error":
+        shown = ", ".join(str(d.date()) for d in absent[:5])
+        raise DataError(
+            f"{name}: {len(absent):,} of {len(days):,} days between {start.date()} and {end.date()} have no sales "
+            f"row ({shown}{', ...' if len(absent) > 5 else ''}). If the shop was open on those days and sold nothing, "
+            "pass missing='zero'; otherwise choose a period without gaps."
+        )
+    return s.reindex(days, fill_value=0.0).astype(float), int(len(absent))
+
+
+def _holidays(holidays: Any) -> pd.DataFrame | None:
+    """Holiday table → DataFrame(date, weight, name) sorted by date."""
+    if holidays is None:
+        return None
+    if isinstance(holidays, Mapping):
+        df = pd.DataFrame({"date": list(holidays.keys()), "weight": list(holidays.values())})
+    elif isinstance(holidays, pd.DataFrame):
+        df = holidays.copy()
+    else:
+        raise ParameterError(
+            f"holidays must be a DataFrame with columns 'date' and 'weight' (and optionally 'name') or a "
+            f"dict date → weight, not {type(holidays).__name__}."
+        )
+    missing_cols = [c for c in ("date", "weight") if c not in df.columns]
+    if missing_cols:
+        raise data_error(
+            f"needs column(s) {', '.join(missing_cols)}", source="holidays", columns=list(df.columns),
+            fix="give one row per holiday date with its day weight index",
+        )
+    dates = pd.to_datetime(df["date"], errors="coerce")
+    bad = np.flatnonzero(dates.isna().to_numpy())
+    if len(bad):
+        raise data_error("are not dates", source="holidays", column="date", n_bad=len(bad), n_total=len(df),
+                         examples=[(int(i), df["date"].iloc[i]) for i in bad[:3]], fix="write dates like '2025-10-01'")
+    w = pd.to_numeric(df["weight"], errors="coerce")
+    bad = np.flatnonzero(~(w >= 0).to_numpy())
+    if len(bad):
+        raise data_error("are not weights ≥ 0", source="holidays", column="weight", n_bad=len(bad), n_total=len(df),
+                         examples=[(int(i), df["weight"].iloc[i]) for i in bad[:3]],
+                         fix="give each holiday its own day weight index, a number ≥ 0")
+    out = pd.DataFrame({"date": dates.dt.normalize(), "weight": w.astype(float),
+                        "name": df["name"].astype(str) if "name" in df.columns else ""})
+    if out["date"].duplicated().any():
+        d = out.loc[out["date"].duplicated(), "date"].iloc[0]
+        raise DataError(f"holidays: the date {d.date()} appears twice; keep one weight per date.")
+    return out.sort_values("date", ignore_index=True)
+
+
+def _allocate(total: float, weights: np.ndarray, round_to: float | None, what: str) -> np.ndarray:
+    """Split ``total`` in proportion to ``weights`` so that the parts add up to ``total``.
+
+    With ``round_to`` (0.01 = cents, 1 = whole units) the parts are multiples of it, shared out
+    by the largest-remainder (Hamilton) method: floor every exact share, then give one more unit
+    to the largest fractional remainders (earlier position first on ties).
+    """
+    w = np.asarray(weights, dtype=float)
+    tot_w = w.sum()
+    if tot_w <= 0:
+        raise DomainError(f"{what}: the weights sum to {tot_w:g}, so the target cannot be shared out; "
+                          "check that the sales history has sales on these days.")
+    share = w / tot_w
+    if round_to is None:
+        parts = total * share
+        if len(parts) > 1:
+            # the last part takes the float residue so the parts add up to the total
+            parts[-1] = total - math.fsum(parts[:-1])
+        return parts
+    units_f = total / round_to
+    n_units = int(round(units_f))
+    if abs(units_f - n_units) > 1e-6 * max(1.0, abs(units_f)):
+        raise ParameterError(
+            f"{what}: the target {total!r} is not a multiple of round_to={round_to!r}, so rounded parts cannot add "
+            "up to it exactly; round the target first or pass round_to=None."
+        )
+    raw = n_units * share
+    base = np.floor(raw + 1e-9).astype(np.int64)
+    rest = n_units - int(base.sum())
+    order = np.argsort(-(raw - base), kind="stable")
+    base[order[:rest]] += 1
+    decimals = max(0, math.ceil(-math.log10(round_to) - 1e-9))
+    return np.round(base * round_to, decimals)
+
+
+def _check_round_to(round_to: Any) -> float | None:
+    if round_to is None:
+        return None
+    try:
+        r = float(round_to)
+    except (TypeError, ValueError):
+        raise ParameterError(f"round_to={round_to!r} is not a number; use e.g. 0.01 (cents), 1, or None.") from None
+    if not (r > 0) or not np.isfinite(r):
+        raise ParameterError(f"round_to={round_to!r} must be > 0; use e.g. 0.01 (cents), 1, or None (no rounding).")
+    return r
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point from transactions
+# ---------------------------------------------------------------------------------------------
+
+def daily_sales(tx: Any, *, value: str = "revenue") -> pd.Series:
+    """Daily sales (date → ``value``) from canonical transactions, via the engine.
+
+    Days with no sales have no row; the weight functions fill or reject them (``missing=``).
+    ``value`` is a column of :func:`crmcore.engine.periodic_sales`: "revenue" (default),
+    "orders", "customers" or "quantity".
+    """
+    from . import engine
+
+    if value not in ("revenue", "orders", "customers", "quantity"):
+        raise ParameterError(f"value={value!r}: use 'revenue', 'orders', 'customers' or 'quantity'.")
+    df = engine.periodic_sales(tx, freq="D")
+    s = pd.Series(df[value].to_numpy(dtype=float), index=pd.DatetimeIndex(df["period"]).normalize(), name=value)
+    s.index.name = "date"
+    return s.sort_index()
+
+
+def history_period(before: Any, *, weeks: int = 52) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The ``weeks`` whole weeks that end the day before ``before`` (a date or a month's first day).
+
+    Whole weeks give every weekday the same number of days, so the seven day weights sum to K.
+    """
+    if isinstance(before, (str, pd.Period)) and len(str(before)) == 7:
+        end = _month(before).start_time - pd.Timedelta(days=1)
+    else:
+        end = _date(before, "before") - pd.Timedelta(days=1)
+    if int(weeks) < 1:
+        raise ParameterError(f"weeks={weeks!r} must be at least 1.")
+    return end - pd.Timedelta(days=7 * int(weeks) - 1), end
+
+
+# ---------------------------------------------------------------------------------------------
+# Weight index
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False, repr=False)
+class WeightIndex(Result):
+    """Day weight index per weekday (and per holiday), estimated from daily sales.
+
+    ``table`` has one row per weekday (0 = Monday): days, total and mean daily sales, day weight.
+    """
+
+    table: pd.DataFrame
+    weekly_index: float
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    n_days: int
+    total_sales: float
+    avg_weekly_sales: float
+    holidays: pd.DataFrame | None = None
+    missing: str = "error"
+    n_filled: int = 0
+    warnings: tuple[str, ...] = ()
+    method: str = "weight index: w_N = mean sales on weekday N / (total sales / (days / 7)) * K"
+    title: str = "Day weight index (日权重指数)"
+    _conventions = ("method", "weekly_index", "start", "end", "missing")
+
+    @property
+    def n_weeks(self) -> float:
+        return self.n_days / 7
+
+    @property
+    def weekday_weights(self) -> pd.Series:
+        """Day weight index per weekday (index 0 = Monday ... 6 = Sunday)."""
+        return self.table.set_index("weekday")["day_weight"]
+
+    @classmethod
+    def from_weekday_weights(cls, weights: Sequence[float], *, weekly_index: float | None = None,
+                             holidays: Any = None) -> "WeightIndex":
+        """A weight index from seven given day weights (Monday first), e.g. from a spreadsheet."""
+        w = np.asarray(list(weights), dtype=float)
+        if w.shape != (7,) or not np.all(np.isfinite(w)) or (w < 0).any():
+            raise ParameterError(f"weights must be seven numbers ≥ 0, Monday first; got {list(weights)!r}.")
+        k = float(w.sum()) if weekly_index is None else float(weekly_index)
+        table = pd.DataFrame({"weekday": range(7), "label": WEEKDAYS["en"], "days": 0, "total_sales": np.nan,
+                              "mean_daily_sales": np.nan, "day_weight": w})
+        return cls(table=table, weekly_index=k, start=None, end=None, n_days=0, total_sales=float("nan"),
+                   avg_weekly_sales=float("nan"), holidays=_holidays(holidays), method="given weekday weights")
+
+    def day_weights(self, start: Any, end: Any) -> pd.Series:
+        """Day weight index of every date start..end (holidays take their own weight)."""
+        days = pd.date_range(_date(start, "start"), _date(end, "end"), freq="D", name="date")
+        w = pd.Series(self.weekday_weights.to_numpy()[days.dayofweek], index=days, name="day_weight")
+        if self.holidays is not None:
+            h = self.holidays.set_index("date")["weight"]
+            hit = days.intersection(h.index)
+            w.loc[hit] = h.loc[hit].to_numpy()
+        return w
+
+    def month_days(self, month: Any) -> pd.Series:
+        """Day weights of the days of ``month`` ('2025-06')."""
+        p = _month(month)
+        return self.day_weights(p.start_time, p.end_time.normalize())
+
+    def month_weight(self, month: Any) -> float:
+        """Month weight index (月权重指数): the sum of the day weights of the month's days."""
+        return float(self.month_days(month).sum())
+
+    def month_weights(self, year: int) -> pd.DataFrame:
+        """Month weight index of every month of ``year``, with its share of the year's weight."""
+        rows = []
+        for m in range(1, 13):
+            p = pd.Period(year=int(year), month=m, freq="M")
+            rows.append({"month": str(p), "days": p.days_in_month, "month_weight": self.month_weight(p)})
+        df = pd.DataFrame(rows)
+        df["share"] = df["month_weight"] / df["month_weight"].sum()
+        return df
+
+    def to_frame(self) -> pd.DataFrame:
+        out = self.table.copy()
+        out["uniform_weight"] = self.weekly_index / 7
+        return out
+
+    def plot(self, ax=None, lang: str = "en"):
+        return plot_weights(self, ax=ax, lang=lang)
+
+    def interpret(self, lang: str = "en") -> str:
+        """Sentences about the weights, generated from the numbers."""
+        check_lang(lang)
+        w = self.weekday_weights
+        names = WEEKDAYS[lang]
+        s = _t("say_weights", lang, K=self.weekly_index, best=names[int(w.idxmax())], wbest=w.max(),
+               worst=names[int(w.idxmin())], wworst=w.min(), uni=self.weekly_index / 7)
+        if self.start is not None:
+            s += " " + _t("say_weights_period", lang, days=self.n_days, start=self.start.date(), end=self.end.date(),
+                          weeks=self.n_weeks, aws=self.avg_weekly_sales)
+        return s
+
+
+def weight_index(daily_sales: Any, *, weekly_index: float = 7, period: tuple[Any, Any] | None = None,
+                 missing: str = "error", holidays: Any = None, value: str = "revenue") -> WeightIndex:
+    """Day weight index (日权重指数) of each weekday from daily sales.
+
+    ``w_N = (mean daily sales on weekday N ÷ average weekly sales) × K`` with
+    average weekly sales = Σ sales of the period ÷ (days in the period ÷ 7) and K the
+    weekly weight index (周权重指数, 7..14). Uniform sales give every w_N = K/7.
+
+    Parameters
+    ----------
+    daily_sales : Series date → sales, or the DataFrame of ``engine.periodic_sales(tx, freq="D")``.
+    weekly_index : the company's weekly weight index K, 7 ≤ K ≤ 14.
+    period : (start, end), inclusive; default the first to the last date in ``daily_sales``.
+        Use whole weeks (see :func:`history_period`) so the seven weights sum to K exactly.
+    missing : "error" (default) — a day in the period without a sales row stops with the list of
+        such days; "zero" — the shop was open and sold nothing, the day counts as 0.
+    holidays : optional DataFrame (date, weight[, name]) or dict date → weight. Those dates take
+        the given weight in month weights and daily targets, and are left out of the estimation
+        (both the weekday means and the average weekly sales), so they do not distort the weekdays.
+    value : the sales column when ``daily_sales`` is a DataFrame.
+    """
+    k = _check_weekly_index(weekly_index)
+    missing = _check_missing(missing)
+    s = _as_daily(daily_sales, value=value)
+    hol = _holidays(holidays)
+    if period is None:
+        if s.empty:
+            raise DataError("daily_sales is empty; the weight index needs at least one week of daily sales.")
+        start, end = s.index.min(), s.index.max()
+    else:
+        if not isinstance(period, (tuple, list)) or len(period) != 2:
+            raise ParameterError(f"period={period!r} must be a (start, end) pair of dates, e.g. ('2024-01-01', '2024-12-29').")
+        start, end = _date(period[0], "period start"), _date(period[1], "period end")
+        if end < start:
+            raise ParameterError(f"period={period!r} ends before it starts.")
+    skip = pd.DatetimeIndex(hol["date"]) if hol is not None else None
+    full, n_filled = _complete(s, start, end, missing, "daily_sales", skip=skip)
+    if skip is not None:
+        full = full.loc[~full.index.isin(skip)]
+    n_days = len(full)
+    counts = np.bincount(full.index.dayofweek, minlength=7)
+    if (counts == 0).any():
+        absent = [WEEKDAYS["en"][i] for i in np.flatnonzero(counts == 0)]
+        raise DataError(
+            f"daily_sales: the period {start.date()} to {end.date()} has no {', '.join(absent)} "
+            "(outside holidays), so their day weights cannot be estimated; use a period of whole weeks."
+        )
+    total = float(full.sum())
+    if total <= 0:
+        raise DomainError(f"daily_sales: total sales between {start.date()} and {end.date()} are 0; "
+                          "the weights need a period with sales.")
+    avg_weekly = total / (n_days / 7)
+    sums = np.bincount(full.index.dayofweek, weights=full.to_numpy(), minlength=7)
+    means = sums / counts
+    weights = means / avg_weekly * k
+    table = pd.DataFrame({"weekday": range(7), "label": WEEKDAYS["en"], "days": counts, "total_sales": sums,
+                          "mean_daily_sales": means, "day_weight": weights})
+    warns = []
+    if counts.max() != counts.min():
+        warns.append(
+            f"the period has {n_days} days, not whole weeks, so weekdays have {counts.min()}-{counts.max()} days "
+            f"each and the seven weights sum to {weights.sum():.4f}, not K={k:g}"
+        )
+    return WeightIndex(table=table, weekly_index=k, start=start, end=end, n_days=n_days, total_sales=total,
+                       avg_weekly_sales=avg_weekly, holidays=hol, missing=missing, n_filled=n_filled,
+                       warnings=tuple(warns))
+
+
+def _check_weights(weights: Any) -> WeightIndex:
+    if not isinstance(weights, WeightIndex):
+        raise ParameterError(
+            f"weights must be a WeightIndex from crmcore.targets.weight_index(...), not {type(weights).__name__}."
+        )
+    return weights
+
+
+def unit_weight_value(sales: Any, weights: Any) -> float:
+    """Unit weight value (单位权重值) = Σ daily sales ÷ Σ day weights over the same days.
+
+    ``sales`` are daily sales over any span of days (every day present); ``weights`` a WeightIndex.
+    """
+    wi = _check_weights(weights)
+    s = _as_daily(sales, name="sales")
+    if s.empty:
+        raise DataError("sales is empty; give the daily sales of the days to value.")
+    s, _ = _complete(s, s.index.min(), s.index.max(), "error", "sales")
+    w = wi.day_weights(s.index.min(), s.index.max())
+    den = float(w.sum())
+    if den <= 0:
+        raise DomainError("the day weights of these days sum to 0; the unit weight value is undefined.")
+    return float(s.sum()) / den
+
+
+# ---------------------------------------------------------------------------------------------
+# Daily targets
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False, repr=False)
+class DailyTargets(Result):
+    """Daily sales targets (日销售目标) of one month: target_d = T × w_d ÷ W."""
+
+    table: pd.DataFrame
+    month: str
+    monthly_target: float
+    month_weight: float
+    round_to: float | None = None
+    method: str = "target_d = monthly target * day weight / month weight"
+    title: str = "Daily sales targets (日销售目标)"
+    _conventions = ("method", "round_to")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    @property
+    def targets(self) -> pd.Series:
+        return self.table.set_index("date")["target"]
+
+    def plot(self, ax=None, lang: str = "en"):
+        import matplotlib.pyplot as plt
+
+        check_lang(lang)
+        if ax is None:
+            _, ax = plt.subplots()
+        t = self.table
+        ax.bar(t["date"].dt.day, t["target"], color="#4C72B0")
+        ax.set_xlabel(text("date", lang))
+        ax.set_ylabel(_t("daily_target", lang))
+        ax.set_title(f"{_t('daily_target', lang)} — {self.month}")
+        return ax
+
+    def interpret(self, lang: str = "en") -> str:
+        check_lang(lang)
+        t = self.table
+        hi, lo = t.loc[t["target"].idxmax()], t.loc[t["target"].idxmin()]
+        fmt = lambda r: f"{r['date'].date()} {WEEKDAYS[lang][r['date'].dayofweek]}"
+        return _t("say_targets", lang, T=self.monthly_target, month=self.month, W=self.month_weight,
+                  hi=hi["target"], hi_day=fmt(hi), lo=lo["target"], lo_day=fmt(lo))
+
+
+def daily_targets(monthly_target: float, month: Any, weights: WeightIndex, *,
+                  round_to: float | None = None) -> DailyTargets:
+    """Daily sales targets: ``target_d = monthly target × w_d ÷ W`` (W = month weight index).
+
+    The targets add up to the monthly target: exactly in cents (or any ``round_to`` unit) by
+    largest-remainder rounding, or to float precision with ``round_to=None`` (the default).
+    """
+    T = _check_amount(monthly_target, "monthly_target")
+    wi = _check_weights(weights)
+    r = _check_round_to(round_to)
+    p = _month(month)
+    w = wi.month_days(p)
+    W = float(w.sum())
+    tg = _allocate(T, w.to_numpy(), r, f"month {p}")
+    table = pd.DataFrame({"date": w.index, "weekday": [WEEKDAYS["en"][d] for d in w.index.dayofweek],
+                          "day_weight": w.to_numpy(), "share": w.to_numpy() / W, "target": tg})
+    table["cum_target"] = table["target"].cumsum()
+    return DailyTargets(table=table, month=str(p), monthly_target=T, month_weight=W, round_to=r)
+
+
+# ---------------------------------------------------------------------------------------------
+# Month forecast
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False, repr=False)
+class MonthForecast(Result):
+    """Month sales forecast (月销售预测值) from the days so far: F = Σ sales ÷ (Σ w so far ÷ W)."""
+
+    month: str
+    asof: pd.Timestamp
+    days_elapsed: int
+    days_in_month: int
+    sales_to_date: float
+    weight_to_date: float
+    month_weight: float
+    unit_weight_value: float
+    forecast: float
+    run_rate_forecast: float
+    target: float | None = None
+    missing: str = "error"
+    method: str = "F = sales to date / (weights to date / month weight)"
+    title: str = "Month sales forecast (月销售预测值)"
+    _conventions = ("method", "missing")
+
+    @property
+    def weight_share(self) -> float:
+        return self.weight_to_date / self.month_weight
+
+    @property
+    def achievement(self) -> float | None:
+        return None if not self.target else self.forecast / self.target
+
+    def to_frame(self) -> pd.DataFrame:
+        d = {"month": self.month, "asof": self.asof, "days_elapsed": self.days_elapsed,
+             "days_in_month": self.days_in_month, "sales_to_date": self.sales_to_date,
+             "weight_to_date": self.weight_to_date, "month_weight": self.month_weight,
+             "weight_share": self.weight_share, "unit_weight_value": self.unit_weight_value,
+             "forecast": self.forecast, "run_rate_forecast": self.run_rate_forecast}
+        if self.target is not None:
+            d.update(target=self.target, forecast_achievement=self.achievement)
+        return pd.DataFrame([d])
+
+    def interpret(self, lang: str = "en") -> str:
+        check_lang(lang)
+        s = _t("say_forecast", lang, days=self.days_elapsed, n=self.days_in_month, month=self.month,
+               s=self.sales_to_date, pw=self.weight_share, u=self.unit_weight_value, F=self.forecast,
+               rr=self.run_rate_forecast)
+        if self.target:
+            gap = self.target - self.forecast
+            verdict = _t("on_track", lang) if gap <= 0 else _t("behind", lang, gap=gap)
+            s += " " + _t("say_forecast_target", lang, T=self.target, ach=self.achievement, verdict=verdict)
+        return s
+
+
+def _month_actuals(s: pd.Series, p: pd.Period, asof: Any, missing: str, name: str) -> tuple[pd.Series, pd.Timestamp]:
+    first, last = p.start_time, p.end_time.normalize()
+    in_month = s.loc[(s.index >= first) & (s.index <= last)]
+    if asof is None:
+        if in_month.empty:
+            raise DataError(f"{name}: the month {p} has no sales history (no day between {first.date()} and "
+                            f"{last.date()}); pass the daily sales of the month so far.")
+        asof_ts = in_month.index.max()
+    else:
+        asof_ts = _date(asof, "asof")
+        if not (first <= asof_ts <= last):
+            raise ParameterError(f"asof={asof!r} is not a day of {p}; choose a date between {first.date()} and {last.date()}.")
+        in_month = in_month.loc[in_month.index <= asof_ts]
+        if in_month.empty:
+            raise DataError(f"{name}: the month {p} has no sales history up to {asof_ts.date()}; "
+                            "there is nothing to forecast from.")
+    full, _ = _complete(in_month, first, asof_ts, missing, name)
+    return full, asof_ts
+
+
+def _forecast(sales: pd.Series, w_month: pd.Series, p: pd.Period, asof: pd.Timestamp, target: float | None,
+              missing: str) -> MonthForecast:
+    W = float(w_month.sum())
+    n = len(sales)
+    w_so_far = float(w_month.iloc[:n].sum())
+    if w_so_far <= 0:
+        raise DomainError(f"the day weights of {p} up to {asof.date()} sum to 0, so the forecast is undefined.")
+    total = float(sales.sum())
+    # on the last day w_so_far == W (same sum), so the forecast is the month's actual total
+    F = total / (w_so_far / W)
+    return MonthForecast(month=str(p), asof=asof, days_elapsed=n, days_in_month=p.days_in_month,
+                         sales_to_date=total, weight_to_date=w_so_far, month_weight=W,
+                         unit_weight_value=total / w_so_far, forecast=F,
+                         run_rate_forecast=total / n * p.days_in_month, target=target, missing=missing)
+
+
+def forecast_month(actual_to_date: Any, month: Any, weights: WeightIndex, *, asof: Any = None,
+                   target: float | None = None, missing: str = "error", value: str = "revenue") -> MonthForecast:
+    """Month sales forecast from any day of the month.
+
+    ``F = Σ sales so far ÷ (Σ day weights so far ÷ W)`` = unit weight value × W.
+    ``asof`` is the last day counted (default: the last date of ``actual_to_date`` in the month);
+    every day from the 1st to ``asof`` needs a sales row unless ``missing="zero"``.
+    """
+    wi = _check_weights(weights)
+    missing = _check_missing(missing)
+    p = _month(month)
+    T = None if target is None else _check_amount(target, "target")
+    s = _as_daily(actual_to_date, value=value, name="actual_to_date")
+    sales, asof_ts = _month_actuals(s, p, asof, missing, "actual_to_date")
+    return _forecast(sales, wi.month_days(p), p, asof_ts, T, missing)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracking
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Tracking(Result):
+    """Day-by-day tracking of a month: actual, target, cumulative gap, forecast, extremes (极值)."""
+
+    table: pd.DataFrame
+    month: str
+    asof: pd.Timestamp
+    monthly_target: float
+    month_weight: float
+    forecast: MonthForecast
+    best_day: dict
+    worst_day: dict
+    round_to: float | None = None
+    missing: str = "error"
+    method: str = "expected_d = unit weight value to date * w_d; index = actual / expected"
+    title: str = "Target tracking (目标跟踪)"
+    _conventions = ("method", "round_to", "missing")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def plot(self, ax=None, lang: str = "en", kind: str = "cumulative"):
+        plots = {"cumulative": plot_cumulative, "unit_weight": plot_unit_weight, "daily": plot_daily}
+        if kind not in plots:
+            raise ParameterError(f"kind={kind!r}: use one of {', '.join(map(repr, plots))}.")
+        return plots[kind](self, ax=ax, lang=lang)
+
+    def interpret(self, lang: str = "en") -> str:
+        check_lang(lang)
+        row = self.table.loc[self.table["date"] == self.asof].iloc[0]
+        parts = [_t("say_track", lang, asof=self.asof.date(), ca=row["cum_actual"], ct=row["cum_target"],
+                    gap=row["gap"]), self.forecast.interpret(lang)]
+        fmt = lambda d: f"{d['date'].date()} {WEEKDAYS[lang][d['date'].dayofweek]}"
+        if self.best_day and self.worst_day:
+            parts.append(_t("say_extremes", lang, bd=fmt(self.best_day), bi=self.best_day["index"],
+                            wd=fmt(self.worst_day), wi=self.worst_day["index"]))
+        return " ".join(parts)
+
+
+def track(daily_sales: Any, month: Any, weights: WeightIndex, *, monthly_target: float, asof: Any = None,
+          round_to: float | None = None, missing: str = "error", value: str = "revenue") -> Tracking:
+    """Track a month against its target, day by day.
+
+    Columns: date, weekday, day_weight, target, actual (NaN after ``asof``), cum_target,
+    cum_actual, gap (= cum_actual − cum_target), forecast (the month forecast made on that day),
+    unit_weight_value (Σ sales ÷ Σ weights to that day), expected (= unit weight value at
+    ``asof`` × w_d, the weight-adjusted expectation) and index (= actual ÷ expected). The best and
+    worst days (极值) are those with the highest and lowest index.
+    """
+    wi = _check_weights(weights)
+    missing = _check_missing(missing)
+    p = _month(month)
+    s = _as_daily(daily_sales, value=value)
+    sales, asof_ts = _month_actuals(s, p, asof, missing, "daily_sales")
+    dt = daily_targets(monthly_target, p, wi, round_to=round_to)
+    tab = dt.table.copy()
+    n = len(sales)
+    actual = np.full(len(tab), np.nan)
+    actual[:n] = sales.to_numpy()
+    tab["actual"] = actual
+    tab["cum_actual"] = tab["actual"].cumsum()
+    tab["gap"] = tab["cum_actual"] - tab["cum_target"]
+    cum_w = tab["day_weight"].cumsum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tab["unit_weight_value"] = tab["cum_actual"] / cum_w
+        tab["forecast"] = tab["unit_weight_value"] * dt.month_weight
+    fc = _forecast(sales, tab.set_index("date")["day_weight"], p, asof_ts, dt.monthly_target, missing)
+    # on the last day the forecast is the actual total (no float drift from the cumsum)
+    if n == len(tab):
+        tab.loc[tab.index[-1], "forecast"] = fc.forecast
+    tab["expected"] = np.where(np.arange(len(tab)) < n, fc.unit_weight_value * tab["day_weight"], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tab["index"] = np.where(tab["expected"] > 0, tab["actual"] / tab["expected"], np.nan)
+    seen = tab.iloc[:n].dropna(subset=["index"])
+    pick = lambda r: {"date": r["date"], "actual": float(r["actual"]), "expected": float(r["expected"]),
+                      "index": float(r["index"])}
+    best = pick(seen.loc[seen["index"].idxmax()]) if len(seen) else {}
+    worst = pick(seen.loc[seen["index"].idxmin()]) if len(seen) else {}
+    return Tracking(table=tab, month=str(p), asof=asof_ts, monthly_target=dt.monthly_target,
+                    month_weight=dt.month_weight, forecast=fc, best_day=best, worst_day=worst,
+                    round_to=dt.round_to, missing=missing)
+
+
+# ---------------------------------------------------------------------------------------------
+# SMART target decomposition
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TargetPlan(Result):
+    """An annual target broken down to units (optional), months and days; every level adds up."""
+
+    table: pd.DataFrame
+    months: pd.DataFrame
+    annual_target: float
+    year: int
+    by: str
+    round_to: float | None = None
+    unit_shares: dict | None = None
+    title: str = "Target decomposition (目标分解)"
+    _conventions = ("by", "round_to")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+
+def decompose_target(annual_target: float, year: int, weights: WeightIndex, *, by: str = "weights",
+                     history: Any = None, shares: Mapping[str, float] | pd.Series | None = None,
+                     round_to: float | None = None, missing: str = "error", value: str = "revenue") -> TargetPlan:
+    """SMART decomposition of an annual target: (units →) months → days.
+
+    Parameters
+    ----------
+    by : how the year is split into months. "weights" — by month weight index (the month's share
+        of the year's total weight); "last_year" — by each month's share of last year's sales
+        (``history``: daily sales covering all of ``year - 1``).
+    shares : optional unit → share (regions, stores...), summing to 1; the year's target is split
+        across them first, then each unit's target into months and days.
+    round_to : rounding unit of every part (0.01 = cents); each level adds up exactly to its parent.
+    """
+    T = _check_amount(annual_target, "annual_target")
+    wi = _check_weights(weights)
+    r = _check_round_to(round_to)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ParameterError(f"year={year!r} is not a year like 2026.") from None
+    if by == "weights":
+        mw = wi.month_weights(year)
+        month_share = mw["month_weight"].to_numpy()
+    elif by == "last_year":
+        if history is None:
+            raise ParameterError("by='last_year' needs history=: the daily sales of last year.")
+        missing = _check_missing(missing)
+        s = _as_daily(history, value=value, name="history")
+        last = year - 1
+        months_present = set(s.loc[s.index.year == last].index.month)
+        absent = [m for m in range(1, 13) if m not in months_present]
+        if absent:
+            raise DataError(
+                f"history: {len(absent)} month(s) of {last} have no sales history "
+                f"({', '.join(f'{last}-{m:02d}' for m in absent[:5])}), so last year's shares cannot be used; "
+                "pass history covering the whole year or use by='weights'."
+            )
+        full, _ = _complete(s.loc[s.index.year == last], pd.Timestamp(last, 1, 1), pd.Timestamp(last, 12, 31),
+                            missing, "history")
+        month_share = full.groupby(full.index.month).sum().reindex(range(1, 13)).to_numpy()
+        mw = wi.month_weights(year)
+    else:
+        raise ParameterError(f"by={by!r}: use 'weights' (month weight index) or 'last_year' (last year's shares).")
+    if shares is None:
+        units = {"": 1.0}
+    else:
+        sh = pd.Series(shares, dtype=float)
+        if sh.empty or (sh < 0).any() or not np.isclose(sh.sum(), 1.0, atol=1e-9):
+            raise DomainError(f"shares must be ≥ 0 and sum to 1; they sum to {sh.sum():.6g} ({dict(sh)!r}). "
+                              "Divide each by their total.")
+        units = dict(sh)
+    unit_targets = _allocate(T, np.array(list(units.values())), r, "annual target across units")
+    rows, mrows = [], []
+    for (unit, _), ut in zip(units.items(), unit_targets):
+        m_targets = _allocate(ut, month_share, r, f"{unit or 'annual'} target across months")
+        for m, mt in zip(range(1, 13), m_targets):
+            dt = daily_targets(mt, f"{year}-{m:02d}", wi, round_to=r)
+            d = dt.table[["date", "weekday", "day_weight", "target"]].copy()
+            d.insert(0, "month", f"{year}-{m:02d}")
+            if shares is not None:
+                d.insert(0, "unit", unit)
+            rows.append(d)
+            mr = {"month": f"{year}-{m:02d}", "month_weight": dt.month_weight, "target": mt}
+            if shares is not None:
+                mr = {"unit": unit, **mr}
+            mrows.append(mr)
+    months = pd.DataFrame(mrows)
+    months["share_of_year"] = np.tile(month_share / month_share.sum(), len(units))
+    return TargetPlan(table=pd.concat(rows, ignore_index=True), months=months, annual_target=T, year=year, by=by,
+                      round_to=r, unit_shares=None if shares is None else units)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison analysis (对比分析)
+# ---------------------------------------------------------------------------------------------
+
+KINDS = ("time", "space", "plan", "standard")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Comparison(Result):
+    """Comparison analysis: one tidy table item, basis, value, reference, difference, pct_difference."""
+
+    table: pd.DataFrame
+    kind: str
+    freq: str | None = None
+    title: str = "Comparison analysis (对比分析)"
+    _conventions = ("kind", "freq")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def plot(self, ax=None, lang: str = "en"):
+        return plot_comparison(self, ax=ax, lang=lang)
+
+    def interpret(self, lang: str = "en") -> str:
+        check_lang(lang)
+        out = []
+        for basis, g in self.table.dropna(subset=["pct_difference"]).groupby("basis", sort=False):
+            label = _basis_label(basis, lang)
+            if self.kind == "plan":
+                ach = g["value"] / g["reference"]
+                lo = ach.idxmin()
+                out.append(_t("say_plan", lang, n_hit=int((ach >= 1).sum()), n=len(g), item=g.loc[lo, "item"],
+                              ach=ach[lo]))
+            elif len(g) == 1 or self.kind == "time":
+                r = g.iloc[-1]
+                out.append(_t("say_compare_one", lang, basis=label, item=r["item"], value=r["value"],
+                              ref=r["reference"], pct=r["pct_difference"]))
+            else:
+                if basis.startswith("vs "):  # the reference unit compared with itself says nothing
+                    g = g.loc[g["item"] != basis[3:]]
+                hi, lo = g.loc[g["pct_difference"].idxmax()], g.loc[g["pct_difference"].idxmin()]
+                out.append(_t("say_compare_top", lang, basis=label, item=hi["item"], pct=hi["pct_difference"],
+                              item2=lo["item"], pct2=lo["pct_difference"]))
+        return " ".join(out)
+
+
+def _basis_label(basis: str, lang: str) -> str:
+    if basis.startswith("vs "):
+        return _t("basis_ref", lang, ref=basis[3:])
+    return _t(f"basis_{basis}", lang)
+
+
+def _as_items(data: Any, *, value: str, by: str | None, name: str) -> pd.Series:
+    """A Series item → value from a Series or a DataFrame with ``by`` and ``value`` columns."""
+    if isinstance(data, pd.DataFrame):
+        key = by if by is not None else ("period" if "period" in data.columns else None)
+        if key is None or key not in data.columns or value not in data.columns:
+            raise data_error(f"needs the item column ({by or 'period'!r}) and the value column {value!r}",
+                             source=name, columns=list(data.columns), fix="name them with by= and value=")
+        s = pd.to_numeric(data[value], errors="coerce").groupby(data[key].to_numpy()).sum(min_count=1)
+    elif isinstance(data, pd.Series):
+        s = pd.to_numeric(data, errors="coerce")
+    elif isinstance(data, Mapping):
+        s = pd.to_numeric(pd.Series(data), errors="coerce")
+    else:
+        raise DataError(f"{name}: expected a Series, a dict or a DataFrame, got {type(data).__name__}.")
+    if s.empty:
+        raise DataError(f"{name} is empty; there is nothing to compare.")
+    bad = np.flatnonzero(s.isna().to_numpy())
+    if len(bad):
+        raise data_error("are not numbers", source=name, column=value, n_bad=len(bad), n_total=len(s),
+                         examples=[(s.index[i], data.iloc[i] if isinstance(data, pd.Series) else None) for i in bad[:3]])
+    return s.astype(float)
+
+
+def _rows(items, values, refs, basis) -> pd.DataFrame:
+    v = np.asarray(values, dtype=float)
+    ref = np.asarray(refs, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(ref != 0, (v - ref) / np.abs(ref), np.nan)
+    return pd.DataFrame({"item": list(items), "basis": basis, "value": v, "reference": ref,
+                         "difference": v - ref, "pct_difference": pct})
+
+
+def compare(data: Any, *, kind: str, value: str = "revenue", by: str | None = None, freq: str = "M",
+            reference: str | None = None, target: Any = None, benchmark: Any = None) -> Comparison:
+    """Comparison analysis (对比分析) in its four kinds, as one tidy table.
+
+    kind="time"     — ``data`` per period (Series with a date index, or ``engine.periodic_sales``
+                      output); bases: previous period (环比, MoM) and same period last year (同比, YoY)
+                      for ``freq`` "M" or "Q"; only YoY for "Y". Periods without a match get NaN.
+    kind="space"    — ``data`` per unit (region, channel...; Series or a frame with ``by``);
+                      basis: the mean of the units, or the unit ``reference``.
+    kind="plan"     — ``data`` actual per item, ``target`` per item (Series/dict) or one number.
+    kind="standard" — ``data`` per item against ``benchmark`` (one number or per item).
+
+    Columns: item, basis, value, reference, difference (= value − reference),
+    pct_difference (= difference ÷ |reference|, NaN when the reference is 0).
+    """
+    if kind not in KINDS:
+        raise ParameterError(f"kind={kind!r}: use one of {', '.join(map(repr, KINDS))}.")
+    if kind == "time":
+        if freq not in ("M", "Q", "Y"):
+            raise ParameterError(f"freq={freq!r}: time comparison works on 'M', 'Q' or 'Y' periods.")
+        s = _as_items(data, value=value, by=by, name="data")
+        try:
+            idx = pd.PeriodIndex(pd.DatetimeIndex(pd.to_datetime(s.index)), freq=freq)
+        except (TypeError, ValueError):
+            raise DataError("data: kind='time' needs periods as dates (period start), e.g. '2025-06-01'.") from None
+        ser = pd.Series(s.to_numpy(), index=idx).groupby(level=0).sum().sort_index()
+        lag = {"M": 12, "Q": 4, "Y": 1}[freq]
+        parts = []
+        if freq != "Y":
+            prev = ser.reindex(ser.index - 1).to_numpy()
+            parts.append(_rows(ser.index.astype(str), ser, prev, "mom"))
+        yoy = ser.reindex(ser.index - lag).to_numpy()
+        parts.append(_rows(ser.index.astype(str), ser, yoy, "yoy"))
+        return Comparison(table=pd.concat(parts, ignore_index=True), kind=kind, freq=freq)
+    if kind == "space":
+        s = _as_items(data, value=value, by=by, name="data").sort_index()
+        if reference is None:
+            ref, basis = np.full(len(s), s.mean()), "mean"
+        else:
+            if reference not in s.index:
+                raise ParameterError(f"reference={reference!r} is not one of the units: {', '.join(map(str, s.index))}.")
+            ref, basis = np.full(len(s), s[reference]), f"vs {reference}"
+        t = _rows(s.index.astype(str), s, ref, basis)
+        t["share"] = s.to_numpy() / s.sum()
+        t["rank"] = t["value"].rank(ascending=False, method="min").astype(int)
+        return Comparison(table=t, kind=kind)
+    s = _as_items(data, value=value, by=by, name="data").sort_index()
+    given, what, basis = (target, "target", "target") if kind == "plan" else (benchmark, "benchmark", "benchmark")
+    if given is None:
+        raise ParameterError(f"kind={kind!r} needs {what}=: one number or one per item.")
+    if np.isscalar(given):
+        ref = np.full(len(s), _check_amount(given, what) if kind == "plan" else float(given))
+    else:
+        g = _as_items(given, value=value, by=by, name=what)
+        miss = [i for i in s.index if i not in g.index]
+        if miss:
+            raise DataError(f"{what}: no value for {len(miss)} item(s) ({', '.join(map(str, miss[:3]))}); "
+                            f"give a {what} for every item.")
+        ref = g.reindex(s.index).to_numpy()
+    t = _rows(s.index.astype(str), s, ref, basis)
+    if kind == "plan":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t["achievement"] = np.where(t["reference"] != 0, t["value"] / t["reference"], np.nan)
+    return Comparison(table=t, kind=kind)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backtest
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Backtest(Result):
+    """How far off the month forecast made on given days was, on past months (MAPE)."""
+
+    table: pd.DataFrame
+    summary: pd.DataFrame
+    weekly_index: float
+    window_weeks: int
+    days: tuple[int, ...]
+    missing: str = "error"
+    method: str = "weights from the window_weeks whole weeks before each month; APE = |F - actual| / actual"
+    title: str = "Forecast backtest (预测回测)"
+    _conventions = ("method", "window_weeks", "days", "missing")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.summary.copy()
+
+    def plot(self, ax=None, lang: str = "en"):
+        return plot_backtest(self, ax=ax, lang=lang)
+
+    def interpret(self, lang: str = "en") -> str:
+        check_lang(lang)
+        parts = []
+        sm = self.summary
+        for _, r in sm.iterrows():
+            parts.append(_t("say_backtest", lang, m=int(r["months"]), d=int(r["day"]), mw=r["mape_weight"],
+                            mr=r["mape_run_rate"]))
+        k = int((sm["mape_weight"] < sm["mape_run_rate"]).sum())
+        parts.append(_t("say_backtest_better", lang, k=k, n=len(sm)))
+        return " ".join(parts)
+
+
+def backtest(daily_sales: Any, *, days: Sequence[int] = (7, 14, 21), months: Sequence[Any] | None = None,
+             weekly_index: float = 7, window_weeks: int = 52, min_weeks: int = 4, missing: str = "error",
+             holidays: Any = None, value: str = "revenue") -> Backtest:
+    """Backtest the weight-index month forecast against a naive run-rate forecast.
+
+    For each past month (default: every complete month with at least ``min_weeks`` whole weeks
+    of history before it) and each forecast day d in ``days``: the weights come from up to
+    ``window_weeks`` whole weeks before the month (no look-ahead); the weight forecast is
+    Σ sales of days 1..d ÷ (Σ w of days 1..d ÷ W); the run-rate forecast is
+    Σ sales of days 1..d ÷ d × days in month. APE = |forecast − actual| ÷ actual,
+    MAPE = mean APE × 100 over months.
+    """
+    k = _check_weekly_index(weekly_index)
+    missing = _check_missing(missing)
+    s = _as_daily(daily_sales, value=value)
+    if s.empty:
+        raise DataError("daily_sales is empty; the backtest needs daily sales history.")
+    try:
+        days_t = tuple(sorted({int(d) for d in days}))
+    except (TypeError, ValueError):
+        raise ParameterError(f"days={days!r} must be day numbers like (7, 14, 21).") from None
+    if not days_t or days_t[0] < 1 or days_t[-1] > 28:
+        raise ParameterError(f"days={days!r} must be days of the month between 1 and 28.")
+    if int(window_weeks) < int(min_weeks) or int(min_weeks) < 1:
+        raise ParameterError(f"need 1 ≤ min_weeks ≤ window_weeks; got min_weeks={min_weeks}, window_weeks={window_weeks}.")
+    first, last = s.index.min(), s.index.max()
+    if months is None:
+        cand = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
+        ps = [p for p in cand if p.start_time >= first + pd.Timedelta(days=7 * int(min_weeks))
+              and p.end_time.normalize() <= last]
+    else:
+        ps = [_month(m, "months") for m in months]
+    if not ps:
+        raise DataError(f"daily_sales from {first.date()} to {last.date()} has no complete month with "
+                        f"{min_weeks} weeks of history before it; the backtest needs a longer history.")
+    full, _ = _complete(s, first, last, missing, "daily_sales")
+    rows = []
+    for p in ps:
+        m_first, m_last = p.start_time, p.end_time.normalize()
+        avail = (m_first - first).days // 7
+        if m_last > last or avail < int(min_weeks):
+            raise DataError(f"month {p}: needs {min_weeks} whole weeks of history before it and all its days "
+                            f"(data run {first.date()} to {last.date()}).")
+        hstart, hend = history_period(m_first, weeks=min(int(window_weeks), avail))
+        wi = weight_index(full, weekly_index=k, period=(hstart, hend), missing=missing, holidays=holidays)
+        w = wi.month_days(p)
+        actual_days = full.loc[m_first:m_last]
+        actual = float(actual_days.sum())
+        if actual <= 0:
+            raise DomainError(f"month {p} sold 0, so percentage errors are undefined; leave it out with months=.")
+        for d in days_t:
+            fc = _forecast(actual_days.iloc[:d], w, p, actual_days.index[d - 1], None, missing)
+            rows.append({"month": str(p), "day": d, "actual": actual, "weight_forecast": fc.forecast,
+                         "run_rate_forecast": fc.run_rate_forecast})
+    t = pd.DataFrame(rows)
+    t["ape_weight"] = (t["weight_forecast"] - t["actual"]).abs() / t["actual"]
+    t["ape_run_rate"] = (t["run_rate_forecast"] - t["actual"]).abs() / t["actual"]
+    summary = t.groupby("day", as_index=False).agg(months=("month", "size"), mape_weight=("ape_weight", "mean"),
+                                                    mape_run_rate=("ape_run_rate", "mean"))
+    summary[["mape_weight", "mape_run_rate"]] *= 100
+    return Backtest(table=t, summary=summary, weekly_index=k, window_weeks=int(window_weeks), days=days_t,
+                    missing=missing)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots
+# ---------------------------------------------------------------------------------------------
+
+def _ax(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def plot_weights(weights: WeightIndex, ax=None, lang: str = "en"):
+    """Bar chart of the day weight index per weekday, with the uniform level K/7."""
+    check_lang(lang)
+    ax = _ax(ax)
+    w = weights.weekday_weights
+    ax.bar(WEEKDAYS[lang], w.to_numpy(), color="#4C72B0")
+    ax.axhline(weights.weekly_index / 7, color="grey", ls="--", lw=1, label=_t("uniform", lang))
+    ax.set_ylabel(_t("day_weight", lang))
+    ax.set_title(_t("title_weights", lang) + f" (K={weights.weekly_index:g})")
+    ax.legend()
+    return ax
+
+
+def plot_cumulative(tracking: Tracking, ax=None, lang: str = "en"):
+    """Cumulative actual vs cumulative target, and the forecast path to the month end."""
+    check_lang(lang)
+    ax = _ax(ax)
+    t = tracking.table
+    day = t["date"].dt.day
+    n = tracking.forecast.days_elapsed
+    ax.plot(day, t["cum_target"], color="grey", ls="--", label=_t("cum_target", lang))
+    ax.plot(day[:n], t["cum_actual"][:n], color="#4C72B0", marker="o", ms=3, label=_t("cum_actual", lang))
+    if n < len(t):
+        # forecast path: actual so far, then unit weight value × the remaining day weights
+        path = t["cum_actual"].iloc[n - 1] + tracking.forecast.unit_weight_value * t["day_weight"].iloc[n:].cumsum()
+        ax.plot(np.r_[day.iloc[n - 1], day.iloc[n:]], np.r_[t["cum_actual"].iloc[n - 1], path], color="#DD8452",
+                ls=":", lw=2, label=_t("forecast_path", lang))
+    ax.scatter([day.iloc[-1]], [tracking.forecast.forecast], color="#DD8452", zorder=3,
+               label=f"{_t('forecast', lang)} {tracking.forecast.forecast:,.0f}")
+    ax.set_xlabel(text("date", lang))
+    ax.set_ylabel(_t("sales", lang))
+    ax.set_title(f"{_t('title_cumulative', lang)} — {tracking.month}")
+    ax.legend()
+    return ax
+
+
+def plot_unit_weight(tracking: Tracking, ax=None, lang: str = "en"):
+    """Unit weight value curve (单位权重曲线): each day's sales ÷ its weight, and the running value."""
+    check_lang(lang)
+    ax = _ax(ax)
+    t = tracking.table.iloc[: tracking.forecast.days_elapsed]
+    day = t["date"].dt.day
+    with np.errstate(divide="ignore", invalid="ignore"):
+        daily = t["actual"] / t["day_weight"]
+    ax.scatter(day, daily, color="#4C72B0", s=14, label=_t("daily_uwv", lang))
+    ax.plot(day, t["unit_weight_value"], color="#4C72B0", label=_t("cum_uwv", lang))
+    ax.axhline(tracking.monthly_target / tracking.month_weight, color="#C44E52", ls="--", lw=1,
+               label=_t("target_uwv", lang))
+    ax.set_xlabel(text("date", lang))
+    ax.set_ylabel(_t("unit_weight_value", lang))
+    ax.set_title(f"{_t('title_uwv', lang)} — {tracking.month}")
+    ax.legend()
+    return ax
+
+
+def plot_daily(tracking: Tracking, ax=None, lang: str = "en"):
+    """Daily sales as bars with each day's target as a marker; best and worst days outlined."""
+    check_lang(lang)
+    ax = _ax(ax)
+    t = tracking.table
+    day = t["date"].dt.day
+    ax.bar(day, t["actual"].fillna(0), color="#4C72B0", alpha=0.8, label=text("actual", lang))
+    ax.scatter(day, t["target"], marker="_", s=150, color="#C44E52", zorder=3, label=_t("daily_target", lang))
+    for d, c in ((tracking.best_day, "#55A868"), (tracking.worst_day, "#C44E52")):
+        if d:
+            ax.bar([d["date"].day], [d["actual"]], fill=False, edgecolor=c, lw=2)
+    ax.set_xlabel(text("date", lang))
+    ax.set_ylabel(_t("sales", lang))
+    ax.set_title(f"{_t('title_daily', lang)} — {tracking.month}")
+    ax.legend()
+    return ax
+
+
+def plot_comparison(comparison: Comparison, ax=None, lang: str = "en"):
+    """Horizontal bars of the percentage difference per item, one colour per basis."""
+    import seaborn as sns
+
+    check_lang(lang)
+    ax = _ax(ax)
+    t = comparison.table.dropna(subset=["pct_difference"]).copy()
+    t["basis"] = [_basis_label(b, lang) for b in t["basis"]]
+    t["pct"] = t["pct_difference"] * 100
+    sns.barplot(data=t, y="item", x="pct", hue="basis", orient="h", ax=ax)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel(_t("difference_pct", lang))
+    ax.set_ylabel("")
+    ax.set_title(_t("title_compare", lang))
+    return ax
+
+
+def plot_backtest(bt: Backtest, ax=None, lang: str = "en"):
+    """MAPE of the weight-index and run-rate month forecasts by forecast day."""
+    check_lang(lang)
+    ax = _ax(ax)
+    sm = bt.summary
+    x = np.arange(len(sm))
+    ax.bar(x - 0.2, sm["mape_weight"], width=0.4, label=_t("method_weight", lang), color="#4C72B0")
+    ax.bar(x + 0.2, sm["mape_run_rate"], width=0.4, label=_t("method_run_rate", lang), color="#DD8452")
+    ax.set_xticks(x, [str(d) for d in sm["day"]])
+    ax.set_xlabel(_t("forecast_day", lang))
+    ax.set_ylabel(_t("mape", lang))
+    ax.set_title(_t("title_backtest", lang))
+    ax.legend()
+    return ax
