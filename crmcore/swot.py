@@ -237,7 +237,7 @@ def _normalise(out: pd.DataFrame, types: tuple[str, str], matrix: str, *, weight
                           f"or pass weights='normalise' to rescale them.")
     msg = f"{matrix} weights summed to {total:.4g}; rescaled to sum to 1 (factors {ids})."
     notes.append(msg)
-    warnings.warn(msg, UserWarning, stacklevel=4)
+    warnings.warn(msg, UserWarning, stacklevel=3)
     out.loc[mask, "weight"] = out.loc[mask, "weight"] / total
 
 
@@ -255,7 +255,7 @@ def _check_ife_ratings(out: pd.DataFrame, *, ratings: str, source: str, notes: l
     if ratings == "david":
         raise DomainError(f"{source}: {msg} Fix the ratings or pass ratings='warn' or 'any'.")
     notes.append(msg)
-    warnings.warn(msg, UserWarning, stacklevel=4)
+    warnings.warn(msg, UserWarning, stacklevel=3)
 
 
 # --------------------------------------------------------------------------- grid helpers
@@ -435,6 +435,73 @@ def evaluate(
     )
 
 
+@dataclass(frozen=True, eq=False)
+class FactorMatrix(Result):
+    """One IFE or EFE matrix on its own: the rows, the weighted scores and the total."""
+
+    table: pd.DataFrame
+    which: str
+    total: float
+    level: str
+    weights: str = "refuse"
+    ratings: str = "warn"
+    midpoint: float = MIDPOINT
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    _conventions = ("which", "weights", "ratings", "midpoint")
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return f"{self.which} matrix"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Rows in David's layout (id, type, factor, weight, rating, weighted score) plus a total row."""
+        rows = self.table[["id", "type", "factor", "weight", "rating", "weighted_score"]]
+        total = pd.DataFrame([{"id": "Total", "type": "", "factor": "", "weight": rows["weight"].sum(),
+                               "rating": np.nan, "weighted_score": self.total}])
+        return pd.concat([rows, total], ignore_index=True)
+
+    def subtotal(self, type_: str) -> float:
+        """Sum of weighted scores of one type ('S', 'W', 'O' or 'T')."""
+        return round(float(self.table.loc[self.table["type"] == type_, "weighted_score"].sum()), 12)
+
+
+def evaluate_matrix(
+    factors: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]] | Mapping[str, Any],
+    *,
+    which: str = "IFE",
+    weights: str = "refuse",
+    ratings: str = "warn",
+    tol: float = 1e-3,
+) -> FactorMatrix:
+    """Evaluate only the IFE (S, W rows) or only the EFE (O, T rows) of a factor table.
+
+    Total weighted score = Σ w·r over the matrix's rows (David 2011); the other rows are ignored,
+    so a table holding just strengths and weaknesses can be scored.
+    """
+    which = str(which).upper()
+    if which not in ("IFE", "EFE"):
+        raise ParameterError(f"which={which!r}; use 'IFE' or 'EFE'.")
+    for pname, value, choices in (("weights", weights, ("refuse", "normalise")),
+                                  ("ratings", ratings, ("warn", "david", "any"))):
+        if value not in choices:
+            raise ParameterError(f"{pname}={value!r} is not an option; use one of {', '.join(map(repr, choices))}.")
+    table = load_factors(factors)
+    source = str(table.attrs.get("source", "factor table"))
+    out = _check_table(table, source=source)
+    types = ("S", "W") if which == "IFE" else ("O", "T")
+    notes: list[str] = []
+    out["weight_input"] = out["weight"]
+    _normalise(out, types, which, weights=weights, tol=tol, source=source, notes=notes)
+    out = out[out["type"].isin(types)].copy()
+    if which == "IFE":
+        _check_ife_ratings(out, ratings=ratings, source=source, notes=notes)
+    out["weighted_score"] = out["weight"] * out["rating"]
+    total = round(float(out["weighted_score"].sum()), 12)
+    return FactorMatrix(table=out.reset_index(drop=True), which=which, total=total,
+                        level=ife_level(total) if which == "IFE" else efe_level(total),
+                        weights=weights, ratings=ratings, warnings=tuple(notes))
+
+
 def _tows(out: pd.DataFrame, *, rule: str) -> pd.DataFrame:
     rows = []
     order = {i: k for k, i in enumerate(out["id"])}
@@ -506,7 +573,9 @@ def interpret(result: SwotResult, *, lang: str = "en", top: int = 3) -> list[str
                    f"{text(r.ie_strategy + '_advice', 'en', LABELS)}.")
         out.append(f"SWOT position: S − W = {r.x:+.2f}, O − T = {r.y:+.2f} (azimuth {r.angle:.0f}°), in the "
                    f"{text(r.quadrant, 'en', LABELS)} quadrant ({text(r.quadrant, 'zh', LABELS)}): "
-                   f"{text(r.quadrant + '_advice', 'en', LABELS)}.")
+                   f"{text(r.quadrant + '_advice', 'en', LABELS)}."
+                   + (" The point lies within 0.1 of an axis, so the quadrant call is fragile: a small change in one "
+                      "weight or rating can move it." if min(abs(r.x), abs(r.y)) < 0.1 else ""))
         if len(r.tows):
             pairs = ", ".join(f"{p} ({v:.3g})" for p, v in zip(r.tows["pair"].head(top), r.tows["importance"].head(top)))
             out.append(f"The {min(top, len(r.tows))} most important TOWS pairings are {pairs}; "
@@ -527,7 +596,9 @@ def interpret(result: SwotResult, *, lang: str = "en", top: int = 3) -> list[str
                    f"（{text('efe_' + r.efe_level, 'zh', LABELS)}），位于第 {r.ie_cell} 格：{text(r.ie_strategy, 'zh', LABELS)}"
                    f"——{text(r.ie_strategy + '_advice', 'zh', LABELS)}。")
         out.append(f"SWOT 战略方位：S − W = {r.x:+.2f}，O − T = {r.y:+.2f}（方位角 {r.angle:.0f}°），位于"
-                   f"{text(r.quadrant, 'zh', LABELS)}象限：{text(r.quadrant + '_advice', 'zh', LABELS)}。")
+                   f"{text(r.quadrant, 'zh', LABELS)}象限：{text(r.quadrant + '_advice', 'zh', LABELS)}。"
+                   + ("该点距坐标轴不足 0.1，象限判断不稳定：某个权重或评分稍有变化就可能改变象限。"
+                      if min(abs(r.x), abs(r.y)) < 0.1 else ""))
         if len(r.tows):
             pairs = "、".join(f"{p}（{v:.3g}）" for p, v in zip(r.tows["pair"].head(top), r.tows["importance"].head(top)))
             out.append(f"最重要的 {min(top, len(r.tows))} 个 TOWS 组合是 {pairs}；请为每个组合写出对策，并以组合编号引用，"

@@ -26,6 +26,7 @@ canonical transactions.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -168,6 +169,9 @@ def _check_missing(missing: str) -> str:
 
 
 def _month(month: Any, name: str = "month") -> pd.Period:
+    # strings must spell the year: dateutil would read "June" as June of the current year
+    if isinstance(month, str) and not re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", month.strip()):
+        raise ParameterError(f"{name}={month!r} is not a month; write it like '2025-06'.")
     try:
         if isinstance(month, pd.Period):
             return month.asfreq("M")
@@ -381,6 +385,24 @@ def daily_sales(tx: Any, *, value: str = "revenue") -> pd.Series:
     return s.sort_index()
 
 
+def sales_by(tx: Any, *, by: str, start: Any, end: Any, value: str = "revenue") -> pd.Series:
+    """Sales per unit (region, channel...) between ``start`` and ``end`` inclusive, via the engine.
+
+    The input of a space or plan comparison (:func:`compare`) and of unit shares in
+    :func:`decompose_target`.
+    """
+    from . import engine
+
+    lo, hi = _date(start, "start"), _date(end, "end")
+    df = engine.periodic_sales(tx, freq="D", by=by)
+    if value not in df.columns:
+        raise ParameterError(f"value={value!r}: use 'revenue', 'orders', 'customers' or 'quantity'.")
+    d = pd.DatetimeIndex(df["period"]).normalize()
+    out = df.loc[(d >= lo) & (d <= hi)].groupby(by)[value].sum().astype(float).sort_index()
+    out.index = out.index.astype(str)
+    return out
+
+
 def history_period(before: Any, *, weeks: int = 52) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The ``weeks`` whole weeks that end the day before ``before`` (a date or a month's first day).
 
@@ -446,7 +468,7 @@ class WeightIndex(Result):
     def day_weights(self, start: Any, end: Any) -> pd.Series:
         """Day weight index of every date start..end (holidays take their own weight)."""
         days = pd.date_range(_date(start, "start"), _date(end, "end"), freq="D", name="date")
-        w = pd.Series(self.weekday_weights.to_numpy()[days.dayofweek], index=days, name="day_weight")
+        w = pd.Series(self.weekday_weights.to_numpy()[days.day_of_week], index=days, name="day_weight")
         if self.holidays is not None:
             h = self.holidays.set_index("date")["weight"]
             hit = days.intersection(h.index)
@@ -533,7 +555,7 @@ def weight_index(daily_sales: Any, *, weekly_index: float = 7, period: tuple[Any
     if skip is not None:
         full = full.loc[~full.index.isin(skip)]
     n_days = len(full)
-    counts = np.bincount(full.index.dayofweek, minlength=7)
+    counts = np.bincount(full.index.day_of_week, minlength=7)
     if (counts == 0).any():
         absent = [WEEKDAYS["en"][i] for i in np.flatnonzero(counts == 0)]
         raise DataError(
@@ -545,7 +567,7 @@ def weight_index(daily_sales: Any, *, weekly_index: float = 7, period: tuple[Any
         raise DomainError(f"daily_sales: total sales between {start.date()} and {end.date()} are 0; "
                           "the weights need a period with sales.")
     avg_weekly = total / (n_days / 7)
-    sums = np.bincount(full.index.dayofweek, weights=full.to_numpy(), minlength=7)
+    sums = np.bincount(full.index.day_of_week, weights=full.to_numpy(), minlength=7)
     means = sums / counts
     weights = means / avg_weekly * k
     table = pd.DataFrame({"weekday": range(7), "label": WEEKDAYS["en"], "days": counts, "total_sales": sums,
@@ -627,7 +649,7 @@ class DailyTargets(Result):
         check_lang(lang)
         t = self.table
         hi, lo = t.loc[t["target"].idxmax()], t.loc[t["target"].idxmin()]
-        fmt = lambda r: f"{r['date'].date()} {WEEKDAYS[lang][r['date'].dayofweek]}"
+        fmt = lambda r: f"{r['date'].date()} {WEEKDAYS[lang][r['date'].day_of_week]}"
         return _t("say_targets", lang, T=self.monthly_target, month=self.month, W=self.month_weight,
                   hi=hi["target"], hi_day=fmt(hi), lo=lo["target"], lo_day=fmt(lo))
 
@@ -646,7 +668,7 @@ def daily_targets(monthly_target: float, month: Any, weights: WeightIndex, *,
     w = wi.month_days(p)
     W = float(w.sum())
     tg = _allocate(T, w.to_numpy(), r, f"month {p}")
-    table = pd.DataFrame({"date": w.index, "weekday": [WEEKDAYS["en"][d] for d in w.index.dayofweek],
+    table = pd.DataFrame({"date": w.index, "weekday": [WEEKDAYS["en"][d] for d in w.index.day_of_week],
                           "day_weight": w.to_numpy(), "share": w.to_numpy() / W, "target": tg})
     table["cum_target"] = table["target"].cumsum()
     return DailyTargets(table=table, month=str(p), monthly_target=T, month_weight=W, round_to=r)
@@ -795,7 +817,7 @@ class Tracking(Result):
         row = self.table.loc[self.table["date"] == self.asof].iloc[0]
         parts = [_t("say_track", lang, asof=self.asof.date(), ca=row["cum_actual"], ct=row["cum_target"],
                     gap=row["gap"]), self.forecast.interpret(lang)]
-        fmt = lambda d: f"{d['date'].date()} {WEEKDAYS[lang][d['date'].dayofweek]}"
+        fmt = lambda d: f"{d['date'].date()} {WEEKDAYS[lang][d['date'].day_of_week]}"
         if self.best_day and self.worst_day:
             parts.append(_t("say_extremes", lang, bd=fmt(self.best_day), bi=self.best_day["index"],
                             wd=fmt(self.worst_day), wi=self.worst_day["index"]))
@@ -1177,14 +1199,17 @@ def backtest(daily_sales: Any, *, days: Sequence[int] = (7, 14, 21), months: Seq
         actual = float(actual_days.sum())
         if actual <= 0:
             raise DomainError(f"month {p} sold 0, so percentage errors are undefined; leave it out with months=.")
+        cum_s, cum_w, W = actual_days.cumsum().to_numpy(), w.cumsum().to_numpy(), float(w.sum())
         for d in days_t:
-            fc = _forecast(actual_days.iloc[:d], w, p, actual_days.index[d - 1], None, missing)
-            rows.append({"month": str(p), "day": d, "actual": actual, "weight_forecast": fc.forecast,
-                         "run_rate_forecast": fc.run_rate_forecast})
+            # a forecast from days whose weights are all 0 is undefined: NaN, left out of the MAPE
+            wf = cum_s[d - 1] / (cum_w[d - 1] / W) if cum_w[d - 1] > 0 else np.nan
+            rows.append({"month": str(p), "day": d, "actual": actual, "weight_forecast": wf,
+                         "run_rate_forecast": cum_s[d - 1] / d * p.days_in_month})
     t = pd.DataFrame(rows)
     t["ape_weight"] = (t["weight_forecast"] - t["actual"]).abs() / t["actual"]
     t["ape_run_rate"] = (t["run_rate_forecast"] - t["actual"]).abs() / t["actual"]
-    summary = t.groupby("day", as_index=False).agg(months=("month", "size"), mape_weight=("ape_weight", "mean"),
+    # both methods are scored on the same months: those where the weight forecast is defined
+    summary = t.loc[t["weight_forecast"].notna()].groupby("day", as_index=False).agg(months=("month", "size"), mape_weight=("ape_weight", "mean"),
                                                     mape_run_rate=("ape_run_rate", "mean"))
     summary[["mape_weight", "mape_run_rate"]] *= 100
     return Backtest(table=t, summary=summary, weekly_index=k, window_weeks=int(window_weeks), days=days_t,

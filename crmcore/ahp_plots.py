@@ -1,0 +1,127 @@
+"""Plots for AHP results: matrix heatmap, weights with a CR badge, hierarchy tree, sensitivity lines.
+
+Seaborn-style functions: take a result, draw on ``ax`` (a new figure only if ``ax`` is None),
+return the Axes; labels in ``lang``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .labels import check_lang, text
+
+LABELS = {
+    "matrix": {"en": "Judgement matrix", "zh": "判断矩阵"},
+    "weights": {"en": "Priorities", "zh": "权重"},
+    "weight": {"en": "weight", "zh": "权重"},
+    "hierarchy": {"en": "AHP hierarchy (global weights)", "zh": "层次结构（全局权重）"},
+    "sweep": {"en": "Sensitivity to the weight of", "zh": "灵敏度分析："},
+    "priority": {"en": "overall priority", "zh": "综合权重"},
+    "current": {"en": "current", "zh": "当前权重"},
+    "row_over_col": {"en": "a_ij: row over column", "zh": "a_ij：行相对列"},
+}
+
+
+def _ax(ax, size=(7, 4.5)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def plot_matrix(matrix: Any, ax=None, lang: str = "en"):
+    """Heatmap of ``log a_ij`` (red: row more important), cells written as ``3`` / ``1/5``."""
+    from . import ahp
+
+    check_lang(lang)
+    m = ahp.pairwise(matrix)
+    ax = _ax(ax, (2.2 + 0.75 * m.n, 1.4 + 0.65 * m.n))
+    logv = np.log(m.values)
+    lim = np.log(9)
+    im = ax.imshow(np.nan_to_num(logv), cmap="RdBu_r", vmin=-lim, vmax=lim)
+    for i in range(m.n):
+        for j in range(m.n):
+            ax.text(j, i, ahp.judgement_text(m.values[i, j]), ha="center", va="center", fontsize=9,
+                    color="white" if np.isfinite(logv[i, j]) and abs(logv[i, j]) > 0.7 * lim else "black")
+    ax.set_xticks(range(m.n), m.labels, rotation=45, ha="right")
+    ax.set_yticks(range(m.n), m.labels)
+    ax.set_title(text("matrix", lang, LABELS))
+    ax.grid(False)
+    cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    cb.set_ticks(np.log([1 / 9, 1 / 3, 1, 3, 9]), labels=["1/9", "1/3", "1", "3", "9"])
+    cb.set_label(text("row_over_col", lang, LABELS))
+    return ax
+
+
+def plot_weights(result: Any, ax=None, lang: str = "en"):
+    """Horizontal bars of the weights, sorted, with a CR badge (green < threshold, red otherwise)."""
+    check_lang(lang)
+    ax = _ax(ax)
+    order = np.argsort(result.weights)
+    labs = [result.labels[k] for k in order]
+    ax.barh(labs, result.weights[order], color="#4C72B0")
+    for y, v in enumerate(result.weights[order]):
+        ax.text(v, y, f" {v:.3f}", va="center", fontsize=9)
+    ok = result.consistent
+    ax.text(0.98, 0.04, f"CR = {result.cr:.3f}", transform=ax.transAxes, ha="right", va="bottom", fontsize=10,
+            color="white", bbox={"boxstyle": "round", "fc": "#2ca02c" if ok else "#d62728", "ec": "none"})
+    ax.set_xlabel(text("weight", lang, LABELS))
+    ax.set_title(text("weights", lang, LABELS))
+    ax.set_xlim(0, max(result.weights) * 1.2)
+    return ax
+
+
+def plot_hierarchy(result: Any, ax=None, lang: str = "en"):
+    """Tree: goal on the left, each level to the right, boxes show global weights; red border = CR ≥ threshold."""
+    check_lang(lang)
+    w = result.weights
+    nodes = result.nodes.set_index("node")
+    depth = int(w["level"].max()) if len(w) else 1
+    leaves = w[w["is_leaf"]]
+    ax = _ax(ax, (3.2 * (depth + 1), max(3.0, 0.45 * len(leaves) + 1)))
+    # y positions: leaves evenly spaced, parents at the mean of their leaves
+    ypos: dict[str, float] = {}
+    full = (w["node"] + " > " + w["element"]).tolist()
+    leaf_full = [f for f, leaf in zip(full, w["is_leaf"]) if leaf]
+    for k, f in enumerate(leaf_full):
+        ypos[f] = -k
+    for f in sorted(full, key=lambda s: -s.count(" > ")):
+        if f not in ypos:
+            kids = [ypos[g] for g in ypos if g.startswith(f + " > ")]
+            ypos[f] = float(np.mean(kids)) if kids else 0.0
+    ypos[result.goal] = float(np.mean([ypos[f] for f in full if f.count(" > ") == 1])) if full else 0.0
+    for f, gwt, node in zip(full, w["global_weight"], w["node"]):
+        x = f.count(" > ")
+        ax.plot([x - 1, x], [ypos[node], ypos[f]], color="0.7", lw=1, zorder=1)
+    for f, gwt, node in zip(full, w["global_weight"], w["node"]):
+        x = f.count(" > ")
+        bad = f in nodes.index and nodes.loc[f, "kind"] == "pairwise" and not bool(nodes.loc[f, "consistent"])
+        ax.text(x, ypos[f], f"{f.split(' > ')[-1]}\n{gwt:.3f}", ha="center", va="center", fontsize=8,
+                bbox={"boxstyle": "round", "fc": "#dbe7f3", "ec": "#d62728" if bad else "#4C72B0"}, zorder=2)
+    bad_goal = not bool(nodes.loc[result.goal, "consistent"]) if result.goal in nodes.index else False
+    ax.text(0, ypos[result.goal], f"{result.goal}\nCR={nodes.loc[result.goal, 'CR']:.3f}", ha="center", va="center",
+            fontsize=9, bbox={"boxstyle": "round", "fc": "#f3e3c3", "ec": "#d62728" if bad_goal else "#8c6d31"})
+    ax.set_xlim(-0.6, depth + 0.6)
+    ax.set_ylim(min(ypos.values()) - 0.8, max(ypos.values()) + 0.8)
+    ax.axis("off")
+    ax.set_title(text("hierarchy", lang, LABELS))
+    return ax
+
+
+def plot_sweep(result: Any, ax=None, lang: str = "en"):
+    """Priority lines as the criterion weight varies; dashed line at the current weight, dots at changes."""
+    check_lang(lang)
+    ax = _ax(ax)
+    for col in result.table.columns:
+        ax.plot(result.table.index, result.table[col], label=str(col), lw=1.5)
+    ax.axvline(result.current, ls="--", color="0.3", lw=1)
+    ax.text(result.current, ax.get_ylim()[1], text("current", lang, LABELS), ha="center", va="bottom", fontsize=8)
+    for t in result.changes["t"]:
+        ax.axvline(t, ls=":", color="#d62728", lw=1)
+    ax.set_xlabel(f"{text('weight', lang, LABELS)}: {result.criterion}")
+    ax.set_ylabel(text("priority", lang, LABELS))
+    title = text("sweep", lang, LABELS)
+    ax.set_title(f"{title} {result.criterion}" if lang == "en" else f"{title}{result.criterion}")
+    ax.legend(fontsize=8, ncol=2, frameon=False)
+    return ax
