@@ -225,6 +225,7 @@ def pairwise(
     labels: Sequence[str] | None = None,
     tol: float = 0.05,
     allow_missing: bool = True,
+    form: str = "auto",
 ) -> PairwiseMatrix:
     """Build and validate a judgement matrix (判断矩阵).
 
@@ -238,6 +239,9 @@ def pairwise(
     - an upper triangle, a ragged list ``[[a12, a13, a14], [a23, a24], [a34]]``;
     - a :class:`PairwiseMatrix` (returned as is).
 
+    ``form="auto"`` tells these apart (rows of unequal length are an upper triangle); pass
+    ``form="upper"`` for the one ambiguous case, a 2 × 2 upper triangle ``[[a12]]``.
+
     Checks: square, positive finite entries, unit diagonal, reciprocity
     ``|a_ij · a_ji − 1| ≤ tol`` (``tol`` lets two-decimal reciprocals such as 0.33 pass; they
     are then symmetrised by ``sqrt(a_ij / a_ji)``), and, when judgements are missing, that
@@ -245,6 +249,8 @@ def pairwise(
     """
     if isinstance(data, PairwiseMatrix):
         return data
+    if form not in ("auto", "matrix", "upper", "pairs"):
+        raise ParameterError(f"form={form!r}; use 'auto', 'matrix', 'upper' or 'pairs'.")
     if labels is not None:
         labels = [str(x) for x in labels]
         if len(set(labels)) != len(labels):
@@ -261,6 +267,8 @@ def pairwise(
                     f"(rows {list(data.index)[:4]}, columns {labels[:4]}). Put the rows in the column order."
                 )
         raw = _from_rows(data.to_numpy(dtype=object).tolist())
+    elif form == "upper":
+        raw = _from_upper(data)
     else:
         rows = np.asarray(data, dtype=object) if not _is_ragged(data) else None
         if rows is None:
@@ -490,6 +498,33 @@ def random_index(n: int, table: RIChoice = "saaty1980") -> tuple[float, str]:
     if not (np.isfinite(val) and val > 0):
         raise ParameterError(f"RI({n}) = {val!r} from {name}: a random index must be a positive number.")
     return val, name
+
+
+def ri_tables() -> pd.DataFrame:
+    """All named random-index tables side by side (rows n, columns table names; NaN where not published)."""
+    cols = {spec["name"]: pd.Series(spec["values"], dtype=float) for spec in RI_TABLES.values()}
+    out = pd.DataFrame(cols).sort_index()
+    out.index.name = "n"
+    return out
+
+
+_SCALE_MEANING = {
+    1: ("equal importance", "同等重要"),
+    3: ("moderate importance of one over the other", "稍微重要"),
+    5: ("strong importance", "明显重要"),
+    7: ("very strong importance", "强烈重要"),
+    9: ("extreme importance", "极端重要"),
+}
+
+
+def scale_table(lang: str = "en") -> pd.DataFrame:
+    """Saaty's fundamental 1–9 scale (标度) with its verbal meanings; 2, 4, 6, 8 are intermediate."""
+    check_lang(lang)
+    k = 0 if lang == "en" else 1
+    rows = [(v, _SCALE_MEANING[v][k]) for v in (1, 3, 5, 7, 9)]
+    rows.append(("2, 4, 6, 8", "between the two adjacent judgements" if lang == "en" else "上述相邻判断的中值"))
+    rows.append(("1/3, 1/5, …", "the reverse comparison: a_ji = 1/a_ij" if lang == "en" else "反比较：a_ji = 1/a_ij"))
+    return pd.DataFrame(rows, columns=["a_ij", "meaning" if lang == "en" else "含义"])
 
 
 # --------------------------------------------------------------------------- priorities
@@ -762,6 +797,6 @@ from .ahp_judgements import (  # noqa: E402
 __all__ = [
     "SCALE", "RI_TABLES", "METHODS", "PairwiseMatrix", "AHPResult", "Worksheet", "MethodComparison", "Completion",
     "Revision", "GroupResult", "pairwise", "consistent_matrix", "random_index", "priorities", "explain",
-    "compare_methods", "harker", "complete", "revise", "intransitive_triads", "aggregate_judgements", "group",
+    "compare_methods", "ri_tables", "scale_table", "harker", "complete", "revise", "intransitive_triads", "aggregate_judgements", "group",
     "judgement_text",
 ]

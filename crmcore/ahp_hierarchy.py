@@ -103,8 +103,7 @@ def _parse_node(spec: Mapping[str, Any], path: tuple[str, ...], alternatives: tu
     labels = None if labels is None else [str(x) for x in labels]
     kind, matrix, raw, direction = "pairwise", None, (), str(spec.get("direction", "benefit"))
     if how in ("matrix", "upper"):
-        data = spec[how]
-        matrix = ahp.pairwise(data, labels=labels)
+        matrix = ahp.pairwise(spec[how], labels=labels, form="upper" if how == "upper" else "auto")
     elif how == "pairs":
         p = spec["pairs"]
         if isinstance(p, Mapping):
@@ -266,9 +265,11 @@ class HierarchyResult(Result):
         return list(leaves["element"])
 
     def monte_carlo(self, *, n: int = 1000, seed: int = 0, perturbation: str = "scale", steps: int = 1,
-                    sigma: float = 0.2, scores: pd.DataFrame | None = None) -> "MonteCarloResult":
+                    sigma: float = 0.2, scores: pd.DataFrame | None = None,
+                    synthesis: str | None = None) -> "MonteCarloResult":
         """Perturb every judgement and count how often each alternative ranks first (see :func:`monte_carlo`)."""
-        return monte_carlo(self, n=n, seed=seed, perturbation=perturbation, steps=steps, sigma=sigma, scores=scores)
+        return monte_carlo(self, n=n, seed=seed, perturbation=perturbation, steps=steps, sigma=sigma, scores=scores,
+                           synthesis=synthesis)
 
 
 def hierarchy(spec: str | Path | Mapping[str, Any], *, method: str = "eigen", ri: ahp.RIChoice = "saaty1980",
@@ -276,8 +277,8 @@ def hierarchy(spec: str | Path | Mapping[str, Any], *, method: str = "eigen", ri
     """Evaluate an AHP hierarchy of any depth (see the module docstring for the spec)."""
     spec = load_spec(spec)
     ahp._check_method(method)
-    if synthesis not in ("distributive", "ideal"):
-        raise ParameterError(f"synthesis={synthesis!r}; use 'distributive' or 'ideal'.")
+    if synthesis not in SYNTHESES:
+        raise ParameterError(f"synthesis={synthesis!r}; use one of {', '.join(map(repr, SYNTHESES))}.")
     goal = str(spec.get("goal", "goal"))
     alts = spec.get("alternatives")
     alts = tuple(str(a) for a in alts) if alts is not None else None
@@ -390,19 +391,30 @@ def synthesize(weights: Mapping[str, float] | pd.Series, scores: pd.DataFrame, *
     """Overall priority of each alternative: ``Σ_c w_c · s_ac``.
 
     ``scores``: alternatives × criteria. ``distributive`` normalises each criterion column to
-    sum 1; ``ideal`` divides it by its maximum. The totals are normalised to sum 1. A
-    criterion with zero weight has no influence on the result.
+    sum 1; ``ideal`` divides it by its maximum; in both the totals are normalised to sum 1.
+    ``absolute`` (AHP ratings / absolute measurement, 综合积分法) uses the scores as they are
+    (already mapped to a common 0–1 range) and does not normalise the totals. A criterion with
+    zero weight has no influence on the result.
     """
     w = pd.Series(weights, dtype=float)
-    s = _check_scores(scores, list(w.index))
+    s = _normalise_scores(_check_scores(scores, list(w.index)), synthesis)
+    tot = s.to_numpy() @ w.to_numpy()
+    if synthesis != "absolute":
+        tot = tot / tot.sum()
+    return pd.Series(tot, index=s.index, name="priority")
+
+
+SYNTHESES = ("distributive", "ideal", "absolute")
+
+
+def _normalise_scores(s: pd.DataFrame, synthesis: str) -> pd.DataFrame:
     if synthesis == "distributive":
-        s = s / s.sum().replace(0, np.nan)
-    elif synthesis == "ideal":
-        s = s / s.max().replace(0, np.nan)
-    else:
-        raise ParameterError(f"synthesis={synthesis!r}; use 'distributive' or 'ideal'.")
-    tot = s.fillna(0.0).to_numpy() @ w.to_numpy()
-    return pd.Series(tot / tot.sum(), index=s.index, name="priority")
+        return (s / s.sum().replace(0, np.nan)).fillna(0.0)
+    if synthesis == "ideal":
+        return (s / s.max().replace(0, np.nan)).fillna(0.0)
+    if synthesis == "absolute":
+        return s
+    raise ParameterError(f"synthesis={synthesis!r}; use one of {', '.join(map(repr, SYNTHESES))}.")
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -468,9 +480,7 @@ def sweep(weights: Mapping[str, float], scores: pd.DataFrame, criterion: str | S
     miss = [c for c in group if c not in w.index]
     if miss:
         raise ParameterError(f"criterion {miss[0]!r} is not weighted; criteria are {', '.join(w.index)}.")
-    s = _check_scores(scores, list(w.index))
-    s = s / (s.sum() if synthesis == "distributive" else s.max()).replace(0, np.nan)
-    s = s.fillna(0.0)
+    s = _normalise_scores(_check_scores(scores, list(w.index)), synthesis)
     inside = w.index.isin(group)
     g = float(w[inside].sum() / w.sum())
     if g >= 1 - 1e-12:
@@ -502,7 +512,7 @@ def sweep(weights: Mapping[str, float], scores: pd.DataFrame, criterion: str | S
         _ = lead
     grid = np.linspace(0, 1, steps)
     tot = b_vec[None, :] + grid[:, None] * (a_vec - b_vec)[None, :]
-    pr = tot / tot.sum(axis=1, keepdims=True)
+    pr = tot if synthesis == "absolute" else tot / tot.sum(axis=1, keepdims=True)
     now = b_vec + g * (a_vec - b_vec)
     keep = np.argsort(-now, kind="stable")[:top]
     keep_names = set(alts[k] for k in keep) | {c["after"] for c in changes} | {c["before"] for c in changes}
@@ -559,13 +569,15 @@ def _perturb(a: np.ndarray, rng: np.random.Generator, how: str, steps: int, sigm
 
 
 def monte_carlo(result: HierarchyResult, *, n: int = 1000, seed: int = 0, perturbation: str = "scale",
-                steps: int = 1, sigma: float = 0.2, scores: pd.DataFrame | None = None) -> MonteCarloResult:
+                steps: int = 1, sigma: float = 0.2, scores: pd.DataFrame | None = None,
+                synthesis: str | None = None) -> MonteCarloResult:
     """Perturb all pairwise judgements ``n`` times and re-synthesise.
 
     ``perturbation="scale"``: each judgement moves independently by a uniform number of steps in
     ``[-steps, steps]`` along Saaty's 17-point scale (1/9 … 9); ``"lognormal"``: multiplied by
     ``exp(σ z)``. Judgements of the alternatives are perturbed too; ``scores`` (measured
-    indicator values, e.g. customers × indicators) are not. Reports P(rank 1), mean rank and the
+    indicator values, e.g. customers × indicators) are not; ``synthesis`` overrides the
+    hierarchy's (use ``"absolute"`` for mapped indicator scores). Reports P(rank 1), mean rank and the
     5 %/95 % quantiles of each alternative's priority. Deterministic for a given ``seed``.
     """
     if perturbation not in ("scale", "lognormal"):
@@ -580,20 +592,20 @@ def monte_carlo(result: HierarchyResult, *, n: int = 1000, seed: int = 0, pertur
     leaves = list(result.leaf_weights().index)
     pr = np.empty((n, len(alts)))
     has_alt_nodes = scores is None
-    col = base.sum() if result.synthesis == "distributive" else base.max()
-    norm_scores = (base / col.replace(0, np.nan)).fillna(0.0)[leaves].to_numpy()
+    synthesis = synthesis or result.synthesis
+    norm_scores = _normalise_scores(base[leaves], synthesis).to_numpy()
     goal = result.goal
     alts_t = tuple(alts) if has_alt_nodes else None
     for k in range(n):
         mats = {nd.path: _perturb(nd.matrix.values, rng, perturbation, steps, sigma) for nd in pw}
-        wts, p = _evaluate(goal, nodes, alts_t, method=result.method, ri=result.ri, synthesis=result.synthesis,
+        wts, p = _evaluate(goal, nodes, alts_t, method=result.method, ri=result.ri, synthesis=synthesis,
                            threshold=result.threshold, matrices=mats, light=True)
         if has_alt_nodes:
             pr[k] = p
         else:
             lw = np.array([wts[c] for c in leaves])
             tot = norm_scores @ lw
-            pr[k] = tot / tot.sum()
+            pr[k] = tot if synthesis == "absolute" else tot / tot.sum()
     ranks = (-pr).argsort(axis=1, kind="stable").argsort(axis=1, kind="stable") + 1
     table = pd.DataFrame({
         "alternative": alts,

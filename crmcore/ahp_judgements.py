@@ -204,15 +204,16 @@ class Revision(Result):
                     f"(The judgement furthest from the weights is ({cur['row']}, {cur['column']}).)"
                 )
         else:
-            steps = len(self.sequence)
             last = float(self.sequence["cr_after"].iloc[-1])
+            path = ("，然后 " if zh else ", then ").join(
+                f"({r.row}, {r.column}) {r._2} → {r.to}" for r in self.sequence.itertuples(index=False))
             if zh:
-                parts.append(f"没有任何单个判断的修改能使 CR < {self.threshold:g}；依次修改 {steps} 个判断后 CR = {last:.4f}"
+                parts.append(f"没有任何单个判断的修改能使 CR < {self.threshold:g}；依次修改 {path}，CR = {last:.4f}"
                              + ("。" if last < self.threshold else "，仍未通过，应重新填写判断矩阵。"))
             else:
-                parts.append(f"No single change brings CR below {self.threshold:g}; changing {steps} judgements in turn "
-                             f"gives CR = {last:.4f}" + ("." if last < self.threshold else
-                                                         ", still too high: redo the matrix, starting with the cycles."))
+                parts.append(f"No single change brings CR below {self.threshold:g}; change {path}, giving "
+                             f"CR = {last:.4f}" + ("." if last < self.threshold else
+                                                   ", still too high: redo the matrix, starting with the cycles."))
         if len(self.triads):
             t = self.triads.iloc[0]
             parts.append(

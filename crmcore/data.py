@@ -291,7 +291,7 @@ def load_transactions(
         warnings.warn("kept rows with problems for crmcore.data.clean() to remove and count:\n  "
                       + "\n  ".join(ctx.problems), stacklevel=2)
     df = df[[c for c in CANONICAL if c in df.columns]]
-    df.reset_index(drop=True, inplace=True)
+    df = df.reset_index(drop=True)
     df.attrs["crmcore"] = meta
     return df
 

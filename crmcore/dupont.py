@@ -73,8 +73,8 @@ LABELS: dict[str, dict[str, str]] = {
     "effect_pp": {"en": "effect on ROE (percentage points)", "zh": "对净资产收益率的影响（百分点）"},
     "whiskers": {"en": "whiskers: chain substitution over all {n} orders",
                  "zh": "须线：全部 {n} 种替代顺序下的连环替代结果"},
-    "method_chain": {"en": "chain substitution", "zh": "连环替代法"},
-    "method_shapley": {"en": "Shapley (order-free)", "zh": "Shapley 分解（与顺序无关）"},
+    "method_chain": {"en": "chain substitution in the order given", "zh": "按给定顺序连环替代"},
+    "method_shapley": {"en": "Shapley, order-free", "zh": "Shapley 分解，与顺序无关"},
     "method_lmdi": {"en": "LMDI", "zh": "对数平均迪氏指数法（LMDI）"},
     "up": {"en": "up", "zh": "上升"},
     "down": {"en": "down", "zh": "下降"},
@@ -225,7 +225,7 @@ def read_statements(source: Any, *, company: str = "company", sheet_name: Any = 
     if "item" in roles and "value" in roles:
         if "period" not in roles:
             raise data_error("a long table needs a period column", source=src, columns=cols,
-                             fix="add a column 'period' (or 年度) holding the year of each row")
+                             fix="Add a column 'period' (or 年度) holding the year of each row")
         long = pd.DataFrame({
             "company": raw[roles["company"]] if "company" in roles else company,
             "period": raw[roles["period"]], "item": raw[roles["item"]], "value": raw[roles["value"]],
@@ -241,7 +241,7 @@ def read_statements(source: Any, *, company: str = "company", sheet_name: Any = 
         if bad or not period_cols:
             raise data_error(
                 f"items run down the rows but these columns are not periods: {', '.join(map(repr, bad)) or 'none found'}",
-                source=src, columns=cols, fix="name the columns by year (2023, 2024 ...) or use a long table "
+                source=src, columns=cols, fix="Name the columns by year (2023, 2024 ...) or use a long table "
                 "with columns company, period, item, value")
         id_cols = [roles["item"]] + ([roles["company"]] if "company" in roles else [])
         m = raw.melt(id_vars=id_cols, value_vars=period_cols, var_name="__period", value_name="__value")
@@ -259,7 +259,7 @@ def read_statements(source: Any, *, company: str = "company", sheet_name: Any = 
     else:
         raise data_error(
             "the table layout is not recognised", source=src, columns=cols,
-            fix="use columns company, period, item, value (or 公司, 年度, 项目, 金额), or one row per "
+            fix="Use columns company, period, item, value (or 公司, 年度, 项目, 金额), or one row per "
             "company-period with item columns such as net_income, revenue, total_assets, equity")
 
     long = long.reset_index(drop=True)
@@ -267,7 +267,7 @@ def read_statements(source: Any, *, company: str = "company", sheet_name: Any = 
     if long["company"].isna().any():
         rows = long.index[long["company"].isna()]
         raise data_error("are empty", source=src, column="company", n_bad=len(rows), n_total=len(long),
-                         examples=[(r, None) for r in rows[:3]], fix="fill in the company name", columns=cols)
+                         examples=[(r, None) for r in rows[:3]], fix="Fill in the company name", columns=cols)
     long["company"] = long["company"].astype(str).str.strip()
     # period
     periods, bad = [], []
@@ -280,13 +280,13 @@ def read_statements(source: Any, *, company: str = "company", sheet_name: Any = 
     if bad:
         raise data_error("are not periods (a year such as 2024, a quarter 2024Q1 or a month 2024-03)",
                          source=src, column="period", n_bad=len(bad), n_total=len(long), examples=bad,
-                         fix="write periods as years, quarters or months", columns=cols)
+                         fix="Write periods as years, quarters or months", columns=cols)
     kinds = {type(p) for p in periods}
     freqs = {pd.Period(p).freqstr for p in periods if isinstance(p, str)}
     if len(kinds) > 1 or len(freqs) > 1:
         raise data_error("mixes years, quarters and months", source=src, column="period",
                          examples=list(zip(long.index[:3], periods[:3])),
-                         fix="use one kind of period in a table", columns=cols)
+                         fix="Use one kind of period in a table", columns=cols)
     long["period"] = pd.Series(periods, index=long.index, dtype=object)
     # item
     long["item"] = [_ITEM_LOOKUP.get(_norm(v), str(v).strip()) for v in long["item"]]
@@ -303,7 +303,7 @@ def read_statements(source: Any, *, company: str = "company", sheet_name: Any = 
         rows = long.index[bad_mask]
         raise data_error("are not numbers", source=src, column="value", n_bad=int(bad_mask.sum()),
                          n_total=len(long), examples=[(r, rawv[r]) for r in rows[:3]],
-                         fix="write amounts as plain numbers (1234567.8); leave a cell empty if unknown",
+                         fix="Write amounts as plain numbers (1234567.8); leave a cell empty if unknown",
                          columns=cols)
     long["value"] = vals
     long = long[long["value"].notna()]
@@ -317,7 +317,7 @@ def read_statements(source: Any, *, company: str = "company", sheet_name: Any = 
         raise data_error(
             f"item {_item_label(it)} appears more than once with different values for company {c!r} "
             f"period {p} ({len(clash)} such item(s) in all)", source=src,
-            examples=list(vs["value"].items())[:3], fix="keep one row per company, period and item")
+            examples=list(vs["value"].items())[:3], fix="Keep one row per company, period and item")
     long = long.drop_duplicates(["company", "period", "item"])
     long = long.assign(_k=[_period_key(p) for p in long["period"]])
     long = long.sort_values(["company", "_k", "item"]).drop(columns="_k").reset_index(drop=True)
@@ -514,7 +514,7 @@ def dupont(
     if not analysed:
         raise data_error(
             f"no income-statement item ({', '.join(map(_item_label, needed_flows))}) was found",
-            source=src, fix="check the item names; English or Chinese names are accepted (see ITEM_ALIASES)",
+            source=src, fix="Check the item names; English or Chinese names are accepted (see ITEM_ALIASES)",
             columns=sorted(set(tidy["item"])))
 
     # every analysed company-period needs the flows and its year-end balances
@@ -526,10 +526,11 @@ def dupont(
             f"{m[2]} {m[0]} {m[1]}" for m in missing[1:4]) + ")" if len(missing) > 1 else ""
         hint = ""
         if it in ("pretax_income", "interest_expense", "operating_income", "ebit"):
-            hint = f" or choose steps=3 / another ebit= convention (now steps={steps}, ebit={ebit!r})"
+            hint = f", or choose steps=3 / another ebit= convention (now steps={steps}, ebit={ebit!r})"
+        found = ", ".join(i for i in wide.columns if pd.notna(wide.loc[(c, p), i]))
         raise data_error(
-            f"item {_item_label(it)} is missing for company {c!r} period {p}{more}", source=src,
-            fix=f"add that row{hint}")
+            f"item {_item_label(it)} is missing for company {c!r} period {p}{more}; items found for "
+            f"{c} {p}: {found or 'none'}", source=src, fix=f"Add that row{hint}")
 
     warns: list[str] = []
     rows: list[dict[str, Any]] = []
@@ -615,7 +616,8 @@ def dupont(
                          f"{(r['roe'] - rep) * 100:+.2f} pp.{pct}")
         rows.append(r)
     if not rows:
-        raise DomainError(f"{src}: no company-period could be analysed. " + " ".join(warns[:3]))
+        raise DomainError(f"{src}: no company-period could be analysed. " + " ".join(warns[:3]) +
+                          " Add the missing statements, or pass balance='end' / missing_prior='end'.")
     factors = FACTORS_5 if steps == 5 else FACTORS_3
     cols = ["company", "period", "balance_basis", "net_income", "revenue", "total_assets", "equity",
             "total_assets_end", "equity_end"]
@@ -681,11 +683,19 @@ class AttributionResult(Result):
     def effect(self) -> pd.Series:
         return self.effects[self.headline]
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, *, pp: bool = False) -> pd.DataFrame:
+        """Effects per factor plus a ``total`` row (base and current totals, summed effects).
+
+        ``pp=True`` gives the effect columns in percentage points (× 100); base/current stay as they are.
+        """
         t = self.effects.copy()
-        total = {c: t[c].sum(min_count=1) for c in t.columns}
+        eff_cols = [c for c in ("chain", "shapley", "lmdi") if c in t]
+        total = {c: t[c].sum(min_count=1) for c in eff_cols}
         total.update(base=self.base_total, current=self.current_total)
-        t.loc["total"] = pd.Series(total)
+        t.loc["total"] = pd.Series(total)  # chain_min/max do not add up: left empty on the total row
+        if pp:
+            rng = [c for c in ("chain_min", "chain_max") if c in t]
+            t[eff_cols + rng] = t[eff_cols + rng] * 100
         return t
 
     def interpret(self, lang: str = "en") -> str:
@@ -851,6 +861,10 @@ def chain_all_orders(base: Any, current: Any) -> pd.DataFrame:
 # Interpretation
 # --------------------------------------------------------------------------------------------
 
+def _join(parts: list[str], last: str, sep: str = ", ") -> str:
+    return parts[0] if len(parts) == 1 else sep.join(parts[:-1]) + last + parts[-1]
+
+
 def interpret(attr: AttributionResult, lang: str = "en") -> str:
     """Sentences, generated from the numbers, saying how ROE moved and which factor drove it."""
     check_lang(lang)
@@ -866,27 +880,35 @@ def interpret(attr: AttributionResult, lang: str = "en") -> str:
     if lang == "zh":  # "2024年" for a year, the label as is for a quarter or month
         bl, cl = (f"{x}年" if re.fullmatch(r"\d{4}", x) else x for x in (bl, cl))
     out = []
+    same = [k for k in ranked[1:] if eff[k] * ch > 0]
+    other = [k for k in ranked[1:] if eff[k] * ch < 0]
+    against = eff[top] * ch < 0
     if lang == "en":
         verb = "rose" if ch > 0 else "fell" if ch < 0 else "was unchanged"
         out.append(f"ROE {verb} from {b:.1%} in {bl} to {c:.1%} in {cl} ({_pp(ch)}).")
         move = "rose" if x1 > x0 else "fell" if x1 < x0 else "held"
-        against = eff[top] * ch < 0
-        out.append(f"The largest effect came from {lab[top]}, which {move} from {_fmt(top, x0)} to "
-                   f"{_fmt(top, x1)}: {_pp(eff[top])}{' — against the overall direction' if against else ''}.")
-        rest = [f"{lab[k]} {_pp(eff[k])}" for k in ranked[1:]]
-        if rest:
-            out.append("The other factors: " + "; ".join(rest) + f" ({how}).")
+        out.append(f"The largest single effect came from {lab[top]}, which {move} from {_fmt(top, x0)} to "
+                   f"{_fmt(top, x1)} and {'added' if eff[top] >= 0 else 'took'} {_pp(eff[top], signed=False)} "
+                   f"{'to' if eff[top] >= 0 else 'off'} ROE.")
+        listing = lambda ks: _join([f"{lab[k]} ({_pp(eff[k])})" for k in ks], " and ")  # noqa: E731
+        if against and same:
+            out.append(f"The {'rise' if ch > 0 else 'fall'} came from {listing(same)}"
+                       f"{'; ' + listing(other) + ' pulled the other way' if other else ''} ({how}).")
+        elif ranked[1:]:
+            out.append(f"Other effects: {', '.join(f'{lab[k]} {_pp(eff[k])}' for k in ranked[1:])} ({how}).")
     else:
         verb = "上升" if ch > 0 else "下降" if ch < 0 else "持平"
         out.append(f"净资产收益率由{bl}的{b:.1%}{'升至' if ch > 0 else '降至' if ch < 0 else '保持在'}{cl}的{c:.1%}，"
                    f"{verb}{_pp(ch, lang, signed=False)}。")
         move = "由" + _fmt(top, x0, lang) + ("升至" if x1 > x0 else "降至" if x1 < x0 else "保持在") + _fmt(top, x1, lang)
-        against = eff[top] * ch < 0
-        out.append(f"影响最大的因素是{lab[top]}，{move}，使净资产收益率{'提高' if eff[top] > 0 else '降低'}"
-                   f"{_pp(eff[top], lang, signed=False)}{'，与总体变动方向相反' if against else ''}。")
-        rest = [f"{lab[k]}{_pp(eff[k], lang)}" for k in ranked[1:]]
-        if rest:
-            out.append("其他因素：" + "；".join(rest) + f"（{how}）。")
+        out.append(f"影响最大的因素是{lab[top]}，{move}，使净资产收益率{'提高' if eff[top] >= 0 else '降低'}"
+                   f"{_pp(eff[top], lang, signed=False)}。")
+        listing = lambda ks: _join([f"{lab[k]}（{_pp(eff[k], lang)}）" for k in ks], "和", "、")  # noqa: E731
+        if against and same:
+            out.append(f"净资产收益率的{verb}来自{listing(same)}"
+                       f"{'，' + listing(other) + '则起反向作用' if other else ''}（{how}）。")
+        elif ranked[1:]:
+            out.append("其他因素：" + "；".join(f"{lab[k]}{_pp(eff[k], lang)}" for k in ranked[1:]) + f"（{how}）。")
     if "chain_min" in attr.effects:
         width = attr.effects["chain_max"] - attr.effects["chain_min"]
         k = width.idxmax()
@@ -910,21 +932,34 @@ UP_COLOR, DOWN_COLOR, FLAT_COLOR = "#2e7d32", "#c62828", "#757575"
 
 
 def _ensure_font() -> None:
-    """Make sure the CJK font is in the fallback chain so zh labels render (no other rc change)."""
+    """Put the CJK font in the family list so Chinese labels render (no other rc change).
+
+    Matplotlib falls back glyph by glyph only across the *families* named in ``font.family``; a
+    generic name such as "sans-serif" resolves to one font, so the CJK font listed in
+    ``font.sans-serif`` is never reached. The generic name is replaced by its first font here.
+    """
     import matplotlib as mpl
 
     from .plotting import cjk_font_name
 
     name = cjk_font_name()
-    fams = list(mpl.rcParams["font.sans-serif"])
-    if name and name not in fams:
-        mpl.rcParams["font.sans-serif"] = fams + [name]
+    fams = list(mpl.rcParams["font.family"])
+    if not name or name in fams:
+        return
+    generic = ("sans-serif", "serif", "monospace", "cursive", "fantasy")
+    concrete = [mpl.rcParams[f"font.{f}"][0] if f in generic and mpl.rcParams[f"font.{f}"] else f for f in fams]
+    mpl.rcParams["font.family"] = list(dict.fromkeys([*concrete, name]))
 
 
-def _new_ax(ax, figsize):
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def _new_ax(ax, figsize, lang: str = "en", names: Sequence[str] = ()):
     import matplotlib.pyplot as plt
 
-    _ensure_font()
+    # only when Chinese text will be drawn: the CJK font has no bold face and matplotlib says so
+    if lang == "zh" or any(_CJK.search(str(n)) for n in names):
+        _ensure_font()
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
@@ -952,7 +987,7 @@ def plot_tree(result: DupontResult, base_period: Any = None, current_period: Any
             raise DataError(f"company {c!r} has {len(ps)} analysed period(s); the tree compares two.")
         base_period, current_period = ps[-2], ps[-1]
     r0, r1 = result.row(base_period, company=c), result.row(current_period, company=c)
-    ax = _new_ax(ax, (11, 6.2) if result.steps == 5 else (10, 5.5))
+    ax = _new_ax(ax, (11, 6.2) if result.steps == 5 else (10, 5.5), lang, [c])
     layout = _tree_layout(result.steps)
     pos = {k: (x, y) for k, x, y, _ in layout}
     for k, x, y, parent in layout:
@@ -985,9 +1020,14 @@ def plot_tree(result: DupontResult, base_period: Any = None, current_period: Any
     return ax
 
 
-def plot_waterfall(attr: AttributionResult, *, ax=None, lang: str = "en", effect: str | None = None):
+def plot_waterfall(attr: AttributionResult, *, ax=None, lang: str = "en", effect: str | None = None,
+                   zero: bool = False):
     """ROE waterfall from the base to the current period; whiskers show each factor's
-    chain-substitution effect over every substitution order (when computed)."""
+    chain-substitution effect over every substitution order (when computed).
+
+    ``effect`` picks the column drawn (default the headline: Shapley for method="all"). The value
+    axis is zoomed on the changes unless ``zero=True`` (the axis label says so).
+    """
     check_lang(lang)
     effect = effect or attr.headline
     if effect not in attr.effects:
@@ -996,32 +1036,50 @@ def plot_waterfall(attr: AttributionResult, *, ax=None, lang: str = "en", effect
     e = attr.effects[effect]
     if e.isna().any():
         raise DomainError(f"the {effect!r} effects are empty ({attr.lmdi_refused}); plot effect='shapley'.")
-    ax = _new_ax(ax, (8, 4.5))
+    ax = _new_ax(ax, (8, 4.5), lang, [attr.company or "", *attr.effects.index])
     names = list(attr.order) if set(attr.order) == set(e.index) else list(e.index)
-    labels = [f"{text('roe', lang, LABELS)}\n{attr.base_label}"] + [text(k, lang, LABELS) for k in names] + \
-             [f"{text('roe', lang, LABELS)}\n{attr.current_label}"]
-    labels = [lab.replace("return on equity (ROE)", "ROE") for lab in labels]
+    roe = "ROE" if lang == "en" else text("roe", lang, LABELS)
+    labels = [f"{roe}\n{attr.base_label}", *[text(k, lang, LABELS) for k in names], f"{roe}\n{attr.current_label}"]
+    ranged = "chain_min" in attr.effects
+    levels = [attr.base_total, attr.current_total]
     ax.bar(0, attr.base_total * 100, color="#90a4ae", width=0.6)
     cum = attr.base_total
+    tops = []
     for i, k in enumerate(names, start=1):
         v = float(e[k])
         ax.bar(i, v * 100, bottom=cum * 100, color=UP_COLOR if v >= 0 else DOWN_COLOR, width=0.6, alpha=0.85)
-        if "chain_min" in attr.effects:
-            lo, hi = attr.effects.loc[k, "chain_min"], attr.effects.loc[k, "chain_max"]
-            ax.errorbar(i, (cum + v) * 100, yerr=[[max((cum + v - (cum + lo)) * 100, 0)], [max((cum + hi - (cum + v)) * 100, 0)]],
+        top = cum + max(v, 0)
+        if ranged:
+            lo, hi = float(attr.effects.loc[k, "chain_min"]), float(attr.effects.loc[k, "chain_max"])
+            ax.errorbar(i, (cum + v) * 100, yerr=[[max(v - lo, 0) * 100], [max(hi - v, 0) * 100]],
                         fmt="none", ecolor="black", capsize=4, lw=1)
-        ax.text(i, (cum + max(v, 0)) * 100, _pp(v, lang).replace("个百分点", ""), ha="center", va="bottom", fontsize=8)
+            levels += [cum + lo, cum + hi]
+            top = max(top, cum + hi)
+        tops.append((i, top, v))
         ax.plot([i - 0.7, i + 0.3], [cum * 100] * 2, color="#bdbdbd", lw=0.8)
         cum += v
+        levels.append(cum)
     n = len(names) + 1
     ax.bar(n, attr.current_total * 100, color="#546e7a", width=0.6)
+    lo_y, hi_y = min(levels) * 100, max(levels) * 100
+    pad = max(hi_y - lo_y, 1e-9) * 0.25
+    if zero or lo_y - pad <= 0:
+        ax.set_ylim(min(0, lo_y - pad), hi_y + pad)
+    else:
+        ax.set_ylim(lo_y - pad, hi_y + pad)
+    for i, top, v in tops:
+        ax.text(i, top * 100 + pad * 0.08, _pp(v, lang).replace("个百分点", ""), ha="center", va="bottom", fontsize=8)
+    for i, v in ((0, attr.base_total), (n, attr.current_total)):
+        ax.text(i, v * 100 + pad * 0.08, f"{v:.2%}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(n + 1))
     ax.set_xticklabels(labels, fontsize=8)
-    ax.set_ylabel(text("effect_pp", lang, LABELS) if lang == "en" else "净资产收益率（%）/ 影响（百分点）")
-    lo_y = min(0, *(np.minimum.accumulate(np.r_[attr.base_total, attr.base_total + e[names].cumsum()]) * 100))
-    ax.set_ylim(bottom=min(lo_y, 0))
+    zoom = not (zero or lo_y - pad <= 0)
+    if lang == "en":
+        ax.set_ylabel("ROE (%), effects (pp)" + ("; zoomed axis" if zoom else ""), fontsize=9)
+    else:
+        ax.set_ylabel("净资产收益率（%）" + ("，纵轴未从0开始" if zoom else ""), fontsize=9)
     sub = [text(f"method_{effect}", lang, LABELS)]
-    if "chain_min" in attr.effects:
+    if ranged:
         sub.append(text("whiskers", lang, LABELS).format(n=attr.n_orders))
     conv = conventions_text(attr.source_conventions, lang)
     title = text("waterfall_title", lang, LABELS)
@@ -1039,7 +1097,7 @@ def plot_trends(result: DupontResult, *, company: str | None = None, ax=None, la
     t = result.table[result.table["company"] == c]
     if len(t) < 2:
         raise DataError(f"company {c!r} has {len(t)} analysed period(s); a trend needs two or more.")
-    ax = _new_ax(ax, (8, 4.5))
+    ax = _new_ax(ax, (8, 4.5), lang, [c])
     x = [str(p) for p in t["period"]]
     for k in ("roe", *result.factors):
         v = t[k].to_numpy(dtype=float)
@@ -1067,7 +1125,7 @@ def plot_peers(result: DupontResult, *, periods: Sequence[Any] | None = None, ax
         if lacking:
             raise DataError(f"periods do not line up: {', '.join(map(repr, lacking))} lack some of {ps}. "
                             f"Pick periods every company has, or pass fewer companies.")
-    ax = _new_ax(ax, (8, 5))
+    ax = _new_ax(ax, (8, 5), lang, result.companies)
     xs = t["net_margin"].to_numpy(float) * 100
     lo, hi = max(np.nanmin(xs) * 0.8, 1e-3), np.nanmax(xs) * 1.2
     for roa in np.unique(np.round(np.quantile(t["roa"], [0.1, 0.5, 0.9]), 3)):

@@ -24,8 +24,17 @@ class DomainError(CrmError):
     """Input that is well-formed but violates the method (non-reciprocal AHP matrix, zero equity...)."""
 
 
+def _plain(v: object) -> object:
+    """numpy scalars and timestamps shown as a person writes them, not as np.int64(-1)."""
+    if hasattr(v, "isoformat"):
+        return str(v)
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
 def _fmt_examples(rows: Sequence[tuple[object, object]]) -> str:
-    return ", ".join(f"row {r}: {v!r}" for r, v in rows)
+    return ", ".join(f"row {_plain(r)}: {_plain(v)!r}" for r, v in rows)
 
 
 def data_error(

@@ -485,6 +485,10 @@ def _scenario_label(result: FiveForcesResult, s: str, lang: str) -> str:
     return s
 
 
+def _join_en(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _ranking_text(ranking: str, lang: str) -> str:
     sep = " > "
     return sep.join(text(f, lang, LABELS) if lang == "zh" else text(f, lang, LABELS).lower() for f in ranking.split(sep))
@@ -551,17 +555,19 @@ def interpret(result: FiveForcesResult, *, lang: str = "en", scenario: str | Non
     if compare_with is not None:
         prev = result._scenario(compare_with)
         po = result.overall.set_index("scenario").loc[prev]
-        diff = inten - result.intensity(prev)
-        f_up = diff.idxmax()
+        diff = (inten - result.intensity(prev)).round(_ROUND)
+        ups = [f for f in FORCES if diff[f] == diff.max()]
         d_att = round(o["attractiveness"] - po["attractiveness"], _ROUND)
         if lang == "en":
+            moved = (f"the largest rise in intensity is in {_join_en([text(f, 'en', LABELS).lower() for f in ups])} "
+                     f"({diff.max():+.2f})" if diff.max() > 0 else "no force became stronger")
             out.append(f"Compared with {prev}, attractiveness {'rose' if d_att > 0 else ('fell' if d_att < 0 else 'did not change')} "
-                       f"by {abs(d_att):.2f}; the largest rise in intensity is in {text(f_up, 'en', LABELS).lower()} "
-                       f"({diff[f_up]:+.2f}).")
+                       f"by {abs(d_att):.2f}; {moved}.")
         else:
+            moved = (f"强度上升最多的是{'、'.join(text(f, 'zh', LABELS) for f in ups)}（{diff.max():+.2f}）"
+                     if diff.max() > 0 else "没有作用力变强")
             out.append(f"与{_scenario_label(result, prev, 'zh')}相比，行业吸引力"
-                       f"{'上升' if d_att > 0 else ('下降' if d_att < 0 else '不变')} {abs(d_att):.2f}；"
-                       f"强度上升最多的是{text(f_up, 'zh', LABELS)}（{diff[f_up]:+.2f}）。")
+                       f"{'上升' if d_att > 0 else ('下降' if d_att < 0 else '不变')} {abs(d_att):.2f}；{moved}。")
     return out
 
 
@@ -615,7 +621,7 @@ def plot_drivers(result: FiveForcesResult, ax=None, lang: str = "en", scenario: 
         start = y
         for _, r in g.iterrows():
             lab = (r["label_zh"] or r["label"]) if lang == "zh" else r["label"]
-            labels.append(textwrap.shorten(lab, 46 if lang == "en" else 60, placeholder="…"))
+            labels.append(textwrap.shorten(lab, 60, placeholder="…") if lang == "en" else lab[:30])
             ypos.append(y)
             colors.append(_FORCE_COLORS[f])
             scores.append(r["score"])
@@ -634,7 +640,7 @@ def plot_drivers(result: FiveForcesResult, ax=None, lang: str = "en", scenario: 
     ax.set_xlabel(text("score", lang, LABELS))
     inten = result.intensity(s)
     handles = [plt.Rectangle((0, 0), 1, 1, color=_FORCE_COLORS[f]) for f in FORCES]
-    ax.legend(handles, [f"{text(f, lang, LABELS)} ({inten[f]:.2f})" for f in FORCES], loc="lower right",
-              fontsize=8, frameon=True)
+    ax.legend(handles, [f"{text(f, lang, LABELS)} ({inten[f]:.2f})" for f in FORCES], loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.set_title(f"{text('drivers_title', lang, LABELS)} — {_scenario_label(result, s, lang)}")
     return ax

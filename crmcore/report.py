@@ -144,6 +144,25 @@ def _kernel_env():
                 os.environ[k] = v
 
 
+def _literal(text: str) -> Any:
+    import ast
+
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _declared_defaults(nb) -> dict[str, Any]:
+    """The defaults of the parameters cell (papermill's metadata records only what was passed)."""
+    from papermill.translators import PythonTranslator
+
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return {p.name: _literal(p.default) for p in PythonTranslator.inspect(cell)}
+    return {}
+
+
 def _has_math(nb) -> bool:
     return any(c.cell_type == "markdown" and "$" in c.source for c in nb.cells)
 
@@ -160,13 +179,12 @@ def to_html(nb, *, show_code: bool = False, parameters: Mapping[str, Any], noteb
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "solution"}
     c.TagRemovePreprocessor.remove_input_tags = {"parameters", "injected-parameters"}
-    c.HTMLExporter.sanitize_html = True
     if not show_code:
         c.TemplateExporter.exclude_input = True
         c.TemplateExporter.exclude_input_prompt = True
         c.TemplateExporter.exclude_output_prompt = True
     exporter = HTMLExporter(config=c, template_name="crmcore_report", extra_template_basedirs=[str(TEMPLATES)])
-    defaults = nb.metadata.get("papermill", {}).get("default_parameters", {})
+    defaults = _declared_defaults(nb)
     data = _data_file(parameters, defaults)
     shown = {**defaults, **parameters}
     resources = {
@@ -254,7 +272,7 @@ def write_index(out_dir: str | Path = REPORTS) -> Path:
             continue
         nb = nbformat.read(str(nbp), as_version=4)
         pm_meta = nb.metadata.get("papermill", {})
-        params = {**pm_meta.get("default_parameters", {}), **pm_meta.get("parameters", {})}
+        params = {**_declared_defaults(nb), **pm_meta.get("parameters", {})}
         shown = "<br>".join(f"<code>{html.escape(k)} = {html.escape(repr(v))}</code>" for k, v in params.items()
                             if k != "output_dir")
         rows.append(f"<tr><td><a href=\"{html.escape(htmlp.name)}\">{html.escape(nbp.stem)}</a></td>"

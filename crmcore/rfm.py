@@ -403,3 +403,540 @@ def score(
     out.attrs = dict(df.attrs)
     return RFMScores(out, cuts, int(bins), method, TIE_RULE if method == "quantile" else "fixed cut points",
                      tuple(notes))
+
+
+# ---------------------------------------------------------------- segment schemes
+#: Chinese 8-class scheme (八类客户): high/low R, F, M vs the mean (or median); "high R" = recent.
+CN8: list[dict[str, Any]] = [
+    {"segment": "important_value", "en": "Important value", "zh": "重要价值客户", "R": "high", "F": "high", "M": "high",
+     "action_en": "retain: VIP service, early access, keep them delighted",
+     "action_zh": "保持：VIP 服务、优先体验，重点维护"},
+    {"segment": "important_development", "en": "Important development", "zh": "重要发展客户", "R": "high", "F": "low", "M": "high",
+     "action_en": "develop: raise purchase frequency (membership, subscriptions, cross-selling)",
+     "action_zh": "发展：提高购买频率（会员、订阅、交叉销售）"},
+    {"segment": "important_retention", "en": "Important retention", "zh": "重要保持客户", "R": "low", "F": "high", "M": "high",
+     "action_en": "retain: contact them now, find out why they have not bought lately",
+     "action_zh": "保持：主动联系，了解近期未购买的原因"},
+    {"segment": "important_winback", "en": "Important win-back", "zh": "重要挽留客户", "R": "low", "F": "low", "M": "high",
+     "action_en": "win back: personal offer before they are lost",
+     "action_zh": "挽留：在流失前给予个性化优惠"},
+    {"segment": "general_value", "en": "General value", "zh": "一般价值客户", "R": "high", "F": "high", "M": "low",
+     "action_en": "develop: up-sell to larger baskets and higher-price items",
+     "action_zh": "发展：提升客单价，推荐高价商品"},
+    {"segment": "general_development", "en": "General development", "zh": "一般发展客户", "R": "high", "F": "low", "M": "low",
+     "action_en": "develop: welcome series, second-purchase incentive",
+     "action_zh": "发展：新客引导，激励第二次购买"},
+    {"segment": "general_retention", "en": "General retention", "zh": "一般保持客户", "R": "low", "F": "high", "M": "low",
+     "action_en": "retain: low-cost reminders and promotions",
+     "action_zh": "保持：低成本提醒和促销"},
+    {"segment": "general_winback", "en": "General win-back", "zh": "一般挽留客户", "R": "low", "F": "low", "M": "low",
+     "action_en": "win back cheaply or let go: automated campaigns only",
+     "action_zh": "挽留或放弃：仅做自动化营销"},
+]
+
+#: 11-segment map on R × FM (FM = round-half-up of (F + M) / 2), bins = 5. A partition of the
+#: 25 cells (the published maps, e.g. R's ``rfm`` package, overlap and leave gaps; this one does not).
+RFM11: list[dict[str, Any]] = [
+    {"segment": "champions", "en": "Champions", "zh": "冠军客户", "R": "4-5", "FM": "4-5",
+     "action_en": "reward; ask for reviews; early access to new products", "action_zh": "奖励；邀请评价；新品优先体验"},
+    {"segment": "loyal", "en": "Loyal", "zh": "忠诚客户", "R": "3", "FM": "4-5",
+     "action_en": "up-sell; loyalty programme", "action_zh": "向上销售；会员忠诚计划"},
+    {"segment": "potential_loyalist", "en": "Potential loyalist", "zh": "潜在忠诚客户", "R": "4-5", "FM": "2-3",
+     "action_en": "membership offer; recommend related items", "action_zh": "推荐入会；推荐相关商品"},
+    {"segment": "new", "en": "New", "zh": "新客户", "R": "5", "FM": "1",
+     "action_en": "onboarding; second-purchase incentive", "action_zh": "新客引导；激励第二次购买"},
+    {"segment": "promising", "en": "Promising", "zh": "有潜力客户", "R": "4", "FM": "1",
+     "action_en": "build brand awareness; free trials", "action_zh": "建立品牌认知；免费试用"},
+    {"segment": "need_attention", "en": "Need attention", "zh": "需要关注客户", "R": "3", "FM": "2-3",
+     "action_en": "limited-time offers based on past purchases", "action_zh": "基于历史购买的限时优惠"},
+    {"segment": "about_to_sleep", "en": "About to sleep", "zh": "即将沉睡客户", "R": "3", "FM": "1",
+     "action_en": "reactivate with popular items and discounts", "action_zh": "用热销商品和折扣唤醒"},
+    {"segment": "at_risk", "en": "At risk", "zh": "有流失风险客户", "R": "2", "FM": "3-5",
+     "action_en": "personal e-mails; renewal offers", "action_zh": "个性化联系；续购优惠"},
+    {"segment": "cant_lose", "en": "Can't lose them", "zh": "不能失去的客户", "R": "1", "FM": "3-5",
+     "action_en": "win back with the best offers; talk to them", "action_zh": "用最好的优惠挽回；直接沟通"},
+    {"segment": "hibernating", "en": "Hibernating", "zh": "休眠客户", "R": "2", "FM": "1-2",
+     "action_en": "low-cost reactivation; other products", "action_zh": "低成本唤醒；推荐其他商品"},
+    {"segment": "lost", "en": "Lost", "zh": "已流失客户", "R": "1", "FM": "1-2",
+     "action_en": "ignore or one last win-back campaign", "action_zh": "放弃或最后一次挽回"},
+]
+
+_RULE_AXES = ("R", "F", "M", "FM")
+
+
+def _parse_range(v: Any, axis: str, name: str, bins: int) -> tuple[int, int]:
+    """'2-4' / 3 / (2, 4) / None (any) → (lo, hi) inclusive."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" or v == "*":
+        return (1, bins)
+    try:
+        if isinstance(v, str):
+            parts = [p.strip() for p in v.replace("–", "-").split("-")]
+            lo, hi = (int(parts[0]), int(parts[-1]))
+        elif isinstance(v, (tuple, list)):
+            lo, hi = int(v[0]), int(v[-1])
+        else:
+            lo = hi = int(v)
+    except (ValueError, TypeError, IndexError) as e:
+        raise ParameterError(f"rule {name!r}: {axis}={v!r} is not a score range; write '2-4', 3 or (2, 4).") from e
+    if not 1 <= lo <= hi <= bins:
+        raise ParameterError(f"rule {name!r}: {axis}={v!r} must lie within 1..{bins} with low ≤ high.")
+    return lo, hi
+
+
+def _fm(f: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """FM = (F + M)/2 rounded half up (4.5 → 5)."""
+    return np.floor((np.asarray(f) + np.asarray(m) + 1) / 2).astype("int64")
+
+
+def check_rules(rules: Any, *, bins: int = 5) -> pd.DataFrame:
+    """Validate a score rule table: every (R, F, M) cell must match exactly one rule.
+
+    ``rules``: DataFrame or list of dicts with ``segment`` and ranges for any of ``R``, ``F``,
+    ``M``, ``FM`` (missing = any score); optional ``en``, ``zh``, ``action_en``, ``action_zh``.
+    Raises DomainError naming overlapping and uncovered cells.
+    """
+    df = pd.DataFrame(rules).copy()
+    if "segment" not in df:
+        raise ParameterError("a rule table needs a 'segment' column (and score ranges in R, F, M or FM).")
+    if df.empty:
+        raise ParameterError("the rule table has no rules.")
+    if df["segment"].duplicated().any():
+        raise ParameterError(f"rule table: segment names repeat ({', '.join(df['segment'][df['segment'].duplicated()].astype(str))}); "
+                             "give one row per segment (use a range like '2-4').")
+    for c in ("en", "zh"):
+        if c not in df:
+            df[c] = df["segment"].astype(str)
+    grid = np.array([(r, f, m) for r in range(1, bins + 1) for f in range(1, bins + 1) for m in range(1, bins + 1)])
+    match = _match(df, grid[:, 0], grid[:, 1], grid[:, 2], bins)
+    hits = match.sum(axis=1)
+    def cell(i):
+        return f"R={grid[i, 0]},F={grid[i, 1]},M={grid[i, 2]}"
+    msgs = []
+    over = np.flatnonzero(hits > 1)
+    if len(over):
+        ex = "; ".join(f"{cell(i)} in {' and '.join(df['segment'].astype(str)[match[i]])}" for i in over[:4])
+        msgs.append(f"{len(over)} score cells match more than one rule ({ex})")
+    gap = np.flatnonzero(hits == 0)
+    if len(gap):
+        msgs.append(f"{len(gap)} score cells match no rule ({', '.join(cell(i) for i in gap[:6])})")
+    if msgs:
+        raise DomainError("rule table refused: " + "; ".join(msgs) + f" (of {len(grid)} cells). "
+                          "Fix the ranges so each R/F/M combination belongs to exactly one segment.")
+    return df
+
+
+def _match(rules: pd.DataFrame, r, f, m, bins: int) -> np.ndarray:
+    vals = {"R": np.asarray(r), "F": np.asarray(f), "M": np.asarray(m), "FM": _fm(f, m)}
+    out = np.ones((len(vals["R"]), len(rules)), dtype=bool)
+    for j, (_, rule) in enumerate(rules.iterrows()):
+        for ax in _RULE_AXES:
+            if ax in rules.columns:
+                lo, hi = _parse_range(rule[ax], ax, str(rule["segment"]), bins)
+                out[:, j] &= (vals[ax] >= lo) & (vals[ax] <= hi)
+    return out
+
+
+@dataclass(frozen=True)
+class Segments(Result):
+    """Segment of each customer, the scheme's rules, and how 'high'/'low' was decided (cn8)."""
+
+    table: pd.DataFrame = field(repr=False)
+    rules: pd.DataFrame = field(repr=False)
+    scheme: str
+    basis: str
+    on: str
+    lang: str = "en"
+    thresholds: dict[str, float] | None = None
+    title = "RFM segments"
+    _conventions = ("scheme", "basis", "on")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def counts(self) -> pd.Series:
+        """Customers per segment, in the scheme's order (empty segments shown as 0)."""
+        c = self.table["segment"].value_counts()
+        return c.reindex(self.rules["segment"].tolist(), fill_value=0)
+
+
+def segment(
+    scores: Any,
+    *,
+    scheme: Any = "cn8",
+    basis: str = "mean",
+    on: str = "scores",
+    bins: int | None = None,
+    lang: str = "en",
+) -> Segments:
+    """Assign every customer to one segment of a scheme.
+
+    Parameters
+    ----------
+    scores : RFMScores from :func:`score` (or its table); for ``cn8`` with ``on="values"`` an
+        :func:`rfm_table` is enough.
+    scheme : ``"cn8"`` — the Chinese 8-class scheme: each of R, F, M is "high" when it is at or
+        above the ``basis`` (mean or median) of all customers (for raw recency: at or *below*,
+        recent = high); ``"rfm11"`` — 11 segments on R × FM (bins = 5); or a rule table (see
+        :func:`check_rules`), refused if rules overlap or leave score cells uncovered.
+    basis : ``"mean"`` or ``"median"`` (cn8).
+    on : ``"scores"`` or ``"values"`` (cn8: compare scores or raw R/F/M values).
+    lang : language of the ``segment_name`` column.
+
+    Returns
+    -------
+    Segments whose ``table`` adds ``segment`` (key), ``segment_name`` and ``action`` columns.
+    """
+    check_lang(lang)
+    _choice("basis", basis, ("mean", "median"))
+    _choice("on", on, ("scores", "values"))
+    nbins = scores.bins if isinstance(scores, RFMScores) else (bins or 5)
+    if isinstance(scheme, str) and scheme == "cn8":
+        need = ["customer_id", *(("R", "F", "M") if on == "scores" else _AXES.values())]
+        df = _check_table(scores, need, "segment")
+        return _cn8(df, basis=basis, on=on, lang=lang)
+    df = _check_table(scores, ["customer_id", "R", "F", "M"], "segment")
+    if isinstance(scheme, str):
+        if scheme != "rfm11":
+            raise ParameterError(f"scheme={scheme!r} is unknown; use 'cn8', 'rfm11' or a rule table (DataFrame).")
+        if nbins != 5:
+            raise ParameterError(f"scheme='rfm11' is defined on 1–5 scores; score with bins=5 (got bins={nbins}).")
+        rules, name = check_rules(RFM11, bins=5), "rfm11"
+    else:
+        rules, name = check_rules(scheme, bins=nbins), "rules"
+    for ax in ("R", "F", "M"):
+        bad = (df[ax] < 1) | (df[ax] > nbins)
+        if bad.any():
+            raise data_error(f"are outside 1..{nbins}", source="segment", column=ax, n_bad=int(bad.sum()),
+                             n_total=len(df), examples=list(df.loc[bad, ax].head(3).items()),
+                             fix="Pass bins= matching the scores")
+    match = _match(rules, df["R"].to_numpy(), df["F"].to_numpy(), df["M"].to_numpy(), nbins)
+    idx = match.argmax(axis=1)
+    out = df.copy()
+    out["segment"] = rules["segment"].to_numpy()[idx]
+    out["segment_name"] = rules[lang].to_numpy()[idx]
+    act = f"action_{lang}"
+    out["action"] = rules[act].to_numpy()[idx] if act in rules else ""
+    return Segments(out, rules.reset_index(drop=True), name, "scores", "scores", lang)
+
+
+def _cn8(df: pd.DataFrame, *, basis: str, on: str, lang: str) -> Segments:
+    out = df.copy()
+    hi: dict[str, np.ndarray] = {}
+    thr: dict[str, float] = {}
+    for ax, col in _AXES.items():
+        v = out[ax if on == "scores" else col].astype(float)
+        t = float(v.mean() if basis == "mean" else v.median())
+        thr[ax] = t
+        # ties go to "high"; raw recency: fewer days = more recent = high
+        hi[ax] = (v <= t).to_numpy() if (ax == "R" and on == "values") else (v >= t).to_numpy()
+    rules = pd.DataFrame(CN8)
+    key = {(r["R"], r["F"], r["M"]): i for i, r in rules.iterrows()}
+    lvl = lambda a: np.where(hi[a], "high", "low")  # noqa: E731
+    idx = np.array([key[x] for x in zip(lvl("R"), lvl("F"), lvl("M"))])
+    out["segment"] = rules["segment"].to_numpy()[idx]
+    out["segment_name"] = rules[lang].to_numpy()[idx]
+    out["action"] = rules[f"action_{lang}"].to_numpy()[idx]
+    return Segments(out, rules, "cn8", basis, on, lang, thr)
+
+
+# ---------------------------------------------------------------- weighted RFM
+def weighted_score(scores: Any, weights: Any) -> pd.DataFrame:
+    """Weighted RFM score W = w_R·R + w_F·F + w_M·M and the customers ranked on it.
+
+    ``weights``: ``{"R": .., "F": .., "M": ..}`` (non-negative, summing to 1), or an AHP result
+    with ``weights_dict`` (crmcore.ahp). Rank 1 = best; equal W share a rank (``min``), listed
+    by customer_id.
+    """
+    df = _check_table(scores, ["customer_id", "R", "F", "M"], "weighted_score")
+    w = getattr(weights, "weights_dict", weights)
+    if callable(w):
+        w = w()
+    if not isinstance(w, Mapping):
+        raise ParameterError(f"weights must be a dict like {{'R': 0.2, 'F': 0.3, 'M': 0.5}} or an AHP result (got {type(weights).__name__}).")
+    w = {str(k).strip(): v for k, v in w.items()}
+    alias = {"recency": "R", "frequency": "F", "monetary": "M"}
+    w = {alias.get(k.lower(), k.upper() if k.upper() in ("R", "F", "M") else k): v for k, v in w.items()}
+    missing = [k for k in ("R", "F", "M") if k not in w]
+    extra = [k for k in w if k not in ("R", "F", "M")]
+    if missing or extra:
+        raise ParameterError(f"weights need exactly the keys 'R', 'F', 'M'; missing {missing or 'none'}, unexpected {extra or 'none'}.")
+    try:
+        wv = {k: float(w[k]) for k in ("R", "F", "M")}
+    except (TypeError, ValueError) as e:
+        raise ParameterError(f"weights must be numbers (got {w!r}).") from e
+    if any(v < 0 or math.isnan(v) for v in wv.values()):
+        raise DomainError(f"weights must be non-negative (got {wv}).")
+    total = sum(wv.values())
+    if abs(total - 1) > 1e-6:
+        raise DomainError(f"weights must sum to 1 (they sum to {total:.6g}: {wv}). Divide each by {total:.6g}.")
+    out = df[["customer_id", "R", "F", "M"]].copy()
+    out["weighted_score"] = (wv["R"] * out["R"] + wv["F"] * out["F"] + wv["M"] * out["M"]).round(9)
+    out["rank"] = out["weighted_score"].rank(method="min", ascending=False).astype("int64")
+    out = out.sort_values(["rank", "customer_id"], kind="stable").reset_index(drop=True)
+    out.attrs["crmcore"] = {"weights": wv}
+    return out
+
+
+# ---------------------------------------------------------------- BTYD summary (lifetimes' definition)
+_PERIODS = {"D": "D", "W": "W", "M": "M"}
+
+
+def btyd_summary(
+    tx: Any,
+    *,
+    asof: Any,
+    freq: str = "D",
+    freq_multiplier: float = 1,
+    returns: str = "drop",
+) -> pd.DataFrame:
+    """The buy-till-you-die summary of lifetimes' ``summary_data_from_transaction_data``.
+
+    Transactions are collapsed to one per customer and period (``freq``: day, week or month);
+    then, per customer,
+
+    * ``frequency`` = number of periods with a purchase − 1 (repeat purchase periods),
+    * ``recency`` = last purchase period − first purchase period,
+    * ``T`` = end of observation − first purchase period,
+    * ``monetary_value`` = mean spend of the repeat periods (0 when frequency = 0),
+
+    the three durations divided by ``freq_multiplier`` (7 with ``freq="D"`` gives weeks).
+    Unlike classic RFM, the first purchase is not counted and recency runs from the *first*
+    purchase, not back from ``asof``. ``asof`` is exclusive as everywhere in crmcore, so
+    lifetimes' ``observation_period_end="1997-09-30"`` is ``asof="1997-10-01"``: T is measured to
+    the period holding the last instant before ``asof``.
+
+    References: Fader, Hardie & Lee (2005), "Counting your customers the easy way", *Marketing
+    Science* 24(2); lifetimes (Davidson-Pilon), ``lifetimes.utils.summary_data_from_transaction_data``.
+    """
+    asof_ts = _asof(asof)
+    _choice("freq", freq, tuple(_PERIODS))
+    _choice("returns", returns, _RET)
+    try:
+        mult = float(freq_multiplier)
+    except (TypeError, ValueError) as e:
+        raise ParameterError(f"freq_multiplier={freq_multiplier!r} must be a positive number (7 turns days into weeks).") from e
+    if not mult > 0:
+        raise ParameterError(f"freq_multiplier={freq_multiplier!r} must be a positive number (7 turns days into weeks).")
+    t = engine.table(tx)
+    engine._check_cols(t, ["customer_id", "order_date", "amount"], "btyd_summary")
+    t = t.filter(t.order_date < asof_ts)
+    if returns == "drop":
+        keep = t.amount >= 0
+        if "is_return" in t.columns:
+            keep = keep & ~t.is_return
+        t = t.filter(keep)
+    period = t.order_date.date() if freq == "D" else t.order_date.truncate(freq).date()
+    per = t.mutate(period=period).group_by(["customer_id", "period"]).aggregate(v=t.amount.sum())
+    expr = per.group_by("customer_id").aggregate(
+        first=per.period.min(), last=per.period.max(), n=per.count(), total=per.v.sum(),
+        first_v=per.v.argmin(per.period),
+    ).order_by("customer_id")
+    df = engine.execute(expr, tx)
+    if df.empty:
+        first = _first_date(tx)
+        raise data_error(f"no purchase is dated before asof={asof_ts:%Y-%m-%d}", source="btyd_summary",
+                         column="order_date", fix=(f"The earliest line is {first:%Y-%m-%d}; choose a later asof"
+                                                   if first is not None else "The transactions are empty"))
+    end = (asof_ts - pd.Timedelta(1, "ns")).to_period(_PERIODS[freq])
+    first = pd.PeriodIndex(pd.to_datetime(df["first"]), freq=_PERIODS[freq])
+    last = pd.PeriodIndex(pd.to_datetime(df["last"]), freq=_PERIODS[freq])
+    steps = lambda a, b: np.array([(x - y).n for x, y in zip(a, b)], dtype=float)  # noqa: E731
+    freq_n = df["n"].astype("int64") - 1
+    out = pd.DataFrame({
+        "customer_id": df["customer_id"],
+        "frequency": freq_n.astype(float),
+        "recency": steps(last, first) / mult,
+        "T": steps([end] * len(df), first) / mult,
+        "monetary_value": np.where(freq_n > 0, (df["total"] - df["first_v"]) / freq_n.where(freq_n > 0, 1), 0.0),
+    })
+    out.attrs["crmcore"] = {"btyd": {"asof": str(asof_ts.date()), "freq": freq, "freq_multiplier": mult,
+                                     "returns": returns}}
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- segment summary
+def segment_summary(segments: Segments, *, lang: str | None = None) -> pd.DataFrame:
+    """Per segment: customers, share, revenue, revenue share, orders, average order value,
+    median recency / frequency / monetary, and the suggested action; in the scheme's order."""
+    if not isinstance(segments, Segments):
+        raise ParameterError("segment_summary needs the result of crmcore.rfm.segment(...).")
+    lang = check_lang(lang or segments.lang)
+    df = segments.table
+    need = ["customer_id", "segment", "recency", "frequency", "monetary", "revenue", "orders"]
+    miss = [c for c in need if c not in df]
+    if miss:
+        raise data_error(f"missing column(s) {', '.join(miss)}", source="segment_summary", columns=df.columns,
+                         fix="Segment the scores of an rfm_table: segment(score(rfm_table(tx, asof=...)))")
+    g = df.groupby("segment", sort=False)
+    out = pd.DataFrame({
+        "customers": g.size(), "revenue": g["revenue"].sum(), "orders": g["orders"].sum(),
+        "median_recency": g["recency"].median(), "median_frequency": g["frequency"].median(),
+        "median_monetary": g["monetary"].median(),
+    })
+    rules = segments.rules.set_index("segment")
+    out = out.reindex(rules.index)
+    out[["customers", "orders"]] = out[["customers", "orders"]].fillna(0).astype("int64")
+    out["revenue"] = out["revenue"].fillna(0.0)
+    out["share"] = out["customers"] / out["customers"].sum()
+    tot = out["revenue"].sum()
+    out["revenue_share"] = out["revenue"] / tot if tot else np.nan
+    out["average_order_value"] = out["revenue"] / out["orders"].where(out["orders"] > 0)
+    out["segment_name"] = rules[lang]
+    act = f"action_{lang}"
+    out["action"] = rules[act] if act in rules else ""
+    cols = ["segment_name", "customers", "share", "revenue", "revenue_share", "orders", "average_order_value",
+            "median_recency", "median_frequency", "median_monetary", "action"]
+    return out[cols].rename_axis("segment").reset_index()
+
+
+# ---------------------------------------------------------------- migration
+@dataclass(frozen=True)
+class Migration(Result):
+    """Segment transition between two snapshots: counts and row shares (from → to)."""
+
+    counts: pd.DataFrame = field(repr=False)
+    asof_from: str
+    asof_to: str
+    scheme: str
+    cuts: str
+    lang: str = "en"
+    title = "RFM segment migration"
+    _conventions = ("asof_from", "asof_to", "scheme", "cuts")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.counts
+
+    @property
+    def rates(self) -> pd.DataFrame:
+        """Row shares: of the customers in a segment at ``asof_from``, the share in each segment at ``asof_to``."""
+        return self.counts.div(self.counts.sum(axis=1).where(lambda s: s > 0), axis=0)
+
+    def stayed(self) -> float:
+        """Share of customers present at both dates who kept their segment."""
+        c = self.counts.drop(index=[i for i in self.counts.index if i not in self.counts.columns])
+        common = [i for i in c.index if i in c.columns]
+        tot = c.to_numpy().sum()
+        return float(sum(c.at[i, i] for i in common) / tot) if tot else float("nan")
+
+    def plot(self, ax=None, lang: str | None = None):
+        return plot_migration(self, ax=ax, lang=lang or self.lang)
+
+
+def migration(
+    tx: Any,
+    *,
+    asof_from: Any,
+    asof_to: Any,
+    scheme: Any = "rfm11",
+    cuts: str = "each",
+    bins: int = 5,
+    lang: str = "en",
+    **table_kwargs: Any,
+) -> Migration:
+    """Segment transition matrix between the snapshots ``asof_from`` and ``asof_to``.
+
+    ``cuts="each"`` scores each snapshot on its own quantiles; ``"from"`` applies the cut points
+    of the first snapshot to the second, so a move means the customer's own R/F/M changed, not
+    the crowd. Customers who first bought between the two dates are the row ``"(new)"``.
+    Other keyword arguments go to :func:`rfm_table`.
+    """
+    check_lang(lang)
+    _choice("cuts", cuts, ("each", "from"))
+    a, b = _asof(asof_from), _asof(asof_to)
+    if not b > a:
+        raise ParameterError(f"asof_to={asof_to!r} must be later than asof_from={asof_from!r}.")
+    t0 = rfm_table(tx, asof=a, **table_kwargs)
+    t1 = rfm_table(tx, asof=b, **table_kwargs)
+    s0 = score(t0, bins=bins)
+    s1 = score(t1, bins=bins, method="fixed", thresholds=s0.cuts) if cuts == "from" else score(t1, bins=bins)
+    g0 = segment(s0, scheme=scheme, lang=lang)
+    g1 = segment(s1, scheme=scheme, lang=lang)
+    order = g1.rules["segment"].tolist()
+    new = text("new", lang, LABELS)
+    frm = g0.table.set_index("customer_id")["segment"].reindex(g1.table["customer_id"]).fillna(new)
+    ct = pd.crosstab(pd.Categorical(frm.to_numpy(), categories=[*order, new]),
+                     pd.Categorical(g1.table["segment"].to_numpy(), categories=order), dropna=False)
+    ct.index.name, ct.columns.name = "from", "to"
+    name = g1.scheme if isinstance(scheme, str) else "rules"
+    return Migration(ct.astype("int64"), str(a.date()), str(b.date()), name, cuts, lang)
+
+
+# ---------------------------------------------------------------- plots
+def _ax(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def plot_distribution(table: pd.DataFrame, column: str = "monetary", *, log: bool = False, ax=None, lang: str = "en"):
+    """Histogram of ``recency``, ``frequency`` or ``monetary`` (``log=True``: log-scaled x axis)."""
+    import seaborn as sns
+
+    check_lang(lang)
+    df = _check_table(table, ["customer_id", column], "plot_distribution")
+    _choice("column", column, tuple(_AXES.values()))
+    ax = _ax(ax)
+    v = df[column].astype(float)
+    if log:
+        v = v[v > 0]
+    sns.histplot(v, ax=ax, log_scale=log, bins=40, color="#4C72B0")
+    ax.set_xlabel(text(column, lang, LABELS) + (" (log)" if log else ""))
+    ax.set_ylabel(text("customers", lang))
+    ax.set_title(text(column, lang, LABELS))
+    return ax
+
+
+def plot_rf_heatmap(scores: RFMScores, *, ax=None, lang: str = "en"):
+    """R × F grid coloured by mean monetary value, annotated with the number of customers."""
+    import seaborn as sns
+
+    check_lang(lang)
+    df = _check_table(scores, ["R", "F", "monetary"], "plot_rf_heatmap")
+    bins = scores.bins if isinstance(scores, RFMScores) else int(max(df["R"].max(), df["F"].max()))
+    idx = list(range(bins, 0, -1))
+    mean_m = df.pivot_table(index="R", columns="F", values="monetary", aggfunc="mean").reindex(index=idx, columns=range(1, bins + 1))
+    n = df.pivot_table(index="R", columns="F", values="monetary", aggfunc="size").reindex(index=idx, columns=range(1, bins + 1))
+    annot = mean_m.round(0).astype("Int64").astype(str).where(mean_m.notna(), "") + "\n(" + n.fillna(0).astype(int).astype(str) + ")"
+    ax = _ax(ax)
+    sns.heatmap(mean_m, annot=annot.to_numpy(), fmt="", cmap="YlGnBu", ax=ax,
+                cbar_kws={"label": text("mean_M", lang, LABELS)}, annot_kws={"fontsize": 7})
+    ax.set_xlabel(text("F", lang, LABELS))
+    ax.set_ylabel(text("R", lang, LABELS))
+    ax.set_title(text("rf_heatmap", lang, LABELS))
+    return ax
+
+
+def plot_segments(segments: Segments, *, ax=None, lang: str | None = None):
+    """Share of customers and share of revenue per segment, side by side."""
+    import seaborn as sns
+
+    lang = check_lang(lang or segments.lang)
+    summ = segment_summary(segments, lang=lang)
+    long = pd.concat([
+        pd.DataFrame({"segment": summ["segment_name"], "share": summ["share"], "what": text("customers", lang)}),
+        pd.DataFrame({"segment": summ["segment_name"], "share": summ["revenue_share"], "what": text("revenue", lang)}),
+    ])
+    ax = _ax(ax)
+    sns.barplot(data=long, y="segment", x="share", hue="what", ax=ax, orient="h")
+    ax.set_xlabel(text("share", lang))
+    ax.set_ylabel("")
+    ax.legend(title="")
+    ax.set_title(text("segment_sizes", lang, LABELS))
+    return ax
+
+
+def plot_migration(result: Migration, *, ax=None, lang: str = "en"):
+    """Heatmap of the share of each starting segment that ends in each segment."""
+    import seaborn as sns
+
+    check_lang(lang)
+    rules = {r["segment"]: r[lang] for r in (RFM11 if result.scheme == "rfm11" else CN8 if result.scheme == "cn8" else [])}
+    rates = result.rates.rename(index=lambda s: rules.get(s, s), columns=lambda s: rules.get(s, s))
+    ax = _ax(ax)
+    sns.heatmap(rates, annot=True, fmt=".0%", cmap="Blues", ax=ax, cbar=False, annot_kws={"fontsize": 7})
+    ax.set_xlabel(f"{text('to', lang, LABELS)} {result.asof_to}")
+    ax.set_ylabel(f"{text('from', lang, LABELS)} {result.asof_from}")
+    ax.set_title(text("migration", lang, LABELS))
+    return ax

@@ -327,6 +327,7 @@ class SwotResult(Result):
     midpoint: float = MIDPOINT
     warnings: tuple[str, ...] = field(default_factory=tuple)
     name: str = ""
+    name_zh: str = ""
     _conventions = ("weights", "ratings", "position", "tows_rule", "midpoint")
 
     @property
@@ -338,16 +339,28 @@ class SwotResult(Result):
         cols = ["id", "type", "factor", "weight", "rating", "weighted_score", "magnitude", "position_score", "evidence"]
         return self.factors[cols].copy()
 
-    def matrix(self, which: str = "IFE") -> pd.DataFrame:
+    def matrix(self, which: str = "IFE", lang: str = "en") -> pd.DataFrame:
         """The IFE (S, W) or EFE (O, T) matrix in David's layout with a total row."""
+        check_lang(lang)
         which = which.upper()
         if which not in ("IFE", "EFE"):
             raise ParameterError(f"which={which!r}; use 'IFE' or 'EFE'.")
         types = ("S", "W") if which == "IFE" else ("O", "T")
-        rows = self.factors[self.factors["type"].isin(types)][["id", "type", "factor", "weight", "rating", "weighted_score"]]
+        rows = self.factors[self.factors["type"].isin(types)]
+        rows = rows.assign(factor=rows.apply(_factor_text, axis=1, lang=lang))
+        rows = rows[["id", "type", "factor", "weight", "rating", "weighted_score"]]
         total = pd.DataFrame([{"id": "Total", "type": "", "factor": "", "weight": rows["weight"].sum(),
                                "rating": np.nan, "weighted_score": self.ife_total if which == "IFE" else self.efe_total}])
         return pd.concat([rows, total], ignore_index=True)
+
+    def pairs(self, top: int | None = None, lang: str = "en") -> pd.DataFrame:
+        """The ranked TOWS pairs (all, or the ``top`` n) with factor texts in ``lang``."""
+        check_lang(lang)
+        out = self.tows if top is None else self.tows.head(top)
+        if lang == "zh":
+            zh = {r["id"]: _factor_text(r, "zh") for _, r in self.factors.iterrows()}
+            out = out.assign(internal_factor=out["internal"].map(zh), external_factor=out["external"].map(zh))
+        return out.copy()
 
     def summary(self) -> dict[str, Any]:
         """The headline numbers as plain Python values (for records and reports)."""
@@ -432,6 +445,7 @@ def evaluate(
         s_score=side["S"], w_score=side["W"], o_score=side["O"], t_score=side["T"], x=x, y=y,
         quadrant=position_quadrant(x, y), angle=math.degrees(math.atan2(y, x)) % 360.0,
         weights=weights, ratings=ratings, position=position, tows_rule=tows, warnings=tuple(notes), name=label,
+        name_zh=str(table.attrs.get("company_zh", "")) if name is None else "",
     )
 
 
@@ -648,7 +662,8 @@ def plot_board(result: SwotResult, ax=None, lang: str = "en", *, width: int | No
     ax.set_yticks([])
     for s in ax.spines.values():
         s.set_visible(False)
-    ax.set_title(text("board_title", lang, LABELS) + (f" — {result.name}" if result.name else ""))
+    name = (result.name_zh or result.name) if lang == "zh" else result.name
+    ax.set_title(text("board_title", lang, LABELS) + (f" — {name}" if name else ""))
     return ax
 
 

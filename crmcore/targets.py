@@ -113,10 +113,18 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "相对权重调整后预期的极值：最好的一天 {bd}（为预期的 {bi:.0%}），最差的一天 {wd}（{wi:.0%}）。",
     },
     "say_backtest": {
-        "en": "Over {m} past months, the weight-index forecast made on day {d} missed the month total by "
-              "{mw:.1f}% on average (MAPE), the run-rate forecast by {mr:.1f}%.",
-        "zh": "在过去 {m} 个月中，第 {d} 天做出的权重指数法月预测平均误差（MAPE）为 {mw:.1f}%，"
-              "简单日均外推为 {mr:.1f}%。",
+        "en": "Over {m} past months, the weight-index month forecast made on day {d} missed the month total by "
+              "{mw} on average (MAPE); a plain run-rate forecast missed by {mr}.",
+        "zh": "在过去 {m} 个月中，于第 {d} 天做出的权重指数法月预测，平均绝对百分比误差（MAPE）分别为 {mw}；"
+              "简单日均外推为 {mr}。",
+    },
+    "say_standard": {
+        "en": "{n_hit} of {n} meet the standard of {ref:.3g}; the furthest below is {item} ({pct:+.1%}).",
+        "zh": "{n} 项中 {n_hit} 项达到标准 {ref:.3g}；差距最大的是 {item}（{pct:+.1%}）。",
+    },
+    "say_standard_each": {
+        "en": "{n_hit} of {n} meet their standard; the furthest below is {item} ({pct:+.1%}).",
+        "zh": "{n} 项中 {n_hit} 项达到各自的标准；差距最大的是 {item}（{pct:+.1%}）。",
     },
     "say_backtest_better": {
         "en": "The weight index is the better forecast on {k} of {n} forecast days.",
@@ -991,7 +999,13 @@ class Comparison(Result):
         out = []
         for basis, g in self.table.dropna(subset=["pct_difference"]).groupby("basis", sort=False):
             label = _basis_label(basis, lang)
-            if self.kind == "plan":
+            if self.kind == "standard":
+                lo = g["pct_difference"].idxmin()
+                one = g["reference"].nunique() == 1
+                out.append(_t("say_standard" if one else "say_standard_each", lang,
+                              n_hit=int((g["difference"] >= 0).sum()), n=len(g), ref=g["reference"].iloc[0],
+                              item=g.loc[lo, "item"], pct=g.loc[lo, "pct_difference"]))
+            elif self.kind == "plan":
                 ach = g["value"] / g["reference"]
                 lo = ach.idxmin()
                 out.append(_t("say_plan", lang, n_hit=int((ach >= 1).sum()), n=len(g), item=g.loc[lo, "item"],
@@ -1139,14 +1153,18 @@ class Backtest(Result):
 
     def interpret(self, lang: str = "en") -> str:
         check_lang(lang)
-        parts = []
         sm = self.summary
-        for _, r in sm.iterrows():
-            parts.append(_t("say_backtest", lang, m=int(r["months"]), d=int(r["day"]), mw=r["mape_weight"],
-                            mr=r["mape_run_rate"]))
+        if sm.empty:
+            return ""
+        sep = ", " if lang == "en" else "、"
+        pcts = lambda col: sep.join(f"{v:.1f}%" for v in sm[col])
+        days = sep.join(str(int(d)) for d in sm["day"])
         k = int((sm["mape_weight"] < sm["mape_run_rate"]).sum())
-        parts.append(_t("say_backtest_better", lang, k=k, n=len(sm)))
-        return " ".join(parts)
+        return " ".join([
+            _t("say_backtest", lang, m=int(sm["months"].max()), d=days, mw=pcts("mape_weight"),
+               mr=pcts("mape_run_rate")),
+            _t("say_backtest_better", lang, k=k, n=len(sm)),
+        ])
 
 
 def backtest(daily_sales: Any, *, days: Sequence[int] = (7, 14, 21), months: Sequence[Any] | None = None,
@@ -1303,18 +1321,24 @@ def plot_daily(tracking: Tracking, ax=None, lang: str = "en"):
 
 def plot_comparison(comparison: Comparison, ax=None, lang: str = "en"):
     """Horizontal bars of the percentage difference per item, one colour per basis."""
-    import seaborn as sns
-
     check_lang(lang)
     ax = _ax(ax)
-    t = comparison.table.dropna(subset=["pct_difference"]).copy()
-    t["basis"] = [_basis_label(b, lang) for b in t["basis"]]
-    t["pct"] = t["pct_difference"] * 100
-    sns.barplot(data=t, y="item", x="pct", hue="basis", orient="h", ax=ax)
+    t = comparison.table.dropna(subset=["pct_difference"])
+    items = list(dict.fromkeys(t["item"]))
+    bases = list(dict.fromkeys(t["basis"]))
+    h = 0.8 / len(bases)
+    pos = {it: k for k, it in enumerate(items)}
+    colours = ["#4C72B0", "#DD8452", "#55A868", "#C44E52"]
+    for b, basis in enumerate(bases):
+        g = t.loc[t["basis"] == basis]
+        y = np.array([pos[i] for i in g["item"]]) - 0.4 + h * (b + 0.5)
+        ax.barh(y, g["pct_difference"] * 100, height=h, color=colours[b % 4], label=_basis_label(basis, lang))
+    ax.set_yticks(range(len(items)), items)
+    ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(_t("difference_pct", lang))
-    ax.set_ylabel("")
     ax.set_title(_t("title_compare", lang))
+    ax.legend()
     return ax
 
 

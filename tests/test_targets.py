@@ -359,6 +359,43 @@ def test_backtest_on_a_pure_weekly_pattern_forecasts_exactly_and_beats_run_rate(
     assert "2 of 2" in bt.interpret("en")
 
 
+def test_backtest_leaves_out_forecasts_from_days_of_zero_weight():
+    # the history never sells on Thursday, so Thursday's weight is 0; Feb 2024 starts on a Thursday,
+    # so the day-1 forecast is undefined (NaN) and not scored, while day 2 is
+    pattern = [10, 10, 10, 0, 20, 30, 50]
+    s = series("2024-01-01", [pattern[d % 7] for d in range(60)])
+    bt = tg.backtest(s, days=(1, 2), months=["2024-02"], missing="error")
+    t = bt.table.set_index("day")
+    assert math.isnan(t.loc[1, "weight_forecast"])
+    assert list(bt.summary["day"]) == [2]
+    # day 2: Thu 0 + Fri 20 over weights 0 + 1.0 (K = 7, avg weekly 130: 20/130×7 = 1.0769...);
+    # Feb's actual 4 × 130 + Thu 29th 0 = 520 and the weights reproduce the pattern → exact
+    assert t.loc[2, "actual"] == 520
+    assert t.loc[2, "weight_forecast"] == pytest.approx(520)
+
+
+def test_sales_by_sums_units_over_the_dates_given():
+    tx = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d"], "order_id": ["1", "2", "3", "4"],
+        "order_date": pd.to_datetime(["2024-01-01 09:00", "2024-01-02 15:00", "2024-01-02 10:00", "2024-01-05 10:00"]),
+        "product_id": ["p"] * 4, "quantity": [1, 1, 1, 1], "unit_price": [10.0, 5.0, 7.5, 100.0],
+        "amount": [10.0, 5.0, 7.5, 100.0], "region": ["E", "E", "W", "W"],
+    })
+    # 1–2 January: E = 10 + 5 = 15, W = 7.5 (the 100 on 5 January is outside)
+    assert tg.sales_by(tx, by="region", start="2024-01-01", end="2024-01-02").to_dict() == {"E": 15.0, "W": 7.5}
+
+
+def test_standard_and_backtest_sentences_in_both_languages():
+    std = tg.compare(pd.Series({"E": 0.45, "W": 0.55}), kind="standard", benchmark=0.5)
+    # E: (0.45 − 0.5) / 0.5 = −10 %
+    assert std.interpret("en") == "1 of 2 meet the standard of 0.5; the furthest below is E (-10.0%)."
+    assert "2 项中 1 项达到标准" in std.interpret("zh")
+    s = series("2024-01-01", [PATTERN[d % 7] for d in range(91)])
+    bt = tg.backtest(s, days=(7, 10), months=["2024-02", "2024-03"])
+    assert "on day 7, 10" in bt.interpret("en") and "0.0%, 0.0%" in bt.interpret("en")
+    assert "第 7、10 天" in bt.interpret("zh")
+
+
 # ---------------------------------------------------------------------------------------------
 # Plots
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,1330 @@
+"""Customer clustering (客户聚类): prepare features, choose k, compare models, profile and name clusters.
+
+Clustering finds customer groups without fixing value thresholds or weights in advance: the
+input is unclassified per-customer records (an RFM table, ``engine.customer_summary`` or any
+numeric per-customer table) and the algorithm groups them so that similarity inside a group is
+high and between groups low.
+
+The pipeline:
+
+1. :func:`prepare_features` — ``log1p`` for skewed money and counts, then standard / robust /
+   min-max scaling; the transform is recorded in the result.
+2. :func:`choose_k` — inertia with knee detection (Kneedle: the point farthest from the chord,
+   Satopää et al. 2011), silhouette (Rousseeuw 1987; sampled for large n), Calinski–Harabasz
+   (1974), Davies–Bouldin (1979) in one table, and a recommended k with the reason.
+   :func:`stability` — bootstrap stability: mean adjusted Rand index (Hubert & Arabie 1985)
+   between the full-data clustering and clusterings fitted on resamples (Hennig 2007).
+3. :func:`fit` / :func:`compare_models` — k-means (default), mini-batch k-means (large n),
+   Gaussian mixture, agglomerative (Ward) and DBSCAN on the same features.
+4. :func:`profile` — size, share, revenue share, mean and median of each feature against the
+   overall mean, and automatic names from the 8-class RFM rule (:func:`naming_rule`).
+
+**Stable labels.** Every fit sorts the customers by id before fitting (so a shuffled input gives
+the same fit) and then relabels the clusters canonically: **cluster 0 has the highest mean of the
+monetary column** (``order_by``; the first of monetary / revenue / amount / sales found, else the
+first feature), cluster 1 the next highest, and so on (ties by size, larger first). DBSCAN's noise
+stays ``-1``.
+
+References: Satopää, Albrecht, Irwin & Raghavan (2011), "Finding a 'Kneedle' in a haystack",
+ICDCS workshops; Rousseeuw (1987), J. Comput. Appl. Math. 20:53–65; Caliński & Harabasz (1974),
+Commun. Stat. 3:1–27; Davies & Bouldin (1979), IEEE PAMI 1:224–227; Hubert & Arabie (1985),
+J. Classification 2:193–218; Hennig (2007), Comput. Stat. Data Anal. 52:258–271. The 8-class
+RFM names (重要价值客户 … 一般挽留客户) follow the usual Chinese CRM teaching scheme, e.g.
+黄成明《数据化管理》(2014).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, DomainError, ParameterError, data_error
+from .labels import check_lang, text
+from .results import Result
+
+SCALINGS = ("standard", "robust", "minmax", "none")
+MODELS = ("kmeans", "minibatch", "gmm", "ward", "dbscan")
+#: default restarts per model (fixed, so results do not depend on sklearn's "auto")
+N_INIT = {"kmeans": 10, "minibatch": 3, "gmm": 3}
+#: above this many customers ``model="auto"`` uses mini-batch k-means
+LARGE_N = 50_000
+#: Ward needs O(n²) memory; above this many customers it is refused
+WARD_MAX = 20_000
+
+#: column names recognised as R, F and M (case-insensitive, first match wins)
+RECENCY_NAMES = ("recency", "recency_days", "r")
+FREQUENCY_NAMES = ("frequency", "orders", "invoices", "f", "purchase_days")
+MONETARY_NAMES = ("monetary", "revenue", "monetary_value", "m", "amount", "sales")
+
+LABELS: dict[str, dict[str, str]] = {
+    "cluster": {"en": "cluster", "zh": "类别"},
+    "k": {"en": "number of clusters k", "zh": "聚类数 k"},
+    "inertia": {"en": "inertia (within-cluster SS)", "zh": "簇内平方和"},
+    "silhouette": {"en": "silhouette (higher is better)", "zh": "轮廓系数（越高越好）"},
+    "calinski_harabasz": {"en": "Calinski–Harabasz (higher is better)", "zh": "CH 指数（越高越好）"},
+    "davies_bouldin": {"en": "Davies–Bouldin (lower is better)", "zh": "DB 指数（越低越好）"},
+    "knee": {"en": "knee", "zh": "拐点"},
+    "recommended": {"en": "recommended", "zh": "推荐"},
+    "title_choose_k": {"en": "Choosing the number of clusters", "zh": "选择聚类数"},
+    "title_silhouette": {"en": "Silhouette per cluster", "zh": "各类轮廓系数"},
+    "silhouette_value": {"en": "silhouette value", "zh": "轮廓系数"},
+    "mean": {"en": "mean", "zh": "均值"},
+    "title_pca": {"en": "Clusters on the first two principal components", "zh": "主成分平面上的聚类"},
+    "pc": {"en": "PC{i} ({v:.0%} of variance)", "zh": "主成分{i}（解释方差 {v:.0%}）"},
+    "title_snake": {"en": "Snake plot: standardised feature means", "zh": "蛇形图：标准化特征均值"},
+    "z_mean": {"en": "mean z-score", "zh": "标准化均值"},
+    "feature": {"en": "feature", "zh": "特征"},
+    "title_heatmap": {"en": "Cluster profile: mean ÷ overall mean", "zh": "类别画像：均值 ÷ 总体均值"},
+    "title_stability": {"en": "Bootstrap stability", "zh": "自助法稳定性"},
+    "mean_ari": {"en": "mean adjusted Rand index", "zh": "平均调整兰德指数"},
+    "title_scaling": {"en": "What the clusters capture, by scaling", "zh": "不同缩放方式下聚类捕捉的信息"},
+    "eta2": {"en": "share of feature variance explained by clusters (η²)",
+             "zh": "特征方差中被类别解释的比例（η²）"},
+    "noise": {"en": "noise", "zh": "噪声"},
+    # models
+    "kmeans": {"en": "k-means", "zh": "K 均值"},
+    "minibatch": {"en": "mini-batch k-means", "zh": "小批量 K 均值"},
+    "gmm": {"en": "Gaussian mixture", "zh": "高斯混合模型"},
+    "ward": {"en": "agglomerative (Ward)", "zh": "层次聚类（Ward）"},
+    "dbscan": {"en": "DBSCAN", "zh": "DBSCAN 密度聚类"},
+    # criteria
+    "crit_knee": {"en": "knee of the inertia curve", "zh": "簇内平方和曲线拐点"},
+    "crit_silhouette": {"en": "highest silhouette", "zh": "轮廓系数最高"},
+    "crit_ch": {"en": "highest Calinski–Harabasz", "zh": "CH 指数最高"},
+    "crit_db": {"en": "lowest Davies–Bouldin", "zh": "DB 指数最低"},
+    "say_choice": {
+        "en": "Recommended k = {k}: {how}. Per criterion: {per}.",
+        "zh": "推荐聚类数 k = {k}：{how}。各指标的选择：{per}。",
+    },
+    "how_vote": {"en": "chosen by {n} of {m} criteria ({names})", "zh": "{m} 个指标中有 {n} 个选择它（{names}）"},
+    "how_vote_tie": {"en": "; ties broken by the higher silhouette", "zh": "；票数相同时取轮廓系数较高者"},
+    "how_rule": {"en": "rule '{rule}' ({name})", "zh": "规则 '{rule}'（{name}）"},
+    "no_knee": {"en": "no knee (the inertia curve is not convex)", "zh": "无拐点（曲线不凸）"},
+    "say_cluster": {
+        "en": "Cluster {c} — {name}: {share:.1%} of customers, {rev:.1%} of revenue; {facts}.",
+        "zh": "类别 {c}（{name}）：客户占 {share:.1%}，销售额占 {rev:.1%}；{facts}。",
+    },
+    "say_fact": {"en": "{feat} {v:,.1f} ({idx:.2f}× the overall mean)", "zh": "{feat} {v:,.1f}（为总体均值的 {idx:.2f} 倍）"},
+    "say_stability": {
+        "en": "Bootstrap stability ({b} resamples): mean ARI {best:.3f} at k = {kb} (highest), {rec:.3f} at k = {kr}.",
+        "zh": "自助法稳定性（{b} 次重抽样）：k = {kb} 时平均 ARI 最高，为 {best:.3f}；k = {kr} 时为 {rec:.3f}。",
+    },
+    "say_crosstab": {
+        "en": "Clusters and the {what} agree with adjusted Rand index {ari:.3f}; {purity:.1%} of customers "
+              "are in the most common {what} of their cluster.",
+        "zh": "聚类与{what}的调整兰德指数为 {ari:.3f}；{purity:.1%} 的客户属于其所在类别中最常见的{what}。",
+    },
+    "segments": {"en": "RFM segments", "zh": "RFM 分群"},
+    "high": {"en": "high", "zh": "高"},
+    "low": {"en": "low", "zh": "低"},
+    "rule_r": {"en": "R high = mean recency days BELOW the overall mean (bought recently)",
+               "zh": "R 高 = 平均最近消费间隔天数低于总体均值（最近买过）"},
+    "rule_f": {"en": "F high = mean frequency above the overall mean", "zh": "F 高 = 平均消费频率高于总体均值"},
+    "rule_m": {"en": "M high = mean monetary above the overall mean", "zh": "M 高 = 平均消费金额高于总体均值"},
+    "name": {"en": "name", "zh": "名称"},
+    "action": {"en": "suggested action", "zh": "建议策略"},
+}
+
+#: the 8-class RFM names; key order is (R high, F high, M high) with R high = recent
+NAMES: dict[str, dict[str, str]] = {
+    "important_value": {"en": "important value customers", "zh": "重要价值客户"},
+    "important_development": {"en": "important development customers", "zh": "重要发展客户"},
+    "important_retention": {"en": "important retention customers", "zh": "重要保持客户"},
+    "important_winback": {"en": "important win-back customers", "zh": "重要挽留客户"},
+    "general_value": {"en": "general value customers", "zh": "一般价值客户"},
+    "general_development": {"en": "general development customers", "zh": "一般发展客户"},
+    "general_retention": {"en": "general retention customers", "zh": "一般保持客户"},
+    "general_winback": {"en": "general win-back customers", "zh": "一般挽留客户"},
+}
+RULE: dict[tuple[bool, bool, bool], str] = {
+    (True, True, True): "important_value",
+    (True, False, True): "important_development",
+    (False, True, True): "important_retention",
+    (False, False, True): "important_winback",
+    (True, True, False): "general_value",
+    (True, False, False): "general_development",
+    (False, True, False): "general_retention",
+    (False, False, False): "general_winback",
+}
+ACTIONS: dict[str, dict[str, str]] = {
+    "important_value": {"en": "keep them: VIP service, early access, no discounting needed",
+                        "zh": "重点维护：VIP 服务、新品优先，无需打折"},
+    "important_development": {"en": "raise frequency: cross-sell, subscriptions, member benefits",
+                              "zh": "提升频率：交叉销售、会员权益，促进复购"},
+    "important_retention": {"en": "re-engage before they lapse: personal contact, reminders",
+                            "zh": "主动联系：防止流失，定向提醒与关怀"},
+    "important_winback": {"en": "win back: targeted offers, find out why they left",
+                          "zh": "重点挽留：定向优惠，了解流失原因"},
+    "general_value": {"en": "grow basket value: bundles, upgrades", "zh": "提升客单价：组合销售、升级推荐"},
+    "general_development": {"en": "nurture new and light buyers: welcome series, second-purchase coupons",
+                            "zh": "培育新客：欢迎礼包、二次购买优惠"},
+    "general_retention": {"en": "low-cost reminders to keep them buying", "zh": "低成本提醒，维持购买"},
+    "general_winback": {"en": "low priority: cheap automated reactivation only", "zh": "低优先级：仅做低成本自动唤醒"},
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return text(key, lang, LABELS)
+
+
+# ====================================================================== feature preparation
+@dataclass(frozen=True, eq=False, repr=False)
+class Features(Result):
+    """Clustering features: the transformed matrix, the raw values and the recorded transform.
+
+    ``data`` (transformed) and ``raw`` (original units) are indexed by customer id, sorted.
+    Transform of column j: ``z = (g(x) - center_j) / scale_j`` with ``g = log1p`` for the columns
+    in ``log_columns`` and the identity otherwise.
+    """
+
+    data: pd.DataFrame
+    raw: pd.DataFrame
+    log_columns: tuple[str, ...]
+    scaling: str
+    center: pd.Series
+    scale: pd.Series
+    notes: tuple[str, ...] = ()
+    title: str = "Clustering features (聚类特征)"
+    _conventions = ("scaling", "log_columns")
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.data.columns)
+
+    @property
+    def n(self) -> int:
+        return len(self.data)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The transform, one row per feature: log1p?, center, scale, raw mean/sd/skewness."""
+        return pd.DataFrame({
+            "feature": self.columns,
+            "log1p": [c in self.log_columns for c in self.columns],
+            "center": self.center.to_numpy(),
+            "scale": self.scale.to_numpy(),
+            "raw_mean": self.raw.mean().to_numpy(),
+            "raw_sd": self.raw.std(ddof=0).to_numpy(),
+            "raw_skew": self.raw.skew().to_numpy(),
+        })
+
+    def transform(self, table: Any, *, id_col: str = "customer_id") -> pd.DataFrame:
+        """Apply the recorded transform to another per-customer table with the same columns."""
+        raw = _numeric_table(table, self.columns, id_col=id_col, what="transform")
+        g = raw.astype(float).copy()
+        for c in self.log_columns:
+            g[c] = np.log1p(g[c])
+        return (g - self.center) / self.scale
+
+
+def _id_index(table: pd.DataFrame, id_col: str) -> pd.DataFrame:
+    if id_col in table.columns:
+        df = table.set_index(id_col)
+    else:
+        df = table
+        if df.index.name is None:
+            df = df.rename_axis(id_col)
+    dup = df.index.duplicated(keep=False)
+    if dup.any():
+        ex = [(i, v) for i, v in enumerate(df.index) if dup[i]][:3]
+        raise data_error("are duplicated: clustering needs one row per customer", column=df.index.name,
+                         n_bad=int(dup.sum()), n_total=len(df), examples=ex,
+                         fix="aggregate to one row per customer first (e.g. rfm_table or engine.customer_summary)")
+    return df
+
+
+def _numeric_table(table: Any, columns: Sequence[str] | None, *, id_col: str, what: str) -> pd.DataFrame:
+    """Validate at the door: a DataFrame (or array) → numeric columns, indexed by customer id."""
+    if isinstance(table, np.ndarray):
+        if table.ndim != 2:
+            raise DataError(f"{what}: an array must be 2-D (customers × features); got shape {table.shape}.")
+        table = pd.DataFrame(table, columns=[f"x{j}" for j in range(table.shape[1])])
+    if not isinstance(table, pd.DataFrame):
+        raise DataError(f"{what}: expected a per-customer DataFrame (or 2-D array), got {type(table).__name__}.")
+    df = _id_index(table, id_col)
+    if columns is None:
+        columns = [c for c in df.columns
+                   if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+        if not columns:
+            raise DataError(f"{what}: the table has no numeric columns. Columns found: {', '.join(map(str, df.columns))}.")
+    else:
+        columns = [columns] if isinstance(columns, str) else list(columns)
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            raise data_error(f"{what}: column(s) {', '.join(map(repr, missing))} not found",
+                             columns=df.columns, fix="pass columns= with names from the table")
+        for c in columns:
+            if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
+                bad = df[c].head(3)
+                raise data_error("is not numeric", column=c, examples=list(zip(bad.index, bad.to_numpy())),
+                                 fix="cluster on numeric columns only; encode categories first or leave them out")
+    if len(df) == 0:
+        raise DataError(f"{what}: the table has no rows.")
+    out = df[list(columns)].astype(float)
+    for c in out.columns:
+        v = out[c].to_numpy()
+        bad = ~np.isfinite(v)
+        if bad.any():
+            idx = np.flatnonzero(bad)[:3]
+            raise data_error("are missing (NaN) or infinite", column=c, n_bad=int(bad.sum()), n_total=len(v),
+                             examples=[(out.index[i], v[i]) for i in idx],
+                             fix="fill or drop these customers first (e.g. table.dropna(subset=[...])), "
+                                 "or leave the column out with columns=[...]")
+    return out
+
+
+def _auto_log(raw: pd.DataFrame) -> list[str]:
+    """Columns that are never negative and right-skewed (skewness > 1): money and counts."""
+    skew = raw.skew()
+    return [c for c in raw.columns if raw[c].min() >= 0 and skew[c] > 1.0]
+
+
+def prepare_features(
+    table: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    id_col: str = "customer_id",
+    log: str | Sequence[str] | None = "auto",
+    scaling: str = "standard",
+) -> Features:
+    """Turn a per-customer numeric table into clustering features.
+
+    Parameters
+    ----------
+    table : DataFrame (or 2-D array)
+        One row per customer; the id is column ``id_col`` if present, else the index.
+    columns : default all numeric (non-boolean) columns except the id.
+    log : "auto" (default) applies ``log1p`` to columns that are never negative and have skewness
+        > 1 — money and counts; a list names the columns; None applies none.
+    scaling : "standard" (z = (x − mean)/sd), "robust" ((x − median)/IQR), "minmax"
+        ((x − min)/(max − min)) or "none".
+
+    Raises DataError naming the column for NaN/inf values, constant columns, non-numeric columns
+    and duplicated customer ids.
+    """
+    if scaling not in SCALINGS:
+        raise ParameterError(f"scaling={scaling!r} is not supported; use one of {', '.join(map(repr, SCALINGS))}.")
+    raw = _numeric_table(table, columns, id_col=id_col, what="prepare_features").sort_index(kind="stable")
+    const = [c for c in raw.columns if raw[c].nunique() <= 1]
+    if const:
+        c = const[0]
+        raise data_error(f"is constant ({raw[c].iloc[0]!r} for all {len(raw):,} customers) and cannot separate clusters",
+                         column=c, fix=f"leave it out with columns=[...] (constant: {', '.join(map(repr, const))})")
+    if log == "auto":
+        log_cols = _auto_log(raw)
+    elif log is None:
+        log_cols = []
+    else:
+        log_cols = [log] if isinstance(log, str) else list(log)
+        unknown = [c for c in log_cols if c not in raw.columns]
+        if unknown:
+            raise ParameterError(f"log= names column(s) {', '.join(map(repr, unknown))} that are not features; "
+                                 f"features: {', '.join(raw.columns)}.")
+    g = raw.copy()
+    for c in log_cols:
+        neg = g[c] < 0
+        if neg.any():
+            raise data_error("are negative, so log1p is undefined", column=c, n_bad=int(neg.sum()), n_total=len(g),
+                             examples=list(zip(g.index[neg][:3], g[c][neg][:3])), cls=DomainError,
+                             fix="net returns out first, or drop the column from log=")
+        g[c] = np.log1p(g[c])
+    notes: list[str] = []
+    if scaling == "standard":
+        center, scale = g.mean(), g.std(ddof=0)
+    elif scaling == "robust":
+        center = g.median()
+        scale = g.quantile(0.75) - g.quantile(0.25)
+        zero = scale[scale <= 0].index.tolist()
+        if zero:
+            # an IQR of 0 (most customers share one value) would divide by zero: fall back to the sd
+            scale[zero] = g[zero].std(ddof=0)
+            notes.append(f"IQR is 0 for {', '.join(zero)}; scaled by the standard deviation instead")
+    elif scaling == "minmax":
+        center, scale = g.min(), g.max() - g.min()
+    else:
+        center = pd.Series(0.0, index=g.columns)
+        scale = pd.Series(1.0, index=g.columns)
+    data = (g - center) / scale
+    return Features(data=data, raw=raw, log_columns=tuple(log_cols), scaling=scaling,
+                    center=center, scale=scale, notes=tuple(notes))
+
+
+def _as_features(X: Any) -> Features:
+    """A Features as is; a DataFrame or array is prepared with :func:`prepare_features` defaults."""
+    if isinstance(X, Features):
+        return X
+    if isinstance(X, Clustering):
+        return X.features
+    return prepare_features(X)
+
+
+def _find(columns: Iterable[str], names: Sequence[str]) -> str | None:
+    lower = {str(c).lower(): c for c in columns}
+    for n in names:
+        if n in lower:
+            return lower[n]
+    return None
+
+
+# ====================================================================== fitting one model
+def _check_k(k: Any, n: int, what: str = "k") -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise ParameterError(f"{what}={k!r} must be a whole number ≥ 2.")
+    if k < 2:
+        raise ParameterError(f"{what}={k} must be at least 2 (one cluster is no segmentation).")
+    if k >= n:
+        raise ParameterError(f"{what}={k} is not below the number of customers ({n:,}): "
+                             f"use k ≤ {max(n - 1, 1)} (silhouette needs at least one cluster with two members), "
+                             "or add customers.")
+    return int(k)
+
+
+def _check_model(model: str) -> str:
+    if model not in MODELS:
+        raise ParameterError(f"model={model!r} is not supported; use one of {', '.join(map(repr, MODELS))}.")
+    return model
+
+
+def _resolve_model(model: str, n: int) -> str:
+    if model == "auto":
+        return "minibatch" if n > LARGE_N else "kmeans"
+    return _check_model(model)
+
+
+def _estimator(model: str, k: int, *, seed: int, n_init: int | None, batch_size: int,
+               eps: float | None, min_samples: int):
+    from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans
+    from sklearn.mixture import GaussianMixture
+
+    ni = n_init if n_init is not None else N_INIT.get(model)
+    if model == "kmeans":
+        return KMeans(n_clusters=k, n_init=ni, random_state=seed)
+    if model == "minibatch":
+        return MiniBatchKMeans(n_clusters=k, n_init=ni, random_state=seed, batch_size=batch_size)
+    if model == "gmm":
+        return GaussianMixture(n_components=k, n_init=ni, random_state=seed, covariance_type="full")
+    if model == "ward":
+        return AgglomerativeClustering(n_clusters=k, linkage="ward")
+    return DBSCAN(eps=eps, min_samples=min_samples)
+
+
+def _dbscan_eps(Z: np.ndarray, min_samples: int, seed: int) -> float:
+    """Default DBSCAN radius: the 90th percentile of the distance to the min_samples-th neighbour
+    (on a seeded sample of at most 5,000 customers) — the 'k-distance' heuristic of Ester et al. 1996."""
+    from sklearn.neighbors import NearestNeighbors
+
+    rng = np.random.default_rng(seed)
+    S = Z[rng.choice(len(Z), size=min(len(Z), 5000), replace=False)]
+    d, _ = NearestNeighbors(n_neighbors=min(min_samples, len(S) - 1) + 1).fit(S).kneighbors(S)
+    return float(np.quantile(d[:, -1], 0.90))
+
+
+def _canonical(raw_labels: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+    """Relabel so cluster 0 has the highest mean ``key`` (ties: larger first, then first seen)."""
+    ids = [u for u in pd.unique(raw_labels) if u >= 0]
+    stats = []
+    for u in ids:
+        m = raw_labels == u
+        stats.append((-float(key[m].mean()), -int(m.sum()), int(np.argmax(m)), int(u)))
+    mapping = {u: new for new, (*_, u) in enumerate(sorted(stats))}
+    mapping[-1] = -1
+    return np.array([mapping[u] for u in raw_labels], dtype=int), mapping
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Clustering(Result):
+    """One fitted clustering: labels per customer (canonical: 0 = highest mean ``order_by``)."""
+
+    labels: pd.Series
+    features: Features
+    model: str
+    k: int
+    seed: int
+    order_by: str
+    centers: pd.DataFrame
+    inertia: float
+    runtime: float
+    mapping: Mapping[int, int]
+    estimator: Any = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    title: str = "Customer clustering (客户聚类)"
+    _conventions = ("model", "k", "seed", "order_by", "params")
+
+    @property
+    def n_clusters(self) -> int:
+        return int((self.labels.unique() >= 0).sum())
+
+    def sizes(self) -> pd.Series:
+        return self.labels.value_counts().sort_index().rename("customers")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The customer-to-cluster table with the raw feature values."""
+        return self.features.raw.assign(cluster=self.labels).reset_index()[
+            [self.labels.index.name or "customer_id", "cluster", *self.features.columns]]
+
+    def predict(self, table: Any, *, id_col: str = "customer_id") -> pd.Series:
+        """Clusters of new customers (k-means, mini-batch, Gaussian mixture only), same canonical labels."""
+        if self.model not in ("kmeans", "minibatch", "gmm"):
+            raise ParameterError(f"a {self.model} clustering cannot assign new customers; refit with model='kmeans'.")
+        Z = self.features.transform(table, id_col=id_col)
+        raw = self.estimator.predict(Z.to_numpy())
+        return pd.Series([self.mapping[int(u)] for u in raw], index=Z.index, name="cluster")
+
+    def plot(self, ax=None, lang: str = "en", kind: str = "pca", names: Mapping[int, str] | None = None):
+        """``kind`` = "pca" (2-D PCA scatter), "silhouette" or "snake"."""
+        fn = {"pca": plot_pca, "silhouette": plot_silhouette, "snake": plot_snake}.get(kind)
+        if fn is None:
+            raise ParameterError(f"kind={kind!r}: use 'pca', 'silhouette' or 'snake'.")
+        return fn(self, ax=ax, lang=lang, names=names)
+
+
+def _fit_matrix(Z: np.ndarray, k: int, model: str, *, seed: int, n_init: int | None, batch_size: int,
+                eps: float | None, min_samples: int):
+    est = _estimator(model, k, seed=seed, n_init=n_init, batch_size=batch_size, eps=eps, min_samples=min_samples)
+    t0 = time.perf_counter()
+    if model == "gmm":
+        est.fit(Z)
+        lab = est.predict(Z)
+    else:
+        lab = est.fit_predict(Z)
+    return est, np.asarray(lab, dtype=int), time.perf_counter() - t0
+
+
+def fit(
+    X: Any,
+    k: int = 4,
+    *,
+    model: str = "kmeans",
+    seed: int = 0,
+    order_by: str | None = None,
+    n_init: int | None = None,
+    batch_size: int = 4096,
+    eps: float | None = None,
+    min_samples: int = 10,
+) -> Clustering:
+    """Cluster customers with one model and relabel canonically.
+
+    Parameters
+    ----------
+    X : Features from :func:`prepare_features` (a DataFrame is prepared with its defaults).
+    k : number of clusters (ignored by DBSCAN, which finds its own).
+    model : "kmeans" (default), "minibatch", "gmm", "ward", "dbscan" or "auto" (mini-batch
+        above 50,000 customers).
+    seed : random_state of the model; fixed restarts ``n_init`` (k-means 10, mini-batch 3, GMM 3).
+    order_by : raw column whose cluster mean orders the labels (cluster 0 = highest); default the
+        monetary column (monetary / revenue / amount / sales), else the first feature.
+    eps, min_samples : DBSCAN radius (default: 90th percentile of the min_samples-th-neighbour
+        distance) and core size.
+    """
+    F = _as_features(X)
+    model = _resolve_model(model, F.n)
+    if model != "dbscan":
+        k = _check_k(k, F.n)
+    if model == "ward" and F.n > WARD_MAX:
+        raise ParameterError(f"Ward clustering of {F.n:,} customers needs O(n²) memory; it is limited to "
+                             f"{WARD_MAX:,}. Use model='kmeans' or 'minibatch', or cluster a sample.")
+    if order_by is None:
+        order_by = _find(F.raw.columns, MONETARY_NAMES) or F.columns[0]
+    elif order_by not in F.raw.columns:
+        raise ParameterError(f"order_by={order_by!r} is not a feature; features: {', '.join(F.columns)}.")
+    Z = F.data.to_numpy()  # rows are sorted by customer id, so row order of the input does not matter
+    params: dict[str, Any] = {}
+    if model == "dbscan":
+        eps = eps if eps is not None else _dbscan_eps(Z, min_samples, seed)
+        params = {"eps": round(float(eps), 6), "min_samples": min_samples}
+    elif model in N_INIT:
+        params = {"n_init": n_init if n_init is not None else N_INIT[model]}
+        if model == "minibatch":
+            params["batch_size"] = batch_size
+    est, lab, runtime = _fit_matrix(Z, k, model, seed=seed, n_init=n_init, batch_size=batch_size,
+                                    eps=eps, min_samples=min_samples)
+    labels, mapping = _canonical(lab, F.raw[order_by].to_numpy())
+    s = pd.Series(labels, index=F.data.index, name="cluster")
+    keep = labels >= 0
+    centers = F.data[keep].groupby(labels[keep]).mean().rename_axis("cluster")
+    inertia = float(sum(((F.data[keep][labels[keep] == c] - centers.loc[c]) ** 2).to_numpy().sum()
+                        for c in centers.index))
+    return Clustering(labels=s, features=F, model=model, k=len(centers), seed=seed, order_by=order_by,
+                      centers=centers, inertia=inertia, runtime=runtime, mapping=mapping, estimator=est,
+                      params=params)
+
+
+# ====================================================================== quality scores
+def scores(Z: np.ndarray, labels: np.ndarray, *, sample_size: int = 10_000, seed: int = 0) -> dict[str, float]:
+    """Silhouette (on a seeded sample of ``sample_size`` when n is larger), Calinski–Harabasz and
+    Davies–Bouldin; noise points (label −1) are left out; NaN when fewer than two clusters remain."""
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+    m = labels >= 0
+    Z, labels = Z[m], labels[m]
+    if len(np.unique(labels)) < 2 or len(np.unique(labels)) >= len(labels):
+        return {"silhouette": np.nan, "calinski_harabasz": np.nan, "davies_bouldin": np.nan}
+    if len(Z) > sample_size:
+        sil = silhouette_score(Z, labels, sample_size=sample_size, random_state=seed)
+    else:
+        sil = silhouette_score(Z, labels)
+    return {"silhouette": float(sil), "calinski_harabasz": float(calinski_harabasz_score(Z, labels)),
+            "davies_bouldin": float(davies_bouldin_score(Z, labels))}
+
+
+def knee(x: Sequence[float], y: Sequence[float]) -> int | None:
+    """Knee of a decreasing convex curve: the point farthest below the chord (Kneedle).
+
+    Both axes are scaled to [0, 1]; the chord joins the first and last points, ``y_n = 1 − x_n``;
+    the knee maximises ``(1 − x_n) − y_n`` (Satopää et al. 2011). Returns the knee's x, or None when
+    no point lies below the chord (a straight or concave curve) or there are fewer than 3 points.
+    """
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return None
+    xn = (x - x.min()) / np.ptp(x)
+    yn = (y - y.min()) / np.ptp(y)
+    d = (1 - xn) - yn
+    i = int(np.argmax(d))
+    if d[i] <= 1e-12:
+        return None
+    return int(x[i]) if float(x[i]).is_integer() else x[i]
+
+
+# ====================================================================== choosing k
+@dataclass(frozen=True, eq=False, repr=False)
+class KChoice(Result):
+    """Scores per k, the knee, each criterion's choice and the recommended k with the reason."""
+
+    table: pd.DataFrame
+    knee: int | None
+    choices: Mapping[str, int | None]
+    recommended: int
+    rule: str
+    model: str
+    seed: int
+    sample_size: int
+    sampled: bool
+    features: Features
+    title: str = "Choosing k (选择聚类数)"
+    _conventions = ("model", "rule", "seed", "sample_size", "sampled")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def reason(self, lang: str = "en") -> str:
+        """Why this k, generated from the numbers."""
+        check_lang(lang)
+        crit = {"knee": "crit_knee", "silhouette": "crit_silhouette", "calinski_harabasz": "crit_ch",
+                "davies_bouldin": "crit_db"}
+        per = []
+        for c, key in crit.items():
+            v = self.choices.get(c)
+            per.append(f"{_t(key, lang)} → {v if v is not None else _t('no_knee', lang)}")
+        sep = "；" if lang == "zh" else "; "
+        if self.rule == "vote":
+            names = [_t(crit[c], lang) for c, v in self.choices.items() if v == self.recommended]
+            m = sum(v is not None for v in self.choices.values())
+            how = _t("how_vote", lang).format(n=len(names), m=m, names=("、" if lang == "zh" else ", ").join(names))
+            counts = pd.Series([v for v in self.choices.values() if v is not None]).value_counts()
+            if (counts == counts.max()).sum() > 1:
+                how += _t("how_vote_tie", lang)
+        else:
+            key = {"silhouette": "crit_silhouette", "knee": "crit_knee", "calinski_harabasz": "crit_ch",
+                   "davies_bouldin": "crit_db"}[self.rule]
+            how = _t("how_rule", lang).format(rule=self.rule, name=_t(key, lang))
+        return _t("say_choice", lang).format(k=self.recommended, how=how, per=sep.join(per))
+
+    def plot(self, axes=None, lang: str = "en"):
+        return plot_choose_k(self, axes=axes, lang=lang)
+
+
+RULES = ("vote", "silhouette", "knee", "calinski_harabasz", "davies_bouldin")
+
+
+def _check_k_range(k_range: Any, n: int) -> list[int]:
+    try:
+        ks = sorted({int(k) for k in k_range})
+    except (TypeError, ValueError) as e:
+        raise ParameterError(f"k_range={k_range!r} must be whole numbers such as range(2, 11).") from e
+    if not ks:
+        raise ParameterError("k_range is empty; pass e.g. range(2, 11).")
+    for k in ks:
+        _check_k(k, n, what="k in k_range")
+    return ks
+
+
+def choose_k(
+    X: Any,
+    k_range: Iterable[int] = range(2, 11),
+    *,
+    model: str = "auto",
+    seed: int = 0,
+    sample_size: int = 10_000,
+    rule: str = "vote",
+    n_init: int | None = None,
+    batch_size: int = 4096,
+) -> KChoice:
+    """Fit each k and score it: inertia (with the knee), silhouette, Calinski–Harabasz, Davies–Bouldin.
+
+    ``rule="vote"`` (default) recommends the k chosen by most of the four criteria — knee of the
+    inertia curve, highest silhouette, highest CH, lowest DB — ties broken by the higher
+    silhouette; ``rule`` may also name one criterion. Silhouette is computed on a seeded sample of
+    ``sample_size`` customers when there are more (its cost is quadratic in n). ``model="auto"``
+    uses k-means, or mini-batch k-means above 50,000 customers; only k-means-type models and GMM
+    are allowed here.
+    """
+    F = _as_features(X)
+    if rule not in RULES:
+        raise ParameterError(f"rule={rule!r} is not supported; use one of {', '.join(map(repr, RULES))}.")
+    model = _resolve_model(model, F.n)
+    if model not in ("kmeans", "minibatch", "gmm"):
+        raise ParameterError(f"choose_k fits k-means, mini-batch k-means or gmm; got model={model!r}.")
+    ks = _check_k_range(k_range, F.n)
+    Z = F.data.to_numpy()
+    rows = []
+    for k in ks:
+        est, lab, rt = _fit_matrix(Z, k, model, seed=seed, n_init=n_init, batch_size=batch_size,
+                                   eps=None, min_samples=0)
+        if model == "gmm":
+            inertia = float(sum(((Z[lab == c] - Z[lab == c].mean(0)) ** 2).sum() for c in np.unique(lab)))
+        else:
+            inertia = float(est.inertia_)
+        rows.append({"k": k, "inertia": inertia, **scores(Z, lab, sample_size=sample_size, seed=seed),
+                     "smallest_share": float(np.bincount(lab).min() / len(lab)), "runtime_s": rt})
+    table = pd.DataFrame(rows)
+    kn = knee(table["k"], table["inertia"])
+    t = table.set_index("k")
+    choices: dict[str, int | None] = {
+        "knee": kn,
+        "silhouette": int(t["silhouette"].idxmax()),
+        "calinski_harabasz": int(t["calinski_harabasz"].idxmax()),
+        "davies_bouldin": int(t["davies_bouldin"].idxmin()),
+    }
+    if rule == "vote":
+        votes = pd.Series([v for v in choices.values() if v is not None]).value_counts()
+        tied = votes[votes == votes.max()].index
+        rec = int(t.loc[list(tied), "silhouette"].idxmax())
+    elif rule == "knee" and kn is None:
+        raise DomainError("the inertia curve has no knee over this k_range; widen k_range or use rule='vote'.")
+    else:
+        rec = int(choices[rule])
+    table["knee"] = table["k"] == kn
+    table["recommended"] = table["k"] == rec
+    return KChoice(table=table, knee=kn, choices=choices, recommended=rec, rule=rule, model=model, seed=seed,
+                   sample_size=sample_size, sampled=F.n > sample_size, features=F)
+
+
+# ====================================================================== stability
+@dataclass(frozen=True, eq=False, repr=False)
+class Stability(Result):
+    """Mean adjusted Rand index between the full-data clustering and resample fits, per k."""
+
+    table: pd.DataFrame
+    n_boot: int
+    model: str
+    seed: int
+    title: str = "Bootstrap stability (自助法稳定性)"
+    _conventions = ("model", "n_boot", "seed")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def summary(self, k: int, lang: str = "en") -> str:
+        t = self.table.set_index("k")
+        kb = int(t["mean_ari"].idxmax())
+        return _t("say_stability", lang).format(b=self.n_boot, best=t.loc[kb, "mean_ari"], kb=kb,
+                                                rec=t.loc[k, "mean_ari"], kr=k)
+
+    def plot(self, ax=None, lang: str = "en"):
+        return plot_stability(self, ax=ax, lang=lang)
+
+
+def stability(
+    X: Any,
+    k_range: Iterable[int] = range(2, 9),
+    *,
+    n_boot: int = 10,
+    model: str = "kmeans",
+    seed: int = 0,
+    n_init: int | None = None,
+) -> Stability:
+    """Bootstrap stability per k (Hennig 2007; Lange et al. 2004 use the same idea).
+
+    For each k: fit on all customers (reference); then ``n_boot`` times draw n customers with
+    replacement (seeded), fit on the resample, assign every customer with the resample's model and
+    compute the adjusted Rand index against the reference. ARI is 1 for identical partitions
+    (labels may differ) and ≈ 0 for chance agreement.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    F = _as_features(X)
+    model = _resolve_model(model, F.n)
+    if model not in ("kmeans", "minibatch", "gmm"):
+        raise ParameterError(f"stability needs a model that assigns new customers (kmeans, minibatch, gmm); got {model!r}.")
+    if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
+        raise ParameterError(f"n_boot={n_boot!r} must be a whole number ≥ 2.")
+    ks = _check_k_range(k_range, F.n)
+    Z = F.data.to_numpy()
+    rng = np.random.default_rng(seed)
+    draws = [rng.integers(0, F.n, size=F.n) for _ in range(n_boot)]
+    rows = []
+    for k in ks:
+        _, ref, _ = _fit_matrix(Z, k, model, seed=seed, n_init=n_init, batch_size=4096, eps=None, min_samples=0)
+        aris = []
+        for b, idx in enumerate(draws):
+            est, _, _ = _fit_matrix(Z[idx], k, model, seed=seed + b + 1, n_init=n_init, batch_size=4096,
+                                    eps=None, min_samples=0)
+            aris.append(adjusted_rand_score(ref, est.predict(Z)))
+        a = np.array(aris)
+        rows.append({"k": k, "mean_ari": a.mean(), "sd_ari": a.std(ddof=1), "min_ari": a.min()})
+    return Stability(table=pd.DataFrame(rows), n_boot=int(n_boot), model=model, seed=seed)
+
+
+# ====================================================================== model comparison
+@dataclass(frozen=True, eq=False, repr=False)
+class ModelComparison(Result):
+    """Several models on the same features: sizes, scores, runtime and pairwise agreement (ARI)."""
+
+    table: pd.DataFrame
+    agreement: pd.DataFrame
+    fits: Mapping[str, Clustering]
+    k: int
+    seed: int
+    notes: tuple[str, ...] = ()
+    title: str = "Clustering models compared (常见的聚类模型比较)"
+    _conventions = ("k", "seed")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+
+def compare_models(
+    X: Any,
+    k: int = 4,
+    *,
+    models: Sequence[str] = ("kmeans", "minibatch", "gmm", "ward"),
+    seed: int = 0,
+    sample_size: int = 10_000,
+    eps: float | None = None,
+    min_samples: int = 10,
+    lang: str = "en",
+) -> ModelComparison:
+    """Fit each model with the same k and seed; one table and an ARI agreement matrix.
+
+    Table columns: model, clusters found, sizes (cluster 0 first, canonical order), smallest
+    cluster share, noise share (DBSCAN), silhouette, Calinski–Harabasz, Davies–Bouldin, runtime in
+    seconds and ARI against the first model. Ward is skipped (with a note) above 20,000 customers.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    check_lang(lang)
+    F = _as_features(X)
+    k = _check_k(k, F.n)
+    models = [_check_model(m) for m in models]
+    if not models:
+        raise ParameterError("models is empty; pass e.g. ('kmeans', 'gmm', 'ward').")
+    fits: dict[str, Clustering] = {}
+    notes = []
+    for m in models:
+        if m == "ward" and F.n > WARD_MAX:
+            notes.append(f"ward skipped: {F.n:,} customers > {WARD_MAX:,} (O(n²) memory)")
+            continue
+        fits[m] = fit(F, k, model=m, seed=seed, eps=eps, min_samples=min_samples)
+    Z = F.data.to_numpy()
+    first = next(iter(fits.values()))
+    rows = []
+    for m, c in fits.items():
+        lab = c.labels.to_numpy()
+        sizes = c.sizes()
+        sz = sizes[sizes.index >= 0]
+        rows.append({
+            "model": _t(m, lang), "clusters": c.n_clusters,
+            "sizes": " / ".join(f"{v:,}" for v in sz.to_numpy()),
+            "smallest_share": float(sz.min() / F.n), "noise_share": float((lab < 0).mean()),
+            **scores(Z, lab, sample_size=sample_size, seed=seed),
+            "runtime_s": c.runtime,
+            "ari_vs_first": float(adjusted_rand_score(first.labels.to_numpy(), lab)),
+        })
+    names = [_t(m, lang) for m in fits]
+    agree = pd.DataFrame([[adjusted_rand_score(a.labels.to_numpy(), b.labels.to_numpy()) for b in fits.values()]
+                          for a in fits.values()], index=names, columns=names)
+    return ModelComparison(table=pd.DataFrame(rows), agreement=agree, fits=fits, k=k, seed=seed, notes=tuple(notes))
+
+
+# ====================================================================== profiles and names
+def naming_rule(lang: str = "en") -> pd.DataFrame:
+    """The 8-class rule: R, F, M each high or low against the overall mean → name.
+
+    R high means the cluster's mean recency (days since last purchase) is *below* the overall
+    mean — the customers bought recently. F and M high mean above the overall mean. Equal to the
+    mean counts as low.
+    """
+    check_lang(lang)
+    rows = []
+    for (r, f, m), key in RULE.items():
+        rows.append({"R": _t("high" if r else "low", lang), "F": _t("high" if f else "low", lang),
+                     "M": _t("high" if m else "low", lang), "name_zh": NAMES[key]["zh"], "name_en": NAMES[key]["en"],
+                     "action": ACTIONS[key][lang]})
+    return pd.DataFrame(rows)
+
+
+def naming_rule_text(lang: str = "en") -> str:
+    """The three comparisons of the naming rule, as sentences."""
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(_t(k, lang) for k in ("rule_r", "rule_f", "rule_m"))
+
+
+def name_clusters(
+    means: pd.DataFrame,
+    overall: Mapping[str, float] | pd.Series,
+    *,
+    recency: str,
+    frequency: str,
+    monetary: str,
+) -> pd.DataFrame:
+    """Name clusters from their mean R, F, M against the overall means (see :func:`naming_rule`).
+
+    ``means``: one row per cluster with the three columns; ``overall``: the overall mean of each.
+    Returns per cluster: R_high, F_high, M_high, code (e.g. "R↑F↓M↑"), key, name_en, name_zh, and
+    name_unique_* (a suffix " (2)" when two clusters share a name, in cluster order).
+    """
+    for c in (recency, frequency, monetary):
+        if c not in means.columns:
+            raise ParameterError(f"column {c!r} is not in the cluster means; columns: {', '.join(map(str, means.columns))}.")
+    r = means[recency] < overall[recency]
+    f = means[frequency] > overall[frequency]
+    m = means[monetary] > overall[monetary]
+    out = pd.DataFrame({"R_high": r, "F_high": f, "M_high": m}, index=means.index)
+    arrow = {True: "↑", False: "↓"}
+    out["code"] = [f"R{arrow[a]}F{arrow[b]}M{arrow[c]}" for a, b, c in zip(r, f, m)]
+    out["key"] = [RULE[(bool(a), bool(b), bool(c))] for a, b, c in zip(r, f, m)]
+    for lang in ("en", "zh"):
+        out[f"name_{lang}"] = [NAMES[k][lang] for k in out["key"]]
+        seen: dict[str, int] = {}
+        uniq = []
+        for k, nm in zip(out["key"], out[f"name_{lang}"]):
+            seen[k] = seen.get(k, 0) + 1
+            uniq.append(nm if seen[k] == 1 else f"{nm} ({seen[k]})")
+        out[f"name_unique_{lang}"] = uniq
+    return out
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Profile(Result):
+    """Per-cluster profile: size, shares, mean/median of each feature and their index to the overall mean."""
+
+    table: pd.DataFrame          # one row per cluster (wide)
+    long: pd.DataFrame           # one row per cluster × feature
+    names: pd.DataFrame | None   # from name_clusters, or None when R/F/M columns were not found
+    overall: pd.Series
+    rfm: tuple[str | None, str | None, str | None]
+    revenue: str | None
+    lang: str = "en"
+    title: str = "Cluster profiles (类别画像)"
+    _conventions = ("rfm", "revenue")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def name_of(self, lang: str | None = None) -> dict[int, str]:
+        """cluster → unique name in ``lang`` (the cluster number when unnamed)."""
+        lang = lang or self.lang
+        if self.names is None:
+            return {int(c): f"{_t('cluster', lang)} {c}" for c in self.table.index}
+        return {int(c): v for c, v in self.names[f"name_unique_{lang}"].items()}
+
+    def describe(self, lang: str | None = None, *, max_features: int = 3) -> list[str]:
+        """One sentence per cluster, generated from the numbers."""
+        lang = lang or self.lang
+        check_lang(lang)
+        out = []
+        names = self.name_of(lang)
+        feats = [c for c in self.rfm if c is not None] or list(self.overall.index)
+        sep = "，" if lang == "zh" else ", "
+        for c, row in self.table.iterrows():
+            facts = sep.join(_t("say_fact", lang).format(feat=f, v=row[f"{f}_mean"], idx=row[f"{f}_mean_index"])
+                             for f in feats[:max_features])
+            rev = row["revenue_share"] if pd.notna(row["revenue_share"]) else float("nan")
+            out.append(_t("say_cluster", lang).format(c=c, name=names[int(c)], share=row["share"], rev=rev,
+                                                      facts=facts))
+        return out
+
+    def actions(self, lang: str | None = None) -> pd.DataFrame:
+        """Cluster, name, share, revenue share and the suggested action of its 8-class name."""
+        lang = lang or self.lang
+        if self.names is None:
+            raise DomainError("the clusters have no names (no recency/frequency/monetary columns found); "
+                              "pass rfm=(recency, frequency, monetary) to profile().")
+        return pd.DataFrame({
+            _t("cluster", lang): self.table.index,
+            _t("name", lang): [self.name_of(lang)[int(c)] for c in self.table.index],
+            text("share", lang): self.table["share"].to_numpy(),
+            text("revenue_share", lang): self.table["revenue_share"].to_numpy(),
+            _t("action", lang): [ACTIONS[k][lang] for k in self.names["key"]],
+        })
+
+    def plot(self, ax=None, lang: str | None = None):
+        return plot_profile_heatmap(self, ax=ax, lang=lang or self.lang)
+
+
+def _labels_of(labels: Any) -> pd.Series:
+    if isinstance(labels, Clustering):
+        return labels.labels
+    if isinstance(labels, pd.Series):
+        return labels
+    raise DataError(f"labels must be a Clustering or a Series indexed by customer id; got {type(labels).__name__}.")
+
+
+def profile(
+    labels: Any,
+    table: Any = None,
+    *,
+    columns: Sequence[str] | None = None,
+    id_col: str = "customer_id",
+    rfm: tuple[str, str, str] | None = None,
+    revenue: str | None = None,
+    lang: str = "en",
+) -> Profile:
+    """Profile clusters in the original units and name them by the 8-class RFM rule.
+
+    Parameters
+    ----------
+    labels : Clustering from :func:`fit` or a Series cluster per customer id.
+    table : per-customer table in original units; default the clustering's raw features. Extra
+        columns (not clustered on) can be profiled too.
+    rfm : (recency, frequency, monetary) column names; default found by name (recency/recency_days,
+        frequency/orders, monetary/revenue/amount/sales).
+    revenue : column summed for the revenue share; default the monetary column.
+
+    ``<feature>_mean_index`` = cluster mean ÷ overall mean (1 = average), likewise
+    ``<feature>_median_index`` = cluster median ÷ overall mean. Noise (−1) is profiled as its own row.
+    """
+    check_lang(lang)
+    lab = _labels_of(labels)
+    if table is None:
+        if not isinstance(labels, Clustering):
+            raise ParameterError("pass table= (the per-customer values) when labels is a Series.")
+        raw = labels.features.raw if columns is None else _numeric_table(
+            labels.features.raw, columns, id_col=id_col, what="profile")
+    else:
+        raw = _numeric_table(table, columns, id_col=id_col, what="profile")
+    common = raw.index.intersection(lab.index)
+    if len(common) < len(lab):
+        missing = lab.index.difference(raw.index)
+        raise data_error("have a cluster but no row in the profile table", column=id_col,
+                         n_bad=len(missing), n_total=len(lab), examples=[(i, i) for i in missing[:3]],
+                         fix="profile the same customers that were clustered")
+    raw = raw.loc[lab.index]
+    if rfm is None:
+        rfm_cols = (_find(raw.columns, RECENCY_NAMES), _find(raw.columns, FREQUENCY_NAMES),
+                    _find(raw.columns, MONETARY_NAMES))
+    else:
+        rfm_cols = tuple(rfm)
+        bad = [c for c in rfm_cols if c not in raw.columns]
+        if bad:
+            raise ParameterError(f"rfm= names column(s) {', '.join(map(repr, bad))} not in the table; "
+                                 f"columns: {', '.join(raw.columns)}.")
+    rev_col = revenue if revenue is not None else rfm_cols[2]
+    if rev_col is not None and rev_col not in raw.columns:
+        raise ParameterError(f"revenue={rev_col!r} is not a column; columns: {', '.join(raw.columns)}.")
+    overall = raw.mean()
+    g = raw.groupby(lab.to_numpy())
+    means, medians = g.mean(), g.median()
+    size = g.size()
+    tab = pd.DataFrame({"size": size, "share": size / len(raw)})
+    if rev_col is not None:
+        tab["revenue_share"] = g[rev_col].sum() / raw[rev_col].sum()
+    else:
+        tab["revenue_share"] = np.nan
+    long_rows = []
+    for f in raw.columns:
+        tab[f"{f}_mean"] = means[f]
+        tab[f"{f}_median"] = medians[f]
+        denom = overall[f] if overall[f] != 0 else np.nan
+        tab[f"{f}_mean_index"] = means[f] / denom
+        tab[f"{f}_median_index"] = medians[f] / denom
+        for c in means.index:
+            long_rows.append({"cluster": c, "feature": f, "mean": means.loc[c, f], "median": medians.loc[c, f],
+                              "overall_mean": overall[f], "mean_index": means.loc[c, f] / denom,
+                              "median_index": medians.loc[c, f] / denom})
+    tab = tab.rename_axis("cluster").sort_index()
+    names = None
+    if all(c is not None for c in rfm_cols):
+        named = means[means.index >= 0]
+        names = name_clusters(named, overall, recency=rfm_cols[0], frequency=rfm_cols[1], monetary=rfm_cols[2])
+        tab["code"] = names["code"]
+        tab["name_en"] = names["name_unique_en"]
+        tab["name_zh"] = names["name_unique_zh"]
+    return Profile(table=tab, long=pd.DataFrame(long_rows), names=names, overall=overall,
+                   rfm=rfm_cols, revenue=rev_col, lang=lang)
+
+
+def assignments(clustering: Clustering, prof: Profile | None = None) -> pd.DataFrame:
+    """The export table: customer id, cluster, names (en, zh) and the raw feature values."""
+    out = clustering.to_frame()
+    if prof is not None and prof.names is not None:
+        out.insert(2, "name_en", out["cluster"].map(prof.name_of("en")))
+        out.insert(3, "name_zh", out["cluster"].map(prof.name_of("zh")))
+    return out.sort_values(out.columns[0], kind="stable").reset_index(drop=True)
+
+
+# ====================================================================== clusters vs segments
+@dataclass(frozen=True, eq=False, repr=False)
+class CrossTab(Result):
+    """Clusters against another grouping (RFM segments, a known type): counts, ARI and purity."""
+
+    table: pd.DataFrame
+    ari: float
+    purity: float
+    n: int
+    what: str = "segments"
+    title: str = "Clusters vs segments (聚类与分群对照)"
+    _conventions = ("n",)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def shares(self) -> pd.DataFrame:
+        """Row shares: of each cluster's customers, the share in each segment."""
+        return self.table.div(self.table.sum(axis=1), axis=0)
+
+    def summary(self, lang: str = "en") -> str:
+        what = _t("segments", lang) if self.what == "segments" else self.what
+        return _t("say_crosstab", lang).format(what=what, ari=self.ari, purity=self.purity)
+
+
+def crosstab(labels: Any, segments: pd.Series, *, what: str = "segments") -> CrossTab:
+    """Cross-tabulate clusters (rows) against segments (columns) on their common customers.
+
+    ``purity`` = share of customers in their cluster's most common segment; ``ari`` = adjusted
+    Rand index between the two groupings.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    lab = _labels_of(labels)
+    if not isinstance(segments, pd.Series):
+        raise DataError("segments must be a Series indexed by customer id (e.g. rfm.set_index('customer_id')['segment']).")
+    common = lab.index.intersection(segments.index)
+    if len(common) == 0:
+        raise DataError("clusters and segments share no customer id; index both by customer id. "
+                        f"Examples: clusters {list(lab.index[:2])}, segments {list(segments.index[:2])}.")
+    a, b = lab.loc[common], segments.loc[common]
+    tab = pd.crosstab(a.rename("cluster"), b.rename(segments.name or "segment"))
+    purity = float(tab.max(axis=1).sum() / tab.to_numpy().sum())
+    return CrossTab(table=tab, ari=float(adjusted_rand_score(a.astype(str), b.astype(str))), purity=purity,
+                    n=len(common), what=what)
+
+
+# ====================================================================== why scaling matters
+@dataclass(frozen=True, eq=False, repr=False)
+class ScalingEffect(Result):
+    """η² of each feature under clusterings made with different feature preparations."""
+
+    table: pd.DataFrame     # variant × feature
+    k: int
+    seed: int
+    title: str = "Why scaling matters (为什么要标准化)"
+    _conventions = ("k", "seed")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def plot(self, ax=None, lang: str = "en"):
+        return plot_scaling_effect(self, ax=ax, lang=lang)
+
+
+def scaling_effect(
+    table: Any,
+    k: int = 4,
+    *,
+    columns: Sequence[str] | None = None,
+    id_col: str = "customer_id",
+    seed: int = 0,
+) -> ScalingEffect:
+    """Cluster the same customers three ways — raw, standardised, log1p + standardised — and show
+    how much of each feature's variation the clusters capture.
+
+    η² (eta squared) of feature j = between-cluster sum of squares ÷ total sum of squares, measured
+    on the log1p+standardised values so the three clusterings are judged in the same units. Raw
+    features let the largest-unit column (money) decide the clusters alone.
+    """
+    variants = {"raw": dict(log=None, scaling="none"), "standard": dict(log=None, scaling="standard"),
+                "log1p + standard": dict(log="auto", scaling="standard")}
+    ref = prepare_features(table, columns=columns, id_col=id_col, log="auto", scaling="standard").data
+    rows = {}
+    for name, kw in variants.items():
+        F = prepare_features(table, columns=columns, id_col=id_col, **kw)
+        lab = fit(F, k, seed=seed).labels.to_numpy()
+        tot = ((ref - ref.mean()) ** 2).sum()
+        between = ref.groupby(lab).apply(lambda d: len(d) * (d.mean() - ref.mean()) ** 2).sum()
+        rows[name] = between / tot
+    return ScalingEffect(table=pd.DataFrame(rows).T.rename_axis("preparation"), k=k, seed=seed)
+
+
+# ====================================================================== plots
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_choose_k(result: KChoice, axes=None, lang: str = "en"):
+    """2×2 panel: inertia with the knee, silhouette, Calinski–Harabasz, Davies–Bouldin; the
+    recommended k is marked in every panel. Returns the array of Axes."""
+    check_lang(lang)
+    plt = _plt()
+    if axes is None:
+        fig, axes = plt.subplots(2, 2, figsize=(10, 6.5))
+    axes = np.asarray(axes).ravel()
+    t = result.table
+    for ax, col in zip(axes, ["inertia", "silhouette", "calinski_harabasz", "davies_bouldin"]):
+        ax.plot(t["k"], t[col], marker="o", color="C0")
+        ax.axvline(result.recommended, color="C3", ls="--", lw=1, label=f"{_t('recommended', lang)} k = {result.recommended}")
+        if col == "inertia" and result.knee is not None:
+            y = t.loc[t["k"] == result.knee, "inertia"].iloc[0]
+            ax.plot([t["k"].iloc[0], t["k"].iloc[-1]], [t["inertia"].iloc[0], t["inertia"].iloc[-1]],
+                    color="grey", lw=0.8, ls=":")
+            ax.scatter([result.knee], [y], s=120, facecolors="none", edgecolors="C1", lw=2,
+                       label=f"{_t('knee', lang)} k = {result.knee}", zorder=3)
+        ax.set_ylabel(_t(col, lang))
+        ax.set_xlabel(_t("k", lang))
+        ax.set_xticks(list(t["k"]))
+    axes[0].legend(fontsize=8)
+    axes[0].figure.suptitle(_t("title_choose_k", lang), fontweight="bold")
+    axes[0].figure.tight_layout()
+    return axes
+
+
+def plot_stability(result: Stability, ax=None, lang: str = "en"):
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    t = result.table
+    ax.errorbar(t["k"], t["mean_ari"], yerr=t["sd_ari"], marker="o", capsize=3)
+    ax.set_ylim(min(0.0, t["mean_ari"].min() - 0.05), 1.02)
+    ax.set_xlabel(_t("k", lang))
+    ax.set_ylabel(_t("mean_ari", lang))
+    ax.set_title(_t("title_stability", lang))
+    return ax
+
+
+def _sample_rows(n: int, size: int, seed: int) -> np.ndarray:
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+
+
+def _cluster_name(c: int, names: Mapping[int, str] | None, lang: str) -> str:
+    if c < 0:
+        return _t("noise", lang)
+    if names and c in names:
+        return f"{c}: {names[c]}"
+    return f"{_t('cluster', lang)} {c}"
+
+
+def plot_silhouette(clustering: Clustering, ax=None, lang: str = "en", names: Mapping[int, str] | None = None,
+                    sample_size: int = 5000):
+    """Silhouette value of each customer (a seeded sample of ``sample_size``), grouped by cluster."""
+    from sklearn.metrics import silhouette_samples
+
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.5))
+    Z = clustering.features.data.to_numpy()
+    lab = clustering.labels.to_numpy()
+    idx = _sample_rows(len(Z), sample_size, clustering.seed)
+    idx = idx[lab[idx] >= 0]
+    s = silhouette_samples(Z[idx], lab[idx])
+    y0 = 0
+    for c in np.unique(lab[idx]):
+        v = np.sort(s[lab[idx] == c])
+        ax.fill_betweenx(np.arange(y0, y0 + len(v)), 0, v, color=f"C{c % 10}", alpha=0.8,
+                         label=_cluster_name(int(c), names, lang))
+        y0 += len(v) + max(5, len(idx) // 100)
+    ax.axvline(s.mean(), color="k", ls="--", lw=1)
+    ax.text(s.mean(), y0, f" {_t('mean', lang)} {s.mean():.2f}", va="top", fontsize=8)
+    ax.set_yticks([])
+    ax.set_xlabel(_t("silhouette_value", lang))
+    ax.set_title(_t("title_silhouette", lang))
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def plot_pca(clustering: Clustering, ax=None, lang: str = "en", names: Mapping[int, str] | None = None,
+             sample_size: int = 5000):
+    """Customers on the first two principal components of the features, coloured by cluster."""
+    from sklearn.decomposition import PCA
+
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    Z = clustering.features.data.to_numpy()
+    pca = PCA(n_components=2).fit(Z)
+    lab = clustering.labels.to_numpy()
+    idx = _sample_rows(len(Z), sample_size, clustering.seed)
+    P = pca.transform(Z[idx])
+    for c in np.unique(lab):
+        m = lab[idx] == c
+        ax.scatter(P[m, 0], P[m, 1], s=8, alpha=0.5, color="lightgrey" if c < 0 else f"C{c % 10}",
+                   label=_cluster_name(int(c), names, lang))
+    C = pca.transform(clustering.centers.to_numpy())
+    ax.scatter(C[:, 0], C[:, 1], marker="X", s=150, c=[f"C{c % 10}" for c in clustering.centers.index],
+               edgecolors="k")
+    v = pca.explained_variance_ratio_
+    ax.set_xlabel(_t("pc", lang).format(i=1, v=v[0]))
+    ax.set_ylabel(_t("pc", lang).format(i=2, v=v[1]))
+    ax.set_title(_t("title_pca", lang))
+    ax.legend(fontsize=8, markerscale=2)
+    return ax
+
+
+def plot_snake(clustering: Clustering, ax=None, lang: str = "en", names: Mapping[int, str] | None = None):
+    """Snake plot: mean z-score of each (prepared) feature per cluster, one line per cluster."""
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    D = clustering.features.data
+    Zs = (D - D.mean()) / D.std(ddof=0)
+    lab = clustering.labels.to_numpy()
+    means = Zs[lab >= 0].groupby(lab[lab >= 0]).mean()
+    for c, row in means.iterrows():
+        ax.plot(range(len(row)), row.to_numpy(), marker="o", color=f"C{c % 10}", label=_cluster_name(int(c), names, lang))
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_xticks(range(len(means.columns)))
+    ax.set_xticklabels([f"log1p({c})" if c in clustering.features.log_columns else c for c in means.columns],
+                       rotation=20)
+    ax.set_ylabel(_t("z_mean", lang))
+    ax.set_title(_t("title_snake", lang))
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_profile_heatmap(prof: Profile, ax=None, lang: str = "en", features: Sequence[str] | None = None):
+    """Heatmap of cluster mean ÷ overall mean (colour on a log2 scale, centred on 1 = average)."""
+    import seaborn as sns
+
+    plt = _plt()
+    feats = list(features) if features is not None else list(prof.overall.index)
+    M = prof.table[[f"{f}_mean_index" for f in feats]].copy()
+    M.columns = feats
+    names = prof.name_of(lang)
+    M.index = [_cluster_name(int(c), names, lang) for c in M.index]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.3 * len(feats) + 4, 0.55 * len(M) + 1.5))
+    color = np.log2(M.clip(lower=1e-3).astype(float))
+    sns.heatmap(color, annot=M.round(2), fmt="", cmap="RdBu_r", center=0, ax=ax, cbar=False, linewidths=0.5)
+    ax.set_title(_t("title_heatmap", lang))
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", rotation=20)
+    return ax
+
+
+def plot_scaling_effect(result: ScalingEffect, ax=None, lang: str = "en"):
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8))
+    result.table.T.plot.bar(ax=ax, rot=0)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(_t("eta2", lang))
+    ax.set_xlabel(_t("feature", lang))
+    ax.set_title(_t("title_scaling", lang))
+    ax.legend(fontsize=8)
+    return ax

@@ -1,0 +1,395 @@
+"""crmcore.rfm: hand-worked tables and scores, properties, bad input, public data checks."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmcore import rfm
+from crmcore.errors import DataError, DomainError, ParameterError
+
+ASOF = "2024-01-11"
+
+
+def _lines(rows):
+    cols = ["customer_id", "order_id", "order_date", "product_id", "quantity", "unit_price", "is_promo", "is_return"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["order_date"] = pd.to_datetime(df["order_date"])
+    df["amount"] = df["quantity"] * df["unit_price"]
+    return df
+
+
+@pytest.fixture
+def tx():
+    """Four customers. A: three invoices on two days and one return; B: one order the day before
+    asof; C: only a return; D: one order before and one ON asof (must not count)."""
+    return _lines([
+        ("A", "O1", "2024-01-01 10:00", "P1", 2, 10.0, True, False),   # 20 promo
+        ("A", "O1", "2024-01-01 10:00", "P2", 1, 50.0, False, False),  # 50 high price
+        ("A", "O2", "2024-01-05 09:00", "P1", 1, 10.0, False, False),  # 10
+        ("A", "O3", "2024-01-05 17:00", "P3", 1, 30.0, True, False),   # 30 promo, same day as O2
+        ("A", "R1", "2024-01-06 12:00", "P2", -1, 50.0, False, True),  # return of 50
+        ("B", "O4", "2024-01-10 23:00", "P2", 2, 50.0, False, False),  # 100 high price
+        ("C", "R2", "2024-01-03 08:00", "P1", -1, 10.0, False, True),  # only a return
+        ("D", "O5", "2024-01-11 00:00", "P3", 1, 30.0, False, False),  # on asof: excluded
+        ("D", "O6", "2023-12-31 15:00", "P3", 1, 30.0, False, False),  # 30
+    ])
+
+
+# ---------------------------------------------------------------- rfm_table
+def test_rfm_table_hand_worked_example(tx):
+    t = rfm.rfm_table(tx, asof=ASOF).set_index("customer_id")
+    assert list(t.index) == ["A", "B", "D"]            # C only returned goods
+    a = t.loc["A"]
+    assert a.recency == 11 - 5                          # last purchase day 01-05, asof 01-11
+    assert a.tenure == 11 - 1
+    assert (a.orders, a.purchase_days, a.lines) == (3, 2, 4)
+    assert a.frequency == 3                             # invoices
+    assert a.spend == 20 + 50 + 10 + 30
+    assert a.returned == 0 and a.revenue == 110 and a.monetary == 110   # returns dropped
+    assert a.max_purchase == 20 + 50                    # order O1
+    assert a.promo_share == pytest.approx((20 + 30) / 110)
+    # purchase unit prices 10,50,10,30,50,30 → sorted 10,10,30,30,50,50; 0.8 quantile at position 0.8×5 = 4 → 50
+    assert t.attrs["crmcore"]["rfm"]["high_price_threshold"] == 50
+    assert a.high_price_share == pytest.approx(50 / 110)
+    assert a.mean_interval == (5 - 1) / (2 - 1)
+    b = t.loc["B"]
+    assert (b.recency, b.tenure, b.frequency, b.monetary) == (1, 1, 1, 100)
+    assert b.high_price_share == 1.0 and math.isnan(b.mean_interval)
+    d = t.loc["D"]
+    assert (d.recency, d.frequency, d.monetary) == (11, 1, 30)   # O5 on asof does not count
+    assert t.attrs["crmcore"]["rfm"]["customers_only_returns"] == 1
+    assert t.attrs["crmcore"]["rfm"]["only_return_examples"] == ["C"]
+
+
+def test_rfm_table_conventions_net_days_mean_weeks(tx):
+    t = rfm.rfm_table(tx, asof=ASOF, frequency="days", monetary="mean", returns="net",
+                      recency_unit="W").set_index("customer_id")
+    a = t.loc["A"]
+    assert a.returned == 50 and a.revenue == 110 - 50
+    assert a.frequency == 2 and a.monetary == (110 - 50) / 2
+    assert a.recency == pytest.approx(6 / 7) and a.tenure == pytest.approx(10 / 7)
+    lines = rfm.rfm_table(tx, asof=ASOF, frequency="lines").set_index("customer_id")
+    assert lines.loc["A", "frequency"] == 4
+
+
+def test_rfm_table_does_not_mutate_and_ignores_row_order(tx):
+    before = tx.copy()
+    t1 = rfm.rfm_table(tx, asof=ASOF)
+    pd.testing.assert_frame_equal(tx, before)
+    t2 = rfm.rfm_table(tx.sample(frac=1, random_state=3).reset_index(drop=True), asof=ASOF)
+    pd.testing.assert_frame_equal(t1, t2)
+
+
+def test_rfm_table_runs_on_a_parquet_path(tx, tmp_path):
+    p = tmp_path / "tx.parquet"
+    tx.to_parquet(p)
+    pd.testing.assert_frame_equal(rfm.rfm_table(p, asof=ASOF), rfm.rfm_table(tx, asof=ASOF), check_dtype=False)
+
+
+def test_rfm_table_without_promo_column_gives_nan_share(tx):
+    t = rfm.rfm_table(tx.drop(columns="is_promo"), asof=ASOF)
+    assert t["promo_share"].isna().all()
+
+
+def test_asof_before_first_purchase_is_a_data_error(tx):
+    with pytest.raises(DataError, match="no purchase is dated before asof=2023-01-01.*earliest line is 2023-12-31"):
+        rfm.rfm_table(tx, asof="2023-01-01")
+
+
+def test_only_returns_everywhere_is_a_data_error(tx):
+    with pytest.raises(DataError, match="only return lines"):
+        rfm.rfm_table(tx[tx.customer_id == "C"], asof=ASOF)
+
+
+def test_bad_parameters_name_the_choices(tx):
+    with pytest.raises(ParameterError, match="frequency='orders'.*'invoices', 'days', 'lines'"):
+        rfm.rfm_table(tx, asof=ASOF, frequency="orders")
+    with pytest.raises(ParameterError, match="asof is required"):
+        rfm.rfm_table(tx, asof="")
+    with pytest.raises(ParameterError, match="not a date"):
+        rfm.rfm_table(tx, asof="someday")
+    with pytest.raises(DataError, match="needs column"):
+        rfm.rfm_table(tx.drop(columns="amount"), asof=ASOF)
+
+
+def test_one_customer_scores_and_segments():
+    t = rfm.rfm_table(_lines([("X", "O1", "2024-01-02", "P", 1, 5.0, False, False)]), asof=ASOF)
+    s = rfm.score(t)
+    # nobody is strictly worse: 1 + floor(5 × 0/1) = 1 on every axis
+    assert s.table[["R", "F", "M"]].iloc[0].tolist() == [1, 1, 1]
+    assert rfm.segment(s, scheme="rfm11").table["segment"].tolist() == ["lost"]
+
+
+# ---------------------------------------------------------------- scores
+def _table(recency, frequency, monetary):
+    n = len(recency)
+    return pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "recency": recency,
+                         "frequency": frequency, "monetary": monetary})
+
+
+def test_quantile_scores_hand_worked_with_ties():
+    """score = 1 + floor(5 × #strictly worse / n), n = 5."""
+    s = rfm.score(_table([10, 20, 20, 40, 80], [1, 1, 1, 2, 3], [5.0, 1.0, 2.0, 3.0, 4.0]))
+    # R (lower is better): worse than 10 → 4 → 5; 20 → 2 (40, 80) → 3; 40 → 1 → 2; 80 → 0 → 1
+    assert s.table["R"].tolist() == [5, 3, 3, 2, 1]
+    # F: the three 1s have nobody worse → 1; 2 → 3 worse → 1 + 3 = 4; 3 → 4 worse → 5
+    assert s.table["F"].tolist() == [1, 1, 1, 4, 5]
+    assert s.table["M"].tolist() == [5, 1, 2, 3, 4]
+    assert s.cuts["R"] == (10, 10, 20, 40)        # R ≥ 5 iff recency ≤ 10, ..., R ≥ 2 iff ≤ 40
+    assert s.cuts["F"] == (2, 2, 2, 3)            # F ≥ 2,3,4 iff frequency ≥ 2; F = 5 iff ≥ 3
+    assert s.table["rfm_code"].tolist() == ["515", "311", "312", "243", "154"]
+    assert any("F: no customer has score 2, 3" in w for w in s.warnings)
+
+
+def test_fixed_thresholds_reproduce_quantile_scores():
+    rng = np.random.default_rng(1)
+    t = _table(rng.integers(0, 400, 300), rng.geometric(0.4, 300), rng.gamma(2, 50, 300).round(2))
+    q = rfm.score(t)
+    f = rfm.score(t, method="fixed", thresholds=q.cuts)
+    pd.testing.assert_frame_equal(q.table, f.table)
+
+
+def test_fixed_scores_hand_worked():
+    s = rfm.score(_table([0, 30, 31, 200], [1, 2, 5, 9], [10, 100, 1000, 50]), method="fixed",
+                  thresholds={"R": [30, 60, 90, 180], "F": [2, 3, 5, 8], "M": [50, 100, 500, 1000]})
+    # R: 1 + #{cuts ≥ recency}: 0 → 5, 30 → 5, 31 → 4, 200 → 1
+    assert s.table["R"].tolist() == [5, 5, 4, 1]
+    # F/M: 1 + #{cuts ≤ value}
+    assert s.table["F"].tolist() == [1, 2, 4, 5]
+    assert s.table["M"].tolist() == [1, 3, 5, 2]
+
+
+def test_scores_properties_range_monotone_cuts_row_order():
+    rng = np.random.default_rng(7)
+    t = _table(rng.integers(0, 700, 1000), rng.geometric(0.3, 1000), rng.lognormal(5, 1, 1000).round(2))
+    s = rfm.score(t)
+    for k in ("R", "F", "M"):
+        assert s.table[k].between(1, 5).all()
+        assert list(s.cuts[k]) == sorted(s.cuts[k])
+    # identical values → identical scores
+    assert (s.table.groupby("frequency")["F"].nunique() == 1).all()
+    # more recent never scores lower
+    srt = s.table.sort_values("recency")
+    assert srt["R"].is_monotonic_decreasing
+    shuffled = rfm.score(t.sample(frac=1, random_state=5)).table.sort_values("customer_id")
+    pd.testing.assert_frame_equal(shuffled, s.table.sort_values("customer_id"))
+
+
+def test_all_equal_values_get_score_one_and_a_warning():
+    s = rfm.score(_table([5] * 4, [2] * 4, [9.0] * 4))
+    assert set(s.table[["R", "F", "M"]].to_numpy().ravel()) == {1}
+    assert s.cuts["F"] == (math.inf,) * 4 and s.cuts["R"] == (-math.inf,) * 4
+    assert len(s.warnings) == 3
+
+
+def test_score_bad_input():
+    t = _table([1, 2], [1, 2], [1.0, np.nan])
+    with pytest.raises(DataError, match="column 'monetary'.*1 of 2 values are missing"):
+        rfm.score(t)
+    with pytest.raises(ParameterError, match="bins=1"):
+        rfm.score(_table([1], [1], [1.0]), bins=1)
+    with pytest.raises(ParameterError, match=r"thresholds\['F'\].*4 ascending"):
+        rfm.score(_table([1], [1], [1.0]), method="fixed",
+                  thresholds={"R": [1, 2, 3, 4], "F": [3, 2, 1, 0], "M": [1, 2, 3, 4]})
+    with pytest.raises(DataError, match="customer_id repeats"):
+        rfm.score(pd.DataFrame({"customer_id": ["a", "a"], "recency": [1, 2], "frequency": [1, 1], "monetary": [1, 2]}))
+
+
+# ---------------------------------------------------------------- segments
+def test_cn8_on_scores_vs_mean_hand_worked():
+    s = rfm.score(_table([10, 20, 20, 40, 80], [1, 1, 1, 2, 3], [5.0, 1.0, 2.0, 3.0, 4.0]))
+    # R = 5,3,3,2,1 (mean 2.8); F = 1,1,1,4,5 (mean 2.4); M = 5,1,2,3,4 (mean 3)
+    g = rfm.segment(s, scheme="cn8", lang="zh")
+    assert g.thresholds == {"R": 2.8, "F": 2.4, "M": 3.0}
+    assert g.table["segment"].tolist() == ["important_development", "general_development", "general_development",
+                                           "important_retention", "important_retention"]
+    assert g.table["segment_name"].iloc[0] == "重要发展客户"
+
+
+def test_cn8_on_values_treats_short_recency_as_high():
+    t = _table([10, 100], [5, 1], [500.0, 10.0])   # means: R 55, F 3, M 255
+    g = rfm.segment(t, scheme="cn8", on="values")
+    assert g.table["segment"].tolist() == ["important_value", "general_winback"]
+    med = rfm.segment(_table([1, 2, 3], [1, 1, 9], [1.0, 2.0, 100.0]), scheme="cn8", on="values", basis="median")
+    # medians R 2, F 1, M 2: customer 0 R≤2 high, F≥1 high, M<2 low → general value
+    assert med.table["segment"].tolist() == ["general_value", "important_value", "important_retention"]
+
+
+def test_rfm11_is_a_partition_of_the_125_cells_and_counts_add_up():
+    rules = rfm.check_rules(rfm.RFM11)
+    assert len(rules) == 11
+    rng = np.random.default_rng(3)
+    t = _table(rng.integers(0, 700, 500), rng.geometric(0.3, 500), rng.lognormal(5, 1, 500))
+    g = rfm.segment(rfm.score(t), scheme="rfm11")
+    assert g.counts().sum() == 500
+    # FM = round half up((F+M)/2): R=5, F=1, M=2 → FM = 2 (1.5 → 2) → potential loyalist
+    cell = pd.DataFrame({"customer_id": ["x", "y", "z"], "R": [5, 5, 1], "F": [1, 1, 5], "M": [1, 2, 4]})
+    assert rfm.segment(cell, scheme="rfm11").table["segment"].tolist() == ["new", "potential_loyalist", "cant_lose"]
+
+
+def test_rule_table_with_overlap_and_gap_is_refused_naming_cells():
+    rules = [{"segment": "top", "R": "4-5"}, {"segment": "mid", "R": "3-4"}, {"segment": "low", "R": "1", "F": "1-4"}]
+    with pytest.raises(DomainError) as e:
+        rfm.check_rules(rules)
+    msg = str(e.value)
+    assert "25 score cells match more than one rule (R=4,F=1,M=1 in top and mid" in msg
+    assert "match no rule (R=1,F=5,M=1" in msg and "R=2,F=1,M=1" in msg
+
+
+def test_user_rule_table_assigns_segments():
+    rules = pd.DataFrame({"segment": ["keep", "grow", "wake"], "zh": ["保持", "发展", "唤醒"],
+                          "R": ["4-5", "4-5", "1-3"], "F": ["3-5", "1-2", None]})
+    cell = pd.DataFrame({"customer_id": ["a", "b", "c"], "R": [5, 4, 2], "F": [3, 1, 5], "M": [1, 1, 1]})
+    g = rfm.segment(cell, scheme=rules, lang="zh")
+    assert g.table["segment"].tolist() == ["keep", "grow", "wake"]
+    assert g.table["segment_name"].tolist() == ["保持", "发展", "唤醒"]
+
+
+# ---------------------------------------------------------------- weighted score
+def test_weighted_score_hand_worked_and_ranks():
+    sc = pd.DataFrame({"customer_id": ["a", "b", "c"], "R": [5, 1, 3], "F": [1, 5, 3], "M": [3, 3, 3]})
+    w = rfm.weighted_score(sc, {"R": 0.5, "F": 0.3, "M": 0.2})
+    # a: .5×5 + .3×1 + .2×3 = 3.4; b: .5 + 1.5 + .6 = 2.6; c: 3.0
+    assert w.set_index("customer_id")["weighted_score"].to_dict() == pytest.approx({"a": 3.4, "b": 2.6, "c": 3.0})
+    assert w["customer_id"].tolist() == ["a", "c", "b"] and w["rank"].tolist() == [1, 2, 3]
+    tie = rfm.weighted_score(sc, {"R": 0.5, "F": 0.5, "M": 0.0})
+    assert tie["rank"].tolist() == [1, 1, 1] and tie["customer_id"].tolist() == ["a", "b", "c"]
+
+
+def test_weighted_score_takes_an_ahp_like_result():
+    class AHP:
+        weights_dict = {"R": 0.2, "F": 0.3, "M": 0.5}
+    sc = pd.DataFrame({"customer_id": ["a"], "R": [1], "F": [2], "M": [3]})
+    assert rfm.weighted_score(sc, AHP())["weighted_score"].iloc[0] == pytest.approx(0.2 + 0.6 + 1.5)
+
+
+def test_weighted_score_bad_weights():
+    sc = pd.DataFrame({"customer_id": ["a"], "R": [1], "F": [2], "M": [3]})
+    with pytest.raises(DomainError, match="sum to 1.*1.1"):
+        rfm.weighted_score(sc, {"R": 0.5, "F": 0.3, "M": 0.3})
+    with pytest.raises(ParameterError, match="missing \\['M'\\]"):
+        rfm.weighted_score(sc, {"R": 0.5, "F": 0.5})
+    with pytest.raises(DomainError, match="non-negative"):
+        rfm.weighted_score(sc, {"R": 1.2, "F": -0.2, "M": 0})
+
+
+# ---------------------------------------------------------------- public data
+@pytest.fixture(scope="module")
+def online_retail(shared_data):
+    from crmcore import data
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # the preset keeps bad rows for clean() to count
+        raw = data.load_transactions(shared_data / "online_retail.csv.gz", preset="online_retail")
+    # keep postage/fee lines (non_product=()) to match the customer count usually quoted
+    return data.clean(raw, returns="drop", non_product=()).transactions
+
+
+def test_online_retail_one_time_buyers_all_score_f1(online_retail):
+    """Chen (2015) Online Retail, snapshot 2011-12-10, returns dropped: 4,338 customers, 1,493 buy once."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = rfm.rfm_table(online_retail, asof="2011-12-10")
+    assert len(t) == 4338
+    assert (t["frequency"] == 1).sum() == 1493
+    s = rfm.score(t)
+    f = s.table["F"].value_counts().sort_index()
+    # all 1,493 one-invoice customers share F = 1 (plain quintiles would split them arbitrarily)
+    assert f.loc[1] == 1493
+    # cumulative customers with ≤ 1, 2, 3, 4, 5, 6 invoices: 1493, 2328, 2836, 3224, 3466, 3638
+    # F for 2 invoices: 1 + floor(5 × 1493/4338 = 1.72) = 2; 3: 1 + floor(5 × 2328/4338 = 2.68) = 3;
+    # 4: 1 + floor(3.27) = 4; 5, 6: floor(3.72), floor(3.99) → 4; 7: 1 + floor(5 × 3638/4338 = 4.19) = 5
+    assert s.cuts["F"] == (2, 3, 4, 7)
+    assert f.tolist() == [1493, 2328 - 1493, 2836 - 2328, 3638 - 2836, 4338 - 3638]
+    assert f.sum() == 4338
+    for scheme in ("cn8", "rfm11"):
+        assert rfm.segment(s, scheme=scheme).counts().sum() == 4338
+
+
+# ---------------------------------------------------------------- BTYD summary
+def test_btyd_summary_hand_worked(tx):
+    """lifetimes' definition: periods = days; frequency = repeat days; recency from the FIRST purchase."""
+    b = rfm.btyd_summary(tx, asof=ASOF).set_index("customer_id")
+    # A buys on 01-01 (70) and 01-05 (10 + 30 = 40, two invoices, one day); returns dropped
+    assert b.loc["A"].tolist() == [1.0, 4.0, 10.0, 40.0]   # frequency, recency, T (01-10 − 01-01), monetary
+    # B: one day → frequency 0, monetary 0; T = 01-10 − 01-10 = 0
+    assert b.loc["B"].tolist() == [0.0, 0.0, 0.0, 0.0]
+    weeks = rfm.btyd_summary(tx, asof=ASOF, freq_multiplier=7).set_index("customer_id")
+    assert weeks.loc["A", "T"] == pytest.approx(10 / 7)
+    net = rfm.btyd_summary(tx, asof=ASOF, returns="net").set_index("customer_id")
+    # net: the return on 01-06 is a third period of −50 → frequency 2, mean of (40, −50) = −5
+    assert net.loc["A", "frequency"] == 2 and net.loc["A", "monetary_value"] == -5
+
+
+def test_btyd_summary_weekly_periods(tx):
+    w = rfm.btyd_summary(tx, asof=ASOF, freq="W").set_index("customer_id")
+    # 2024-01-01 is a Monday: A's purchases 01-01 and 01-05 fall in one week → no repeat
+    assert w.loc["A", "frequency"] == 0 and w.loc["A", "T"] == 1   # asof week starts 01-08
+
+
+def _half_up(x, nd=2):
+    return np.floor(np.asarray(x) * 10**nd + 0.5 + 1e-9) / 10**nd
+
+
+def test_btyd_summary_reproduces_lifetimes_cdnow(shared_data):
+    """CDNOW sample (Fader, Hardie & Lee 2005), calibration to 1997-09-30, daily periods in weeks:
+    every customer's frequency, recency, T (and zbar) equals lifetimes' published summary."""
+    from crmcore import data
+    tx = data.load_transactions(shared_data / "CDNOW_sample.txt", preset="cdnow")
+    b = rfm.btyd_summary(tx, asof="1997-10-01", freq="D", freq_multiplier=7)
+    b["ID"] = b["customer_id"].astype(int)
+    ref = pd.read_csv(shared_data / "cdnow_customers_summary.csv")
+    zbar = pd.read_csv(shared_data / "cdnow_customers_summary_with_transactions.csv")
+    m = b.merge(ref, on="ID", suffixes=("", "_ref")).merge(zbar[["ID", "zbar"]], on="ID")
+    assert len(b) == len(m) == 2357
+    assert (m["frequency"] == m["frequency_ref"]).all()
+    assert (_half_up(m["recency"]) == m["recency_ref"]).all()
+    assert (_half_up(m["T"]) == m["T_ref"]).all()
+    assert np.abs(_half_up(m["monetary_value"]) - m["zbar"]).max() < 1e-9
+    # customer 1: days 01-01, 01-18, 08-02 → x = 2, t_x = 213/7 = 30.43, T = 272/7 = 38.86
+    one = m.set_index("ID").loc[1]
+    assert (one.frequency, round(one.recency * 7), round(one["T"] * 7)) == (2, 213, 272)
+
+
+# ---------------------------------------------------------------- summary and migration
+def test_segment_summary_adds_up(tx):
+    g = rfm.segment(rfm.score(rfm.rfm_table(tx, asof=ASOF)), scheme="rfm11")
+    s = rfm.segment_summary(g)
+    assert len(s) == 11 and s["customers"].sum() == 3 and s["share"].sum() == pytest.approx(1)
+    assert s["revenue"].sum() == 110 + 100 + 30
+    assert s["revenue_share"].sum() == pytest.approx(1)
+    nz = s[s.orders > 0]
+    assert (nz["average_order_value"] == nz["revenue"] / nz["orders"]).all()
+
+
+def test_migration_hand_worked():
+    tx = _lines([
+        ("A", "O1", "2024-01-01", "P", 1, 10.0, False, False), ("A", "O2", "2024-03-01", "P", 1, 10.0, False, False),
+        ("B", "O3", "2024-01-01", "P", 1, 10.0, False, False), ("C", "O4", "2024-02-15", "P", 1, 10.0, False, False),
+    ])
+    rules = [{"segment": "active", "R": "3-5"}, {"segment": "lapsed", "R": "1-2"}]
+    m = rfm.migration(tx, asof_from="2024-02-01", asof_to="2024-04-01", scheme=rules)
+    # 02-01: A and B both 31 days → tied → R = 1 → lapsed. 04-01: A 31 d (R = 1 + ⌊5·2/3⌋ = 4, active),
+    # C 46 d (R = 1 + ⌊5·1/3⌋ = 2, lapsed), B 91 d (R = 1, lapsed); C is new
+    assert m.counts.loc["lapsed"].tolist() == [1, 1]
+    assert m.counts.loc["(new)"].tolist() == [0, 1]
+    assert m.counts.to_numpy().sum() == 3
+    assert m.stayed() == 0.5
+    fixed = rfm.migration(tx, asof_from="2024-02-01", asof_to="2024-04-01", scheme=rules, cuts="from")
+    # first snapshot's R cuts are all −inf (nobody scored above 1), so everyone stays R = 1
+    assert fixed.counts["lapsed"].sum() == 3
+    with pytest.raises(ParameterError, match="must be later"):
+        rfm.migration(tx, asof_from="2024-04-01", asof_to="2024-02-01")
+
+
+def test_plots_return_axes_in_both_languages(tx):
+    s = rfm.score(rfm.rfm_table(tx, asof=ASOF))
+    g = rfm.segment(s, scheme="cn8", lang="zh")
+    for ax in (rfm.plot_distribution(s.table, "monetary", log=True), rfm.plot_rf_heatmap(s, lang="zh"),
+               rfm.plot_segments(g), s.plot()):
+        assert ax.get_title()
+    assert rfm.plot_segments(g).get_title() == "各客户分群的客户数与销售额"
