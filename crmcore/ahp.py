@@ -199,6 +199,14 @@ class PairwiseMatrix(Result):
         v[i, j], v[j, i] = x, 1 / x
         return _make(self.labels, v)
 
+    def without(self, *pairs: tuple[str, str]) -> "PairwiseMatrix":
+        """A copy with the given judgements removed (to practise incomplete matrices)."""
+        v = np.array(self.values, dtype=float)
+        for a, b in pairs:
+            i, j = self._index(a), self._index(b)
+            v[i, j] = v[j, i] = np.nan
+        return _validate(v, list(self.labels), tol=0.0, allow_missing=True)
+
     def priorities(self, *, method: str = "eigen", ri: RIChoice = "saaty1980") -> "AHPResult":
         """Shortcut for :func:`priorities`."""
         return priorities(self, method=method, ri=ri)
@@ -791,12 +799,13 @@ def compare_methods(matrix: Any, *, ri: RIChoice = "saaty1980", threshold: float
 
 # The judgement tools live in their own module; they are part of this module's interface.
 from .ahp_judgements import (  # noqa: E402
-    Completion, GroupResult, Revision, aggregate_judgements, complete, group, harker, intransitive_triads, revise,
+    Completion, GroupResult, Revision, aggregate_judgements, compare_completions, complete, group, harker,
+    intransitive_triads, revise,
 )
 
 __all__ = [
     "SCALE", "RI_TABLES", "METHODS", "PairwiseMatrix", "AHPResult", "Worksheet", "MethodComparison", "Completion",
     "Revision", "GroupResult", "pairwise", "consistent_matrix", "random_index", "priorities", "explain",
-    "compare_methods", "ri_tables", "scale_table", "harker", "complete", "revise", "intransitive_triads", "aggregate_judgements", "group",
+    "compare_methods", "ri_tables", "scale_table", "harker", "complete", "compare_completions", "revise", "intransitive_triads", "aggregate_judgements", "group",
     "judgement_text",
 ]

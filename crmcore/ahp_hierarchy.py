@@ -26,6 +26,7 @@ is reported too.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -58,6 +59,38 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(spec, Mapping):
         raise DomainError(f"{path.name}: the YAML must be a mapping with 'goal', judgements and 'children'.")
     return dict(spec)
+
+
+def _matrix_from_node(spec: Mapping[str, Any], where: str) -> ahp.PairwiseMatrix:
+    given = [k for k in ("matrix", "upper", "pairs") if k in spec]
+    if len(given) != 1:
+        raise DomainError(f"{where}: give exactly one of matrix / upper / pairs; found {given or 'none'}.")
+    how = given[0]
+    labels = spec.get("labels")
+    if how == "pairs":
+        p = spec["pairs"]
+        if not isinstance(p, Mapping):
+            try:
+                p = {(str(a), str(b)): v for a, b, v in p}
+            except (TypeError, ValueError):
+                raise DomainError(f"{where}: pairs must be a list of [A, B, value] triples.") from None
+        return ahp.pairwise(p, labels=labels)
+    return ahp.pairwise(spec[how], labels=labels, form="upper" if how == "upper" else "auto")
+
+
+def read_matrix(source: str | Path | Mapping[str, Any]) -> ahp.PairwiseMatrix:
+    """The top judgement matrix of a YAML file or dict (``labels`` + ``matrix``/``upper``/``pairs``)."""
+    spec = load_spec(source)
+    return _matrix_from_node(spec, str(source) if not isinstance(source, Mapping) else "judgements")
+
+
+def read_experts(source: str | Path | Mapping[str, Any]) -> dict[str, ahp.PairwiseMatrix]:
+    """``{expert: matrix}`` from a YAML file or dict with an ``experts:`` mapping (for :func:`crmcore.ahp.group`)."""
+    spec = load_spec(source)
+    ex = spec.get("experts")
+    if not isinstance(ex, Mapping) or not ex:
+        raise DomainError("the file has no 'experts:' mapping of expert name → judgements.")
+    return {str(k): _matrix_from_node(v, f"expert {k!r}") for k, v in ex.items()}
 
 
 @dataclass(frozen=True)
@@ -94,26 +127,16 @@ def _parse_node(spec: Mapping[str, Any], path: tuple[str, ...], alternatives: tu
     if labels is None:
         if how in ("ratings", "values"):
             labels = list(spec[how])
+        elif how == "pairs":
+            labels = None  # the pairs name the elements
         elif children:
             labels = list(children)
-        elif how == "pairs":
-            labels = None
         elif alternatives is not None:
             labels = list(alternatives)
     labels = None if labels is None else [str(x) for x in labels]
     kind, matrix, raw, direction = "pairwise", None, (), str(spec.get("direction", "benefit"))
-    if how in ("matrix", "upper"):
-        matrix = ahp.pairwise(spec[how], labels=labels, form="upper" if how == "upper" else "auto")
-    elif how == "pairs":
-        p = spec["pairs"]
-        if isinstance(p, Mapping):
-            pairs = p
-        else:
-            try:
-                pairs = {(str(a), str(b)): v for a, b, v in p}
-            except (TypeError, ValueError):
-                raise DomainError(f"node {where!r}: pairs must be a list of [A, B, value] triples.") from None
-        matrix = ahp.pairwise(pairs, labels=labels)
+    if how in ("matrix", "upper", "pairs"):
+        matrix = _matrix_from_node({**spec, "labels": labels}, f"node {where!r}")
     else:
         kind = how
         d = spec[how]
@@ -128,7 +151,8 @@ def _parse_node(spec: Mapping[str, Any], path: tuple[str, ...], alternatives: tu
             raise DomainError(f"node {where!r}: every {how} entry must be a number ({dict(d)}).") from None
         if how == "values" and direction not in ("benefit", "cost"):
             raise ParameterError(f"node {where!r}: direction={direction!r}; use 'benefit' or 'cost'.")
-        neg = [k for k, x in zip(labels, raw) if not np.isfinite(x) or x < 0 or (how == "values" and direction == "cost" and x == 0)]
+        zero_cost = how == "values" and direction == "cost"
+        neg = [k for k, x in zip(labels, raw) if not np.isfinite(x) or x < 0 or (zero_cost and x == 0)]
         if neg or sum(raw) <= 0:
             raise DomainError(f"node {where!r}: {how} must be non-negative numbers, not all zero "
                               f"(bad: {', '.join(map(repr, neg)) or 'all zero'}).")
@@ -425,7 +449,8 @@ class SweepResult(Result):
     """Priorities as one criterion's weight moves from 0 to 1 (others renormalised).
 
     ``table``: ``t`` × alternatives (priorities of the ``top`` alternatives); ``changes``: the
-    exact weights where the top alternative changes, with who was first before and after.
+    exact weights where the top alternative changes, with who was first before and after;
+    ``rank_changes``: every crossing between two of the shown alternatives (who overtakes whom).
     """
 
     criterion: str
@@ -433,6 +458,8 @@ class SweepResult(Result):
     table: pd.DataFrame = field(repr=False)
     changes: pd.DataFrame = field(repr=False)
     synthesis: str
+    measure: str = "priority"  # what the lines show: "priority" (sums to 1) or "score" (0–100)
+    rank_changes: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     title = "one-criterion sensitivity (单因素灵敏度分析)"
     _conventions = ("criterion", "current", "synthesis")
 
@@ -518,7 +545,17 @@ def sweep(weights: Mapping[str, float], scores: pd.DataFrame, criterion: str | S
     keep_names = set(alts[k] for k in keep) | {c["after"] for c in changes} | {c["before"] for c in changes}
     cols = [k for k, a in enumerate(alts) if a in keep_names]
     table = pd.DataFrame(pr[:, cols], index=pd.Index(grid, name="t"), columns=[alts[k] for k in cols])
-    return SweepResult(name, g, table, pd.DataFrame(changes, columns=["t", "before", "after"]), synthesis)
+    slope = a_vec - b_vec
+    cross = []
+    for i, j in itertools.combinations(cols, 2):
+        if abs(slope[i] - slope[j]) > 1e-15:
+            t = (b_vec[j] - b_vec[i]) / (slope[i] - slope[j])
+            if 0 < t < 1:
+                up, down = (alts[i], alts[j]) if slope[i] > slope[j] else (alts[j], alts[i])
+                cross.append({"t": float(t), "overtakes": up, "overtaken": down})
+    rank_changes = pd.DataFrame(cross, columns=["t", "overtakes", "overtaken"]).sort_values("t", ignore_index=True)
+    return SweepResult(name, g, table, pd.DataFrame(changes, columns=["t", "before", "after"]), synthesis,
+                       rank_changes=rank_changes)
 
 
 def _top(a, b, t, alts) -> int:
@@ -544,11 +581,12 @@ class MonteCarloResult(Result):
     def summary(self, lang: str = "en") -> str:
         check_lang(lang)
         t = self.table.iloc[0]
+        who = t.iloc[0]  # first column: the alternative (or customer id)
         if lang == "zh":
-            return (f"在 {self.n} 次随机扰动判断（{self.perturbation}，幅度 {self.spread:g}）中，{t['alternative']} "
+            return (f"在 {self.n} 次随机扰动判断（{self.perturbation}，幅度 {self.spread:g}）中，{who} "
                     f"排名第一的概率为 {t['p_first']:.1%}，平均名次 {t['mean_rank']:.2f}。")
         return (f"In {self.n} random perturbations of the judgements ({self.perturbation}, spread {self.spread:g}), "
-                f"{t['alternative']} ranks first {t['p_first']:.1%} of the time (mean rank {t['mean_rank']:.2f}).")
+                f"{who} ranks first {t['p_first']:.1%} of the time (mean rank {t['mean_rank']:.2f}).")
 
 
 def _perturb(a: np.ndarray, rng: np.random.Generator, how: str, steps: int, sigma: float) -> np.ndarray:

@@ -138,6 +138,22 @@ def _filled(m: PairwiseMatrix, done: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "column", "value", "as_text"])
 
 
+def compare_completions(matrix: Any, *, ri: RIChoice = "saaty1980") -> pd.DataFrame:
+    """Harker, LLSM and λmax-optimal completion side by side: each filled value, then the
+    weights, λmax and CR of the completed matrix (rows), one column per method."""
+    m = pairwise(matrix)
+    if m.is_complete:
+        raise DomainError("the matrix has no missing judgements; remove some with m.without(('A', 'B')).")
+    cols = {}
+    for method in ("harker", "llsm", "lambda_max"):
+        c = complete(m, method=method, ri=ri)
+        col = {f"{r} / {k}": v for r, k, v in c.filled[["row", "column", "value"]].itertuples(index=False)}
+        col.update({f"w[{lab}]": w for lab, w in c.result.weights_dict().items()})
+        col.update({"lambda_max": c.result.lambda_max, "CR": c.result.cr})
+        cols[method] = col
+    return pd.DataFrame(cols)
+
+
 # --------------------------------------------------------------------------- revision advisor
 
 
@@ -175,11 +191,22 @@ class Revision(Result):
     best: tuple[str, str, str] | None
     cr_best: float
     sequence: pd.DataFrame = field(repr=False)
+    matrix: PairwiseMatrix | None = field(repr=False, default=None)
     title = "AHP revision advisor (判断矩阵修正建议)"
     _conventions = ("threshold",)
 
     def to_frame(self) -> pd.DataFrame:
         return self.suggestions
+
+    def repaired(self) -> PairwiseMatrix:
+        """The matrix after the proposed change (``best``), or after the changes in ``sequence``
+        when no single change suffices; the original when nothing needs changing."""
+        m = self.matrix
+        if self.best is not None:
+            return m.with_judgement(*self.best)
+        for r in self.sequence.itertuples(index=False):
+            m = m.with_judgement(r.row, r.column, r.to)
+        return m
 
     def summary(self, lang: str = "en") -> str:
         check_lang(lang)
@@ -288,7 +315,7 @@ def revise(matrix: Any, *, threshold: float = 0.1, ri: RIChoice = "saaty1980", m
             if s[4] < threshold:
                 break
     seq_df = pd.DataFrame(seq, columns=["row", "column", "from", "to", "cr_after"])
-    return Revision(sug, intransitive_triads(m), float(cr0), threshold, best, cr_best, seq_df)
+    return Revision(sug, intransitive_triads(m), float(cr0), threshold, best, cr_best, seq_df, m)
 
 
 def _best_single(m: PairwiseMatrix, ri_val: float) -> tuple[str, str, float, str, float]:

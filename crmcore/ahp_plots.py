@@ -17,8 +17,10 @@ LABELS = {
     "weights": {"en": "Priorities", "zh": "权重"},
     "weight": {"en": "weight", "zh": "权重"},
     "hierarchy": {"en": "AHP hierarchy (global weights)", "zh": "层次结构（全局权重）"},
+    "alternatives": {"en": "alternatives (overall priority)", "zh": "方案（综合权重）"},
     "sweep": {"en": "Sensitivity to the weight of", "zh": "灵敏度分析："},
     "priority": {"en": "overall priority", "zh": "综合权重"},
+    "score": {"en": "score (0–100)", "zh": "综合得分（0–100）"},
     "current": {"en": "current", "zh": "当前权重"},
     "row_over_col": {"en": "a_ij: row over column", "zh": "a_ij：行相对列"},
 }
@@ -102,7 +104,13 @@ def plot_hierarchy(result: Any, ax=None, lang: str = "en"):
     bad_goal = not bool(nodes.loc[result.goal, "consistent"]) if result.goal in nodes.index else False
     ax.text(0, ypos[result.goal], f"{result.goal}\nCR={nodes.loc[result.goal, 'CR']:.3f}", ha="center", va="center",
             fontsize=9, bbox={"boxstyle": "round", "fc": "#f3e3c3", "ec": "#d62728" if bad_goal else "#8c6d31"})
-    ax.set_xlim(-0.6, depth + 0.6)
+    right = depth + 0.6
+    if len(result.alternatives):  # the synthesis, as a box to the right of the leaves
+        alt = "\n".join(f"{a}: {p:.3f}" for a, p in zip(result.alternatives["alternative"], result.alternatives["priority"]))
+        ax.text(depth + 0.7, float(np.mean(list(ypos.values()))), f"{text('alternatives', lang, LABELS)}\n{alt}",
+                ha="left", va="center", fontsize=8, bbox={"boxstyle": "round", "fc": "#e5f2e5", "ec": "#2ca02c"})
+        right = depth + 1.7
+    ax.set_xlim(-0.6, right)
     ax.set_ylim(min(ypos.values()) - 0.8, max(ypos.values()) + 0.8)
     ax.axis("off")
     ax.set_title(text("hierarchy", lang, LABELS))
@@ -116,11 +124,12 @@ def plot_sweep(result: Any, ax=None, lang: str = "en"):
     for col in result.table.columns:
         ax.plot(result.table.index, result.table[col], label=str(col), lw=1.5)
     ax.axvline(result.current, ls="--", color="0.3", lw=1)
-    ax.text(result.current, ax.get_ylim()[1], text("current", lang, LABELS), ha="center", va="bottom", fontsize=8)
+    ax.annotate(f"{text('current', lang, LABELS)} {result.current:.3f}", (result.current, 0.02),
+                xycoords=("data", "axes fraction"), xytext=(3, 0), textcoords="offset points", fontsize=8)
     for t in result.changes["t"]:
         ax.axvline(t, ls=":", color="#d62728", lw=1)
     ax.set_xlabel(f"{text('weight', lang, LABELS)}: {result.criterion}")
-    ax.set_ylabel(text("priority", lang, LABELS))
+    ax.set_ylabel(text("score" if getattr(result, "measure", "priority") == "score" else "priority", lang, LABELS))
     title = text("sweep", lang, LABELS)
     ax.set_title(f"{title} {result.criterion}" if lang == "en" else f"{title}{result.criterion}")
     ax.legend(fontsize=8, ncol=2, frameon=False)

@@ -250,7 +250,7 @@ def load_market(source: Any, *, unit: str = "category") -> pd.DataFrame:
     fail(over, "make own + largest competitor share above 1", "largest_competitor_share",
          "Two firms cannot hold more than the whole market; check both shares")
     fail(df["market_growth"] <= -1, "are growth rates of -100% or less", "market_growth",
-         "Growth is a fraction above -1 (0.10 = 10%, -0.05 = -5%)")
+         "Growth is a fraction above -1 (0.10 = 10%, -0.05 = -5%); if these are percentages, divide by 100")
     if (df["market_growth"].abs() > 3).any():
         warnings.warn(f"{name}: some market_growth values exceed 300%; are they percentages? Give fractions (0.12 = 12%).",
                       stacklevel=2)
@@ -450,7 +450,9 @@ def interpret(result: BCGResult, *, lang: str = "en") -> list[str]:
     counts = [_count_phrase(int(r.units), r.quadrant, lang) for r in summ.itertuples()]
     has_rev = "revenue" in t and t["revenue"].sum() > 0
     if lang == "en":
-        s = f"In {result.period}, {len(t)} units: {', '.join(counts[:-1])} and {counts[-1]}."
+        when = "" if result.period == "current" else f"In {result.period}, "
+        s = f"{when}{len(t)} units: {', '.join(counts[:-1])} and {counts[-1]}."
+        s = s[0].upper() + s[1:]
         if has_rev:
             sh = {r.quadrant: r.revenue_share for r in summ.itertuples()}
             s += (f" Stars bring {sh['star']:.1%} of revenue, cash cows {sh['cash_cow']:.1%}, question marks "
@@ -458,7 +460,8 @@ def interpret(result: BCGResult, *, lang: str = "en") -> list[str]:
         s += (f" Thresholds: growth {result.growth_threshold:.1%} ({result.growth_rule}), relative share "
               f"{result.share_threshold:.2f} ({result.share_rule}); values on a threshold count as high.")
     else:
-        s = f"{result.period} 期共 {len(t)} 个业务单元：{'、'.join(counts)}。"
+        when = "" if result.period == "current" else f"{result.period} 期"
+        s = f"{when}共 {len(t)} 个业务单元：{'、'.join(counts)}。"
         if has_rev:
             sh = {r.quadrant: r.revenue_share for r in summ.itertuples()}
             s += (f"明星类贡献 {sh['star']:.1%} 的销售额，现金牛类 {sh['cash_cow']:.1%}，问题类 {sh['question_mark']:.1%}，"

@@ -72,14 +72,18 @@ LABELS = {
 #: the features, all computed from rows before the cut-off
 FEATURES = ("recency_days", "tenure_days", "purchase_days", "orders", "revenue", "avg_day_revenue",
             "max_order_value", "revenue_last", "revenue_prev", "days_last", "days_prev", "trend",
-            "rhythm_days", "recency_ratio", "revenue_365")
+            "rhythm_days", "recency_ratio", "revenue_365", "promo_share", "high_price_share")
 
-#: suggested win-back action by lifecycle stage and value tier (high = revenue_365 ≥ median of the list)
+#: suggested win-back action by lifecycle stage and value tier (high value = an "important" RFM
+#: segment, i.e. monetary value high, when segments are given; else revenue_365 ≥ median of the list)
 ACTIONS = {
     ("high", "declining"): {"en": "account manager calls within a week; service review; tailored offer",
                             "zh": "客户经理一周内致电；服务回顾；定制优惠"},
     ("high", "lapsed"): {"en": "personal win-back offer on their top category; ask why they stopped",
                          "zh": "针对其主力品类的专属唤醒优惠；了解停购原因"},
+    ("high", "lost"): {"en": "win-back call with a strong personal offer; record the exit reason",
+                       "zh": "挽回电话并给予有力的专属优惠；记录流失原因"},
+    ("low", "lost"): {"en": "one low-cost win-back message; stop if no response", "zh": "一次低成本挽回触达；无响应即停止"},
     ("high", "other"): {"en": "loyalty benefit and check-in call before the next purchase is due",
                         "zh": "在下次应购前给予会员权益并回访"},
     ("low", "declining"): {"en": "automated reminder with a modest coupon", "zh": "自动提醒并附小额优惠券"},
@@ -172,12 +176,37 @@ def features(tx: Any, *, cutoff: Any, window_days: int = 90) -> pd.DataFrame:
     f["revenue"] = f["customer_id"].map(s["revenue"]).astype(float)
     f["max_order_value"] = f["customer_id"].map(s["max_order_value"]).astype(float)
     f["avg_day_revenue"] = f["revenue"] / f["purchase_days"]
+    # the RFM module's extended indicators (特价商品消费占比, 高单价商品消费占比), also as of the cut-off;
+    # the high-price threshold is the price quantile of the lines before the cut-off
+    ext = _rfm_extended(tx, c)
+    for col in ("promo_share", "high_price_share"):
+        f[col] = f["customer_id"].map(ext[col]).fillna(0.0) if col in ext else 0.0
     # spend trend in [-1, 1]: (last − prev) / (last + prev), 0 when both windows are empty
     tot = f["revenue_last"] + f["revenue_prev"]
     f["trend"] = np.where(tot > 0, (f["revenue_last"] - f["revenue_prev"]) / tot.where(tot > 0, 1), 0.0)
     for col in FEATURES:
         f[col] = f[col].astype(float)
     return f[["customer_id", "stage", *FEATURES]].sort_values("customer_id").reset_index(drop=True)
+
+
+def _rfm_extended(tx: Any, cutoff: pd.Timestamp) -> pd.DataFrame:
+    from . import rfm
+
+    cols = engine.table(tx).columns
+    if "unit_price" not in cols:
+        return pd.DataFrame()
+    t = rfm.rfm_table(tx, asof=cutoff)
+    return t.set_index(t["customer_id"].astype(str))
+
+
+def rfm_segments(tx: Any, *, asof: Any, lang: str = "en") -> pd.DataFrame:
+    """customer_id, segment, segment_name, action: the RFM module's cn8 segments (重要价值客户 …) as of ``asof``."""
+    from . import rfm
+
+    seg = rfm.segment(rfm.score(rfm.rfm_table(tx, asof=asof)), scheme="cn8", lang=lang)
+    out = seg.table[["customer_id", "segment", "segment_name", "action"]].copy()
+    out["customer_id"] = out["customer_id"].astype(str)
+    return out
 
 
 def dataset(tx: Any, *, cutoff: Any, horizon: int = 90, active_days: int | None = 365,
@@ -430,17 +459,20 @@ def study(tx: Any, *, cutoff: Any, horizon: int = 90, train_cutoff: Any = None, 
     folds = int(min(cv_folds, np.bincount(y).min()))
     models, oof = {}, {}
     test = test.copy()
-    # one thread: small data, and OpenMP threads on a busy shared machine slow boosting 50-fold
+    # one thread: small data, and OpenMP threads on a busy shared machine slow boosting 50-fold.
+    # The estimators are built (and their OpenMP runtime loaded) before the limit is set, else
+    # threadpoolctl cannot see the runtime to limit it.
+    estimators = _models(seed)
     with threadpool_limits(1):
-        _fit_all(seed, X, y, test, folds, models, oof)
+        _fit_all(estimators, X, y, test, folds, seed, models, oof)
     return ChurnStudy(train, test, models, oof, c_train, c_test, h, active_days, window_days, seed)
 
 
-def _fit_all(seed, X, y, test, folds, models, oof) -> None:
+def _fit_all(estimators, X, y, test, folds, seed, models, oof) -> None:
     from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    for name, est in _models(seed).items():
+    for name, est in estimators.items():
         models[name] = clone(est).fit(X, y)
         test[f"proba_{name}"] = models[name].predict_proba(test[list(FEATURES)].to_numpy())[:, 1]
         if folds >= 2:
@@ -455,9 +487,12 @@ def winback_list(scored: pd.DataFrame, *, threshold: float, segments: pd.DataFra
                  lang: str = "en") -> pd.DataFrame:
     """Customers at or above the warning line, most revenue at risk first, with a suggested action.
 
-    revenue at risk = churn probability × revenue of the last 365 days. The action depends on the
-    lifecycle stage (declining, lapsed, other) and the value tier (high = revenue_365 at or above
-    the median of the list). ``segments`` (customer_id, segment), e.g. RFM segments, is joined when given.
+    revenue at risk = churn probability × revenue of the last 365 days. The action (see
+    ``ACTIONS``) depends on the lifecycle stage (declining, lapsed, lost, other) and the value tier.
+    ``segments`` (customer_id, segment[, segment_name]), e.g. the cn8 RFM segments from
+    :func:`rfm_segments`, is joined when given and sets the tier: "important" segments (monetary
+    value high, 重要…客户) are high value, "general" ones low. Without segments the tier is high
+    when revenue_365 is at or above the median of the list.
     """
     check_lang(lang)
     need = {"customer_id", "churn_probability", "revenue_365", "stage", "recency_days"}
@@ -466,14 +501,21 @@ def winback_list(scored: pd.DataFrame, *, threshold: float, segments: pd.DataFra
                         f"Columns found: {', '.join(scored.columns)}.")
     w = scored[scored["churn_probability"] >= threshold].copy()
     w["revenue_at_risk"] = w["churn_probability"] * w["revenue_365"]
+    seg_cols: list[str] = []
     med = w["revenue_365"].median() if len(w) else 0.0
     tier = np.where(w["revenue_365"] >= med, "high", "low")
-    kind = np.where(w["stage"].isin(["declining", "lapsed"]), w["stage"], "other")
+    if segments is not None:
+        if not {"customer_id", "segment"} <= set(segments.columns):
+            raise DataError(f"segments need columns customer_id and segment; columns found: {', '.join(segments.columns)}.")
+        seg_cols = [c for c in ("segment", "segment_name") if c in segments.columns]
+        w = w.merge(segments[["customer_id", *seg_cols]], on="customer_id", how="left")
+        seg = w["segment"].astype("string")
+        tier = np.where(seg.str.startswith("important").fillna(False), "high",
+                        np.where(seg.notna(), "low", tier))
+    kind = np.where(w["stage"].isin(["declining", "lapsed", "lost"]), w["stage"], "other")
     w["value_tier"] = tier
     w["action"] = [ACTIONS[(t, k)][lang] for t, k in zip(tier, kind)]
-    if segments is not None:
-        w = w.merge(segments[["customer_id", "segment"]], on="customer_id", how="left")
-    cols = ["customer_id", "churn_probability", "stage", *(["segment"] if segments is not None else []),
+    cols = ["customer_id", "churn_probability", "stage", *seg_cols,
             "recency_days", "revenue_365", "revenue_at_risk", "value_tier", "action"]
     return w.sort_values(["revenue_at_risk", "customer_id"], ascending=[False, True])[cols].reset_index(drop=True)
 

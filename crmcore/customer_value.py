@@ -279,7 +279,8 @@ class ScoreResult(Result):
         """How the leading customers' scores move as one group's (or indicator's) weight goes 0 → 1."""
         leaves = self._groups().get(group, [group])
         sw = ah.sweep(self.weights, self.mapped, leaves, name=group, steps=steps, synthesis="absolute", top=top)
-        return ah.SweepResult(sw.criterion, sw.current, sw.table * 100, sw.changes, sw.synthesis)
+        return ah.SweepResult(sw.criterion, sw.current, sw.table * 100, sw.changes, sw.synthesis, "score",
+                              sw.rank_changes)
 
     def monte_carlo(self, *, n: int = 300, seed: int = 0, perturbation: str = "scale", steps: int = 1,
                     sigma: float = 0.2, top: int = 10) -> ah.MonteCarloResult:
@@ -409,7 +410,7 @@ def key_account_scores(
     weights: Any = None,
     indicators: Mapping[str, Mapping[str, Any]] | None = None,
     id_col: str = "customer_id",
-    tiers: tuple[float, float] = (70.0, 50.0),
+    tiers: tuple[float, float] = (60.0, 40.0),
     method: str = "eigen",
     ri: ahp.RIChoice = "saaty1980",
 ) -> ScoreResult:
@@ -421,7 +422,7 @@ def key_account_scores(
     ``≥ tiers[0]`` → A key account (重点客户), ``≥ tiers[1]`` → B potential, else C.
     """
     if not (len(tiers) == 2 and tiers[0] > tiers[1]):
-        raise ParameterError(f"tiers={tiers!r}: give two cut-offs, high first, e.g. (70, 50).")
+        raise ParameterError(f"tiers={tiers!r}: give two cut-offs, high first, e.g. (60, 40).")
     hres = None
     if isinstance(weights, ahp.AHPResult):
         res = weights
@@ -538,6 +539,8 @@ def plot_contributions(result: ScoreResult, ax=None, lang: str = "en", top: int 
         ax.barh(t[result.id_col].astype(str), t[g], left=left, label=text(g, lang, LABELS))
         left += t[g].to_numpy()
     ax.set_xlabel(text("score", lang, LABELS) + " (0–100)")
+    ax.set_xlim(0, 100)
     ax.set_title(text("top_customers", lang, LABELS))
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1 - 1.2 / (len(t) + 4)),
+              ncol=len(result.group_weights))
     return ax

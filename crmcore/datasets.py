@@ -239,6 +239,8 @@ def load(name: str = "demo", **kwargs) -> pd.DataFrame:
         return _load_cached(name).copy()
     from .data import load_transactions
 
+    if not Path(name).suffix and not Path(name).exists():
+        raise ParameterError(f"unknown dataset {name!r}; use 'demo', 'tiny', 'online_retail' or a file path.")
     return load_transactions(name, **kwargs)
 
 

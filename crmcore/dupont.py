@@ -954,6 +954,11 @@ def _ensure_font() -> None:
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
+def _set_title(ax, title: str, **kwargs) -> None:
+    # the CJK font has no bold face: a bold Chinese title makes matplotlib log a font warning
+    ax.set_title(title, fontweight="normal" if _CJK.search(title) else None, **kwargs)
+
+
 def _new_ax(ax, figsize, lang: str = "en", names: Sequence[str] = ()):
     import matplotlib.pyplot as plt
 
@@ -1011,7 +1016,7 @@ def plot_tree(result: DupontResult, base_period: Any = None, current_period: Any
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-0.02, 1.0)
     ax.axis("off")
-    ax.set_title(f"{text('tree_title', lang, LABELS)} — {c}: {r0['period']} → {r1['period']}\n"
+    _set_title(ax, f"{text('tree_title', lang, LABELS)} — {c}: {r0['period']} → {r1['period']}\n"
                  f"{conventions_text(result.conventions(), lang)}", fontsize=11)
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(facecolor=UP_COLOR, alpha=0.3, edgecolor=UP_COLOR, label=text("up", lang, LABELS)),
@@ -1085,7 +1090,7 @@ def plot_waterfall(attr: AttributionResult, *, ax=None, lang: str = "en", effect
     title = text("waterfall_title", lang, LABELS)
     if attr.company:
         title += f" — {attr.company}"
-    ax.set_title(f"{title}: {attr.base_label} → {attr.current_label}\n" + " · ".join([*([conv] if conv else []), *sub]),
+    _set_title(ax, f"{title}: {attr.base_label} → {attr.current_label}\n" + " · ".join([*([conv] if conv else []), *sub]),
                  fontsize=10)
     return ax
 
@@ -1108,7 +1113,7 @@ def plot_trends(result: DupontResult, *, company: str | None = None, ax=None, la
     ax.set_ylabel(text("index_axis", lang, LABELS))
     ax.set_xlabel(text("period", lang, LABELS))
     ax.legend(fontsize=8, frameon=False, loc="best")
-    ax.set_title(f"{text('trends_title', lang, LABELS)} — {c}\n{conventions_text(result.conventions(), lang)}",
+    _set_title(ax, f"{text('trends_title', lang, LABELS)} — {c}\n{conventions_text(result.conventions(), lang)}",
                  fontsize=10)
     return ax
 
@@ -1145,7 +1150,7 @@ def plot_peers(result: DupontResult, *, periods: Sequence[Any] | None = None, ax
                     xytext=(6, 6), color=line.get_color())
     ax.set_xlabel(text("net_margin", lang, LABELS) + " (%)")
     ax.set_ylabel(text("asset_turnover", lang, LABELS))
-    ax.set_title(f"{text('peers_title', lang, LABELS)} ({text('iso_roa', lang, LABELS)})\n"
+    _set_title(ax, f"{text('peers_title', lang, LABELS)} ({text('iso_roa', lang, LABELS)})\n"
                  f"{conventions_text(result.conventions(), lang)}", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     return ax

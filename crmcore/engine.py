@@ -109,12 +109,13 @@ def customer_summary(tx: Any, *, asof: Any) -> pd.DataFrame:
         quantity=t.quantity.sum(),
         revenue=t.amount.sum(),
     )
-    expr = base.join(per_order, "customer_id").order_by("customer_id")
+    day0 = ibis.literal(asof_ts.date())
+    expr = base.join(per_order, "customer_id")
+    expr = expr.mutate(
+        recency_days=day0.delta(expr.last_purchase.date(), unit="day"),
+        tenure_days=day0.delta(expr.first_purchase.date(), unit="day"),
+    ).order_by("customer_id")
     df = execute(expr, tx)
-    df["first_purchase"] = pd.to_datetime(df["first_purchase"])
-    df["last_purchase"] = pd.to_datetime(df["last_purchase"])
-    df["recency_days"] = (asof_ts.normalize() - df["last_purchase"].dt.normalize()).dt.days
-    df["tenure_days"] = (asof_ts.normalize() - df["first_purchase"].dt.normalize()).dt.days
     cols = ["customer_id", "first_purchase", "last_purchase", "orders", "purchase_days", "lines",
             "quantity", "revenue", "max_order_value", "recency_days", "tenure_days"]
     return df[cols].reset_index(drop=True)

@@ -195,15 +195,26 @@ def questions(lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def columns_present(tx: pd.DataFrame) -> list[str]:
+    """Columns with at least one value, plus ``"time_of_day"`` when some order_date is not at midnight."""
+    cols = [c for c in tx.columns if tx[c].notna().any()]
+    if "order_date" in tx and pd.api.types.is_datetime64_any_dtype(tx["order_date"]):
+        d = tx["order_date"]
+        if ((d.dt.hour != 0) | (d.dt.minute != 0)).any():
+            cols.append(TIME_OF_DAY)
+    return cols
+
+
 def status(columns, *, lang: str = "en") -> pd.DataFrame:
-    """Status of each question given the columns present (include ``"time_of_day"`` if the dates carry times).
+    """Status of each question given the columns present (include ``"time_of_day"`` if the dates carry times;
+    pass the transactions DataFrame itself to have that worked out).
 
     A question is *answerable* when every data sub-question has its columns, *partly* when some
     do, *not answerable* when none do. Survey sub-questions do not count: no transaction file
     can answer them, and the table lists them separately.
     """
     check_lang(lang)
-    present = set(columns)
+    present = set(columns_present(columns) if isinstance(columns, pd.DataFrame) else columns)
     rows = []
     for q in QUESTIONS:
         data_items = [it for it in q.items if it.needs]
@@ -296,6 +307,8 @@ def _check_tx(tx: Any) -> list[str]:
     if isinstance(tx, ibis.expr.types.Table):
         cols = list(tx.columns)
     elif isinstance(tx, pd.DataFrame):
+        if len(tx) == 0:
+            raise DataError("the transactions have no rows. Check the file or the filter that produced them.")
         cols = [c for c in tx.columns if tx[c].notna().any()]
     else:
         raise DataError(f"answer() needs transactions as a pandas DataFrame or an Ibis table, not a "
@@ -306,8 +319,6 @@ def _check_tx(tx: Any) -> list[str]:
                         f"Load them with crmcore.data.load_transactions(..., mapping=...) to get the canonical "
                         f"schema. Columns found: {', '.join(map(str, tx.columns))}.")
     if isinstance(tx, pd.DataFrame):
-        if len(tx) == 0:
-            raise DataError("the transactions have no rows. Check the file or the filter that produced them.")
         if not pd.api.types.is_datetime64_any_dtype(tx["order_date"]):
             ex = tx["order_date"].iloc[0]
             raise DataError(f"column 'order_date' holds {tx['order_date'].dtype} values (row 0: {ex!r}), not dates. "
@@ -332,20 +343,29 @@ def _asof(asof: Any) -> pd.Timestamp:
 
 
 class _Q:
-    """Builds a fresh filtered Ibis table per query (``engine.execute`` frees each view)."""
+    """The filtered Ibis table of one ``answer()`` call: registered once, freed by :meth:`close`."""
 
     def __init__(self, tx: Any, asof: pd.Timestamp, cols: list[str]):
         self.tx, self.asof, self.cols = tx, asof, cols
+        t = engine.table(tx)
+        t = t.filter(t.order_date < asof)
+        if "is_return" in cols:
+            t = t.filter(~t.is_return.fill_null(False))
+        self._t = t
+        self.customers: pd.DataFrame | None = None  # per-customer table, shared by Who and How much
 
     def t(self):
-        t = engine.table(self.tx)
-        t = t.filter(t.order_date < self.asof)
-        if "is_return" in self.cols:
-            t = t.filter(~t.is_return.fill_null(False))
-        return t
+        return self._t
 
     def run(self, expr) -> pd.DataFrame:
-        return engine.execute(expr, self.tx)
+        # tx=None: keep the view registered for the next query; close() frees it
+        return engine.execute(expr)
+
+    def close(self) -> None:
+        if isinstance(self.tx, pd.DataFrame):
+            for op in self._t.op().find(ibis.expr.operations.DatabaseTable):
+                if op.name.startswith("crm_tx_"):
+                    engine.backend().con.unregister(op.name)
 
 
 def _share(s: pd.Series) -> pd.Series:
@@ -409,10 +429,12 @@ def _who(q: _Q, lang: str, window_days: int) -> tuple[dict, dict, str]:
     start = q.asof - pd.Timedelta(days=window_days)
     t = q.t()
     in_w = t.order_date >= start
+    extra = {"promo_revenue": t.amount.sum(where=t.is_promo.fill_null(False))} if "is_promo" in q.cols else {}
     expr = t.group_by("customer_id").aggregate(
         first_purchase=t.order_date.min(), orders=t.order_id.nunique(), revenue=t.amount.sum(),
-        orders_window=t.order_id.nunique(where=in_w), revenue_window=t.amount.sum(where=in_w))
+        orders_window=t.order_id.nunique(where=in_w), revenue_window=t.amount.sum(where=in_w), **extra)
     cs = q.run(expr).sort_values("customer_id", kind="stable").reset_index(drop=True)
+    q.customers = cs
     cs["first_purchase"] = pd.to_datetime(cs["first_purchase"])
     for c in ("orders_window", "revenue_window"):
         cs[c] = cs[c].fillna(0)
@@ -495,25 +517,21 @@ def _when(q: _Q, lang: str, has_time: bool) -> tuple[dict, dict, str]:
                             f"({facts['peak_hour_share']:.1%}); the peak slot is {slot}.",
                       "zh": f"{wd} 订单最多（占 {facts['peak_weekday_share']:.1%}，周末合计 {facts['weekend_share']:.1%}），"
                             f"{h:02d}:00–{h + 1:02d}:00 是最忙的时段（{facts['peak_hour_share']:.1%}）；高峰为 {slot}。"}[lang])
-    # repurchase intervals: days between a customer's distinct purchase days
+    # repurchase intervals: days between a customer's distinct purchase days (counted per gap length)
     t = q.t()
     days = t.select(customer_id=t.customer_id, day=t.order_date.cast("date")).distinct()
     w = ibis.window(group_by="customer_id", order_by="day")
     days = days.mutate(prev=days.day.lag().over(w))
     gaps = days.filter(days.prev.notnull()).mutate(gap=days.day.delta(days.prev, unit="day"))
-    case = ibis.cases(*[((gaps.gap >= lo) & (gaps.gap <= hi), i) if hi is not None else (gaps.gap >= lo, i)
-                        for i, (lo, hi) in enumerate(_INTERVAL_BINS)])
-    binned = gaps.mutate(bin=case)
-    hist = q.run(binned.group_by("bin").aggregate(intervals=binned.count()))
-    t = q.t()
-    days = t.select(customer_id=t.customer_id, day=t.order_date.cast("date")).distinct()
-    days = days.mutate(prev=days.day.lag().over(w))
-    gaps = days.filter(days.prev.notnull()).mutate(gap=days.day.delta(days.prev, unit="day"))
-    stats = q.run(gaps.aggregate(n=gaps.count(), median=gaps.gap.median(), mean=gaps.gap.mean()))
-    hist = hist.set_index("bin").reindex(range(len(_INTERVAL_BINS)), fill_value=0).reset_index(drop=True)
-    hist.insert(0, "days", [_label(lo, hi) for lo, hi in _INTERVAL_BINS])
+    counts = q.run(gaps.group_by("gap").aggregate(n=gaps.count())).sort_values("gap").reset_index(drop=True)
+    g, n = counts["gap"].to_numpy(float), counts["n"].to_numpy(float)
+    hist = pd.DataFrame({"days": [_label(lo, hi) for lo, hi in _INTERVAL_BINS],
+                         "intervals": [int(n[(g >= lo) & ((g <= hi) if hi is not None else True)].sum())
+                                       for lo, hi in _INTERVAL_BINS]})
     hist["share"] = _share(hist["intervals"].astype(float))
     tables["repurchase_intervals"] = hist
+    stats = pd.DataFrame({"n": [n.sum()], "median": [_weighted_median(g, n)],
+                          "mean": [(g * n).sum() / n.sum() if n.sum() else np.nan]})
     n_gaps = int(stats.at[0, "n"])
     if n_gaps:
         med = float(stats.at[0, "median"])
@@ -554,28 +572,40 @@ def _where(q: _Q, lang: str) -> tuple[dict, dict, str]:
     return tables, facts, " ".join(parts)
 
 
-def _quantile_edges(q: _Q, col: str, per: str) -> list[float]:
-    """Quartile cut points of ``col`` (rounded to 2 significant digits, distinct)."""
-    t = q.t()
-    if per == "order":
-        t = t.group_by("order_id").aggregate(v=t.amount.sum())
-    else:
-        t = t.select(v=t[col])
-    qs = q.run(t.aggregate(q1=t.v.quantile(0.25), q2=t.v.quantile(0.5), q3=t.v.quantile(0.75))).iloc[0]
-    edges = []
-    for v in qs:
-        v = float(v)
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """Median of values repeated ``weights`` times (the mean of the two middle values when even)."""
+    if weights.sum() == 0:
+        return float("nan")
+    return _weighted_quantile(values, weights, 0.5)
+
+
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, p: float) -> float:
+    """Quantile with linear interpolation (numpy's default) of values repeated ``weights`` times."""
+    order = np.argsort(values, kind="stable")
+    v, w = np.asarray(values, float)[order], np.asarray(weights, float)[order]
+    n = w.sum()
+    pos = p * (n - 1)  # 0-based position in the expanded sorted list
+    cum = np.cumsum(w)
+    lo_i, hi_i = int(np.floor(pos)), int(np.ceil(pos))
+    lo = v[np.searchsorted(cum, lo_i, side="right")]
+    hi = v[np.searchsorted(cum, hi_i, side="right")]
+    return float(lo + (hi - lo) * (pos - lo_i))
+
+
+def _edges(values: np.ndarray, weights: np.ndarray) -> list[float]:
+    """Quartile cut points, rounded to 2 significant digits, strictly increasing."""
+    edges: list[float] = []
+    for p in (0.25, 0.5, 0.75):
+        v = _weighted_quantile(values, weights, p)
         r = float(f"{v:.2g}") if v > 0 else v
-        if r not in edges and (not edges or r > edges[-1]):
+        if not edges or r > edges[-1]:
             edges.append(r)
     return edges
 
 
-def _band_case(v, edges):
-    conds = []
-    for i, e in enumerate(edges):
-        conds.append((v < e, i))
-    return ibis.cases(*conds, else_=len(edges))
+def _bands(values: np.ndarray, edges: list[float]) -> np.ndarray:
+    """Band index: 0 below the first edge, …, len(edges) at or above the last."""
+    return np.searchsorted(np.asarray(edges), values, side="right")
 
 
 def _band_labels(edges: list[float]) -> list[str]:
@@ -587,29 +617,36 @@ def _band_labels(edges: list[float]) -> list[str]:
     return labs
 
 
+def _banded(df: pd.DataFrame, value: str, weight: str | None, sums: list[str], label: str) -> pd.DataFrame:
+    w = df[weight].to_numpy(float) if weight else np.ones(len(df))
+    edges = _edges(df[value].to_numpy(float), w)
+    b = _bands(df[value].to_numpy(float), edges)
+    out = df.assign(_b=b).groupby("_b")[sums].sum().reindex(range(len(edges) + 1), fill_value=0)
+    out.insert(0, label, _band_labels(edges))
+    return out.reset_index(drop=True), edges
+
+
 def _how_much(q: _Q, lang: str) -> tuple[dict, dict, str]:
     t = q.t()
-    o = t.group_by("order_id").aggregate(value=t.amount.sum(), items=t.quantity.sum(), lines=t.count())
-    basket = q.run(o.aggregate(orders=o.count(), mean_order_value=o.value.mean(), median_order_value=o.value.median(),
-                               mean_items=o.items.mean(), median_items=o.items.median(), mean_lines=o.lines.mean()))
+    # one row per order (tens of thousands at most): order value, items, lines
+    orders = q.run(t.group_by("order_id").aggregate(value=t.amount.sum(), items=t.quantity.sum(), lines=t.count()))
+    orders = orders.sort_values("order_id", kind="stable").reset_index(drop=True)
+    basket = pd.DataFrame([{"orders": len(orders), "mean_order_value": orders["value"].mean(),
+                            "median_order_value": orders["value"].median(), "mean_items": orders["items"].mean(),
+                            "median_items": orders["items"].median(), "mean_lines": orders["lines"].mean()}])
     b = basket.iloc[0]
-    # order value bands (quartiles)
-    edges = _quantile_edges(q, "amount", "order")
-    t = q.t()
-    o = t.group_by("order_id").aggregate(value=t.amount.sum())
-    o = o.mutate(band=_band_case(o.value, edges))
-    ov = q.run(o.group_by("band").aggregate(orders=o.count(), revenue=o.value.sum()))
-    ov = ov.set_index("band").reindex(range(len(edges) + 1), fill_value=0).reset_index(drop=True)
-    ov.insert(0, "order_value", _band_labels(edges))
+    ov, _ = _banded(orders.assign(orders=1, revenue=orders["value"]), "value", None, ["orders", "revenue"], "order_value")
     ov["share_of_orders"] = _share(ov["orders"].astype(float))
     ov["revenue_share"] = _share(ov["revenue"])
-    # frequency: orders per customer
-    t = q.t()
-    c = t.group_by("customer_id").aggregate(orders=t.order_id.nunique(), revenue=t.amount.sum())
-    c = c.mutate(bin=ibis.cases(*[((c.orders >= lo) & (c.orders <= hi), i) if hi is not None else (c.orders >= lo, i)
-                                  for i, (lo, hi) in enumerate(_FREQ_BINS)]))
-    fr = q.run(c.group_by("bin").aggregate(customers=c.count(), revenue=c.revenue.sum(), orders=c.orders.sum()))
-    fr = fr.set_index("bin").reindex(range(len(_FREQ_BINS)), fill_value=0).reset_index(drop=True)
+    # frequency: orders per customer (the per-customer table of Who)
+    cs = q.customers
+    if cs is None:
+        cs = q.run(t.group_by("customer_id").aggregate(orders=t.order_id.nunique(), revenue=t.amount.sum()))
+    fbin = np.full(len(cs), -1)
+    for i, (lo, hi) in enumerate(_FREQ_BINS):
+        fbin[(cs["orders"] >= lo) & ((cs["orders"] <= hi) if hi is not None else True)] = i
+    fr = cs.assign(_b=fbin, customers=1).groupby("_b")[["customers", "revenue", "orders"]].sum()
+    fr = fr.reindex(range(len(_FREQ_BINS)), fill_value=0).reset_index(drop=True)
     fr.insert(0, "orders_per_customer", [_label(lo, hi) for lo, hi in _FREQ_BINS])
     fr["share_of_customers"] = _share(fr["customers"].astype(float))
     fr["revenue_share"] = _share(fr["revenue"])
@@ -630,16 +667,15 @@ def _how_much(q: _Q, lang: str) -> tuple[dict, dict, str]:
                     f"消费 {monetary_mean:,.2f}（{facts['one_order_share']:.1%} 只买过一次）——买多少就是 RFM 中的"
                     f" F（消费频率）和 M（消费金额）。"}[lang]]
     if "unit_price" in q.cols:
-        pedges = _quantile_edges(q, "unit_price", "line")
-        t = q.t()
-        tb = t.mutate(band=_band_case(t.unit_price, pedges))
-        pb = q.run(tb.group_by("band").aggregate(lines=tb.count(), quantity=tb.quantity.sum(), revenue=tb.amount.sum()))
-        pb = pb.set_index("band").reindex(range(len(pedges) + 1), fill_value=0).reset_index(drop=True)
-        pb.insert(0, "price_band", _band_labels(pedges))
+        # lines per distinct unit price: quartiles of the line prices without fetching the lines
+        prices = q.run(t.group_by("unit_price").aggregate(lines=t.count(), quantity=t.quantity.sum(),
+                                                          revenue=t.amount.sum()))
+        prices = prices.sort_values("unit_price").reset_index(drop=True)
+        pb, pedges = _banded(prices, "unit_price", "lines", ["lines", "quantity", "revenue"], "price_band")
         pb["share_of_lines"] = _share(pb["lines"].astype(float))
         pb["revenue_share"] = _share(pb["revenue"])
         tables["price_bands"] = pb
-        top = pb.sort_values(["revenue_share"], ascending=False).iloc[0]
+        top = pb.sort_values(["revenue_share"], ascending=False, kind="stable").iloc[0]
         facts.update(median_unit_price=float(pedges[min(1, len(pedges) - 1)]),
                      top_revenue_price_band=top["price_band"], top_revenue_price_band_share=float(top["revenue_share"]))
         parts.append({"en": f"Half of the lines are priced below about {facts['median_unit_price']:,.2f}; the "
@@ -698,10 +734,13 @@ def _why(q: _Q, lang: str) -> tuple[dict, dict, str]:
         pr["revenue_share"] = _share(pr["revenue"])
         pr["units_per_line"] = pr["quantity"] / pr["lines"]
         tables["promotion"] = pr
-        t = q.t()
-        c = t.group_by("customer_id").aggregate(share=t.amount.sum(where=t.is_promo.fill_null(False)).fill_null(0)
-                                                / t.amount.sum())
-        driven = q.run(c.aggregate(n=c.count(), driven=(c.share >= 0.5).sum()))
+        cs = q.customers
+        if cs is None or "promo_revenue" not in cs:
+            t = q.t()
+            cs = q.run(t.group_by("customer_id").aggregate(
+                revenue=t.amount.sum(), promo_revenue=t.amount.sum(where=t.is_promo.fill_null(False))))
+        driven = pd.DataFrame({"n": [len(cs)],
+                               "driven": [int((cs["promo_revenue"].fillna(0) >= 0.5 * cs["revenue"]).sum())]})
         get = lambda p, col: float(pr.loc[pr.promo == p, col].sum()) if (pr.promo == p).any() else float("nan")
         facts.update(promo_line_share=get(True, "share_of_lines"), promo_revenue_share=get(True, "revenue_share"),
                      units_per_line_promo=get(True, "units_per_line"), units_per_line_regular=get(False, "units_per_line"),
@@ -839,6 +878,13 @@ def answer(
         raise ParameterError(f"top={top!r}: give a whole number > 0, e.g. 10.")
     cols = _check_tx(tx)
     q = _Q(tx, asof_ts, cols)
+    try:
+        return _answer(q, asof_ts, lang, window_days, top, cols)
+    finally:
+        q.close()
+
+
+def _answer(q: _Q, asof_ts: pd.Timestamp, lang: str, window_days: int, top: int, cols: list[str]) -> FiveW2HResult:
     t = q.t()
     info = q.run(t.aggregate(n=t.count(),
                              timed=((t.order_date.hour() != 0) | (t.order_date.minute() != 0)).sum()))

@@ -29,12 +29,18 @@ def use_style(lang: str = "en") -> None:
     Latin text keeps DejaVu Sans; characters DejaVu lacks fall back to Noto Sans CJK, so a
     Chinese label works in either language setting.
     """
+    import logging
+
     name = cjk_font_name()
     families = ["DejaVu Sans"] + ([name] if name else [])
+    # the CJK font has no bold face; matplotlib then logs a findfont line into every notebook
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     mpl.rcParams.update(
         {
-            "font.family": "sans-serif",
-            "font.sans-serif": families,
+            # a list of concrete families turns on per-glyph fallback; the generic "sans-serif"
+            # would resolve to one font and Chinese would print as boxes
+            "font.family": families,
+            "font.sans-serif": families + ["sans-serif"],
             "axes.unicode_minus": False,
             "figure.dpi": 100,
             "savefig.dpi": 100,

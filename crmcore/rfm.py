@@ -35,6 +35,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+import ibis
 import numpy as np
 import pandas as pd
 
@@ -107,14 +108,18 @@ def _choice(name: str, value: Any, allowed: Sequence[Any]) -> Any:
     return value
 
 
-def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None):
-    """One pass over the lines (customer aggregates) + one over orders (largest order)."""
+def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None, hpq: float | None):
+    """One pass over the lines (customer aggregates) + one over orders (largest order).
+
+    The high-price threshold is either the literal ``hp`` or, when ``hpq`` is given, the quantile of
+    the purchase lines' unit prices as a scalar subquery (so the whole table is one query)."""
     t = t.filter(t.order_date < asof_ts)
     is_ret = t.amount < 0
     if has_return:
         is_ret = t.is_return | is_ret
     buy = ~is_ret
     day = t.order_date.date()
+    b = t.filter(buy)
     aggs = dict(
         first_purchase=t.order_date.min(where=buy),
         last_purchase=t.order_date.max(where=buy),
@@ -126,13 +131,20 @@ def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None
     )
     if has_promo:
         aggs["promo_spend"] = t.amount.sum(where=buy & t.is_promo)
+    threshold = None
     if hp is not None:
-        aggs["high_price_spend"] = t.amount.sum(where=buy & (t.unit_price >= hp))
+        threshold = ibis.literal(float(hp))
+    elif hpq is not None:
+        threshold = b.unit_price.quantile(float(hpq)).as_scalar()
+    if threshold is not None:
+        aggs["high_price_spend"] = t.amount.sum(where=buy & (t.unit_price >= threshold))
     base = t.group_by("customer_id").aggregate(**aggs)
-    b = t.filter(buy)
     orders = b.group_by(["customer_id", "order_id"]).aggregate(v=b.amount.sum())
     per_order = orders.group_by("customer_id").aggregate(max_purchase=orders.v.max())
-    return base.left_join(per_order, "customer_id").drop("customer_id_right")
+    out = base.left_join(per_order, "customer_id").drop("customer_id_right")
+    if threshold is not None:
+        out = out.mutate(high_price_threshold=threshold)
+    return out
 
 
 def rfm_table(
@@ -179,19 +191,14 @@ def rfm_table(
     cols = set(t.columns)
     has_return, has_promo = "is_return" in cols, "is_promo" in cols
 
-    window = t.filter(t.order_date < asof_ts)
-    hp = high_price_threshold
-    if hp is None and high_price_quantile is not None:
-        ret = window.amount < 0
-        if has_return:
-            ret = window.is_return | ret
-        buys = window.filter(~ret)
-        hp_expr = buys.aggregate(q=buys.unit_price.quantile(float(high_price_quantile)),
-                                 first=buys.order_date.min(), n=buys.count())
-        got = engine.execute(hp_expr, tx)
-        hp = None if pd.isna(got["q"].iloc[0]) else float(got["q"].iloc[0])
-        t = engine.table(tx)  # execute() freed the view
-    df = engine.execute(_rfm_expr(t, asof_ts, has_return=has_return, has_promo=has_promo, hp=hp), tx)
+    hpq = None if high_price_threshold is not None else high_price_quantile
+    df = engine.execute(_rfm_expr(t, asof_ts, has_return=has_return, has_promo=has_promo,
+                                  hp=high_price_threshold, hpq=hpq), tx)
+    hp = None
+    if high_price_threshold is not None:
+        hp = float(high_price_threshold)
+    elif hpq is not None and len(df):
+        hp = float(df["high_price_threshold"].iloc[0])
     if df.empty:
         first = _first_date(tx)
         raise data_error(f"no purchase is dated before asof={asof_ts:%Y-%m-%d}", source="rfm_table", column="order_date",
@@ -940,3 +947,94 @@ def plot_migration(result: Migration, *, ax=None, lang: str = "en"):
     ax.set_ylabel(f"{text('from', lang, LABELS)} {result.asof_from}")
     ax.set_title(text("migration", lang, LABELS))
     return ax
+
+
+# ---------------------------------------------------------------- teaching and reporting helpers
+def compare_definitions(tx: Any, *, asof: Any) -> pd.DataFrame:
+    """The same customers under four definitions of F and M, side by side.
+
+    Rows: classic RFM with F = invoices, F = purchase days, F = lines, and the BTYD summary
+    (F = repeat purchase days, M = mean of repeat days). Columns: customers, mean and median F,
+    share of customers with the lowest possible F (one purchase / no repeat), median M.
+    """
+    rows = []
+    for freq in _FREQ:
+        t = rfm_table(tx, asof=asof, frequency=freq)
+        rows.append({"definition": f"rfm_table(frequency={freq!r})", "customers": len(t),
+                     "mean_F": t["frequency"].mean(), "median_F": t["frequency"].median(),
+                     "share_lowest_F": float((t["frequency"] == 1).mean()), "median_M": t["monetary"].median()})
+    b = btyd_summary(tx, asof=asof)
+    rows.append({"definition": "btyd_summary (lifetimes)", "customers": len(b), "mean_F": b["frequency"].mean(),
+                 "median_F": b["frequency"].median(), "share_lowest_F": float((b["frequency"] == 0).mean()),
+                 "median_M": b.loc[b["frequency"] > 0, "monetary_value"].median()})
+    return pd.DataFrame(rows)
+
+
+def row_order_instability(table: pd.DataFrame, *, column: str = "frequency", bins: int = 5,
+                          seeds: Sequence[int] = (0, 1)) -> dict[str, Any]:
+    """How many customers change score when the rows are merely shuffled, if scores are plain
+    quantile bins of ``rank(method="first")`` (what ``pd.qcut`` on ranks does) — versus crmcore's
+    tie rule, which never changes. Returns counts for the notebook's "why a tie rule" cell."""
+    df = _check_table(table, ["customer_id", column], "row_order_instability")
+    runs = []
+    for sd in seeds:
+        sh = df.sample(frac=1, random_state=sd)
+        naive = pd.qcut(sh[column].rank(method="first"), bins, labels=False) + 1
+        runs.append(pd.Series(naive.to_numpy(), index=sh["customer_id"].to_numpy()).sort_index())
+    changed = int((runs[0] != runs[1]).sum())
+    ours = [score(df.sample(frac=1, random_state=sd)).table.set_index("customer_id")[_rev(column)].sort_index()
+            for sd in seeds]
+    return {"customers": len(df), "naive_changed": changed, "naive_changed_share": changed / len(df),
+            "crmcore_changed": int((ours[0] != ours[1]).sum())}
+
+
+def _rev(column: str) -> str:
+    return {v: k for k, v in _AXES.items()}[column]
+
+
+def report_sentences(segments: Segments, *, lang: str | None = None, top: int = 3) -> list[str]:
+    """Sentences for the report, generated from the segment summary: the biggest segments, where
+    the revenue is, and the action for the segments that matter most."""
+    lang = check_lang(lang or segments.lang)
+    s = segment_summary(segments, lang=lang)
+    s = s[s["customers"] > 0]
+    n = int(s["customers"].sum())
+    by_rev = s.sort_values(["revenue", "segment"], ascending=[False, True]).head(top)
+    biggest = s.sort_values(["customers", "segment"], ascending=[False, True]).iloc[0]
+    lines = []
+    if lang == "zh":
+        lines.append(f"共 {n:,} 位客户，最大的分群是“{biggest.segment_name}”，{biggest.customers:,} 位（{biggest.share:.1%}）。")
+        top_share = by_rev["revenue_share"].sum()
+        lines.append(f"销售额最高的 {len(by_rev)} 个分群（{'、'.join(by_rev['segment_name'])}）只占客户的 "
+                     f"{by_rev['share'].sum():.1%}，却贡献了 {top_share:.1%} 的销售额。")
+        for r in by_rev.itertuples():
+            lines.append(f"“{r.segment_name}”：{r.customers:,} 位客户，销售额占比 {r.revenue_share:.1%}，"
+                         f"客单价 {r.average_order_value:,.2f}，最近一次消费中位数 {r.median_recency:,.0f} 天。建议：{r.action}。")
+    else:
+        lines.append(f"Of {n:,} customers the largest segment is '{biggest.segment_name}' with "
+                     f"{biggest.customers:,} ({biggest.share:.1%}).")
+        lines.append(f"The {len(by_rev)} segments with the most revenue ({', '.join(by_rev['segment_name'])}) are "
+                     f"{by_rev['share'].sum():.1%} of customers but bring {by_rev['revenue_share'].sum():.1%} of revenue.")
+        for r in by_rev.itertuples():
+            lines.append(f"'{r.segment_name}': {r.customers:,} customers, {r.revenue_share:.1%} of revenue, average "
+                         f"order value {r.average_order_value:,.2f}, median recency {r.median_recency:,.0f} days. "
+                         f"Action: {r.action}.")
+    return lines
+
+
+def export_customers(segments: Segments, output_dir: Any, *, stem: str = "rfm_customers") -> list[Any]:
+    """Write the per-customer table with scores and segments to CSV (UTF-8 with BOM, opens in
+    Excel with Chinese intact) and .xlsx in ``output_dir``; returns the two paths."""
+    from pathlib import Path
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    df = segments.table.copy()
+    for c in ("first_purchase", "last_purchase"):
+        if c in df:
+            df[c] = df[c].dt.strftime("%Y-%m-%d %H:%M")
+    df = df.sort_values(["segment", "customer_id"], kind="stable")
+    csv, xlsx = out / f"{stem}.csv", out / f"{stem}.xlsx"
+    df.to_csv(csv, index=False, encoding="utf-8-sig")
+    df.to_excel(xlsx, index=False, sheet_name="customers")
+    return [csv, xlsx]

@@ -6,7 +6,7 @@ A factor table (id, factor, type S/W/O/T, weight, rating, evidence) becomes numb
   **EFE** (external factor evaluation, 外部因素评价矩阵) over opportunities and threats
   (David 2011, ch. 3–4). Weights sum to 1 *within each matrix*; ratings run 1–4; the total
   weighted score :math:`\\sum_i w_i r_i` lies in 1–4 with 2.5 as the average.
-  Rating convention (David 2011, p. 122): in the IFE a strength is rated 3 (minor) or 4
+  Rating convention (David 2011, ch. 4): in the IFE a strength is rated 3 (minor) or 4
   (major), a weakness 2 (minor) or 1 (major); in the EFE any factor may get 1–4 for how well
   the firm's strategies respond to it (4 superior … 1 poor).
 * **IE matrix** (内部-外部矩阵, David 2011, ch. 6): IFE total on x, EFE total on y, each cut
@@ -31,7 +31,10 @@ A factor table (id, factor, type S/W/O/T, weight, rating, evidence) becomes numb
 References
 ----------
 David, F. R. (2011). *Strategic Management: Concepts and Cases*, 13th ed. Prentice Hall.
-  EFE: ch. 3 pp. 80–81; IFE: ch. 4 pp. 122–123 (Table 4-10); IE matrix: ch. 6.
+  EFE matrix: ch. 3 (pp. 80–81); IFE matrix and its rating rule: ch. 4 (pp. 122–123, Table 4-10,
+  the retail computer store reproduced in ``tests/test_swot.py``); IE and SWOT matrices: ch. 6.
+  (Page numbers are those of the reproductions consulted online; the edition is our best
+  identification of them.)
 Weihrich, H. (1982). The TOWS matrix — a tool for situational analysis. *Long Range
   Planning* 15(2), 54–66.
 """
@@ -177,9 +180,6 @@ def _check_table(df: pd.DataFrame, *, source: str) -> pd.DataFrame:
     if len(dup):
         raise data_error("are duplicated ids", source=source, column="id", n_bad=len(dup), n_total=len(out),
                          examples=[(i + 1, v) for i, v in dup.items()], fix="Make every factor id unique")
-
-    def factor_ids(mask: pd.Series) -> list[tuple[object, object]]:
-        return [(out.at[i, "id"], None) for i in np.flatnonzero(mask.to_numpy())]
 
     raw_type = out["type"].astype(str).str.strip()
     mapped = raw_type.str.upper().where(raw_type.str.upper().isin(TYPES), raw_type.str.lower().map(_TYPE_ALIASES))
@@ -517,26 +517,26 @@ def evaluate_matrix(
 
 
 def _tows(out: pd.DataFrame, *, rule: str) -> pd.DataFrame:
-    rows = []
-    order = {i: k for k, i in enumerate(out["id"])}
-    for pair in _PAIR_ORDER:
-        a = out[out["type"] == pair[0]]
-        b = out[out["type"] == pair[1]]
-        for _, fa in a.iterrows():
-            for _, fb in b.iterrows():
-                sa, sb = fa["position_score"], fb["position_score"]
-                rows.append({"pair": f"{fa['id']}+{fb['id']}", "quadrant": pair,
-                             "internal": fa["id"], "external": fb["id"],
-                             "internal_factor": fa["factor"], "external_factor": fb["factor"],
-                             "internal_score": sa, "external_score": sb,
-                             "importance": sa * sb if rule == "product" else sa + sb,
-                             "_q": _PAIR_ORDER.index(pair), "_a": order[fa["id"]], "_b": order[fb["id"]]})
     cols = ["rank", "pair", "quadrant", "internal", "external", "internal_factor", "external_factor",
             "internal_score", "external_score", "importance"]
-    if not rows:
+    f = out[["id", "type", "factor", "position_score"]].assign(_pos=np.arange(len(out)))
+    parts = []
+    for q, pair in enumerate(_PAIR_ORDER):
+        a, b = f[f["type"] == pair[0]], f[f["type"] == pair[1]]
+        if len(a) and len(b):
+            parts.append(a.merge(b, how="cross", suffixes=("_a", "_b")).assign(quadrant=pair, _q=q))
+    if not parts:
         return pd.DataFrame(columns=cols)
-    df = pd.DataFrame(rows)
+    m = pd.concat(parts, ignore_index=True)
+    sa, sb = m["position_score_a"], m["position_score_b"]
+    df = pd.DataFrame({
+        "pair": m["id_a"] + "+" + m["id_b"], "quadrant": m["quadrant"], "internal": m["id_a"], "external": m["id_b"],
+        "internal_factor": m["factor_a"], "external_factor": m["factor_b"], "internal_score": sa, "external_score": sb,
+        "importance": sa * sb if rule == "product" else sa + sb,
+    })
+    # ties (after rounding away floating-point noise) keep the order SO, ST, WO, WT, then the table order
     df["_imp"] = df["importance"].round(_ROUND)
+    df[["_q", "_a", "_b"]] = m[["_q", "_pos_a", "_pos_b"]].to_numpy()
     df = df.sort_values(["_imp", "_q", "_a", "_b"], ascending=[False, True, True, True], kind="mergesort")
     df["rank"] = np.arange(1, len(df) + 1)
     return df[cols].reset_index(drop=True)

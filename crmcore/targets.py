@@ -54,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
     "cum_uwv": {"en": "unit weight value to date", "zh": "累计单位权重值"},
     "target_uwv": {"en": "unit weight value the target needs", "zh": "目标所需单位权重值"},
     "sales": {"en": "sales", "zh": "销售额"},
+    "day_of_month": {"en": "day of month", "zh": "日"},
     "title_weights": {"en": "Day weight index by weekday", "zh": "星期日权重指数"},
     "title_cumulative": {"en": "Cumulative sales vs target and forecast", "zh": "累计销售、目标与预测"},
     "title_uwv": {"en": "Unit weight value curve", "zh": "单位权重曲线"},
@@ -189,6 +190,8 @@ def _month(month: Any, name: str = "month") -> pd.Period:
 
 
 def _date(value: Any, name: str) -> pd.Timestamp:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}([ T][\d:.]+)?", value.strip()):
+        raise ParameterError(f"{name}={value!r} is not a date; write it like '2025-06-15'.")
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
@@ -648,8 +651,9 @@ class DailyTargets(Result):
             _, ax = plt.subplots()
         t = self.table
         ax.bar(t["date"].dt.day, t["target"], color="#4C72B0")
-        ax.set_xlabel(text("date", lang))
+        ax.set_xlabel(_t("day_of_month", lang))
         ax.set_ylabel(_t("daily_target", lang))
+        _thousands(ax)
         ax.set_title(f"{_t('daily_target', lang)} — {self.month}")
         return ax
 
@@ -1246,6 +1250,12 @@ def _ax(ax):
     return ax
 
 
+def _thousands(ax) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
 def plot_weights(weights: WeightIndex, ax=None, lang: str = "en"):
     """Bar chart of the day weight index per weekday, with the uniform level K/7."""
     check_lang(lang)
@@ -1275,8 +1285,9 @@ def plot_cumulative(tracking: Tracking, ax=None, lang: str = "en"):
                 ls=":", lw=2, label=_t("forecast_path", lang))
     ax.scatter([day.iloc[-1]], [tracking.forecast.forecast], color="#DD8452", zorder=3,
                label=f"{_t('forecast', lang)} {tracking.forecast.forecast:,.0f}")
-    ax.set_xlabel(text("date", lang))
+    ax.set_xlabel(_t("day_of_month", lang))
     ax.set_ylabel(_t("sales", lang))
+    _thousands(ax)
     ax.set_title(f"{_t('title_cumulative', lang)} — {tracking.month}")
     ax.legend()
     return ax
@@ -1294,10 +1305,11 @@ def plot_unit_weight(tracking: Tracking, ax=None, lang: str = "en"):
     ax.plot(day, t["unit_weight_value"], color="#4C72B0", label=_t("cum_uwv", lang))
     ax.axhline(tracking.monthly_target / tracking.month_weight, color="#C44E52", ls="--", lw=1,
                label=_t("target_uwv", lang))
-    ax.set_xlabel(text("date", lang))
+    ax.set_xlabel(_t("day_of_month", lang))
     ax.set_ylabel(_t("unit_weight_value", lang))
+    _thousands(ax)
     ax.set_title(f"{_t('title_uwv', lang)} — {tracking.month}")
-    ax.legend()
+    ax.legend(fontsize="small", framealpha=0.8)
     return ax
 
 
@@ -1312,8 +1324,9 @@ def plot_daily(tracking: Tracking, ax=None, lang: str = "en"):
     for d, c in ((tracking.best_day, "#55A868"), (tracking.worst_day, "#C44E52")):
         if d:
             ax.bar([d["date"].day], [d["actual"]], fill=False, edgecolor=c, lw=2)
-    ax.set_xlabel(text("date", lang))
+    ax.set_xlabel(_t("day_of_month", lang))
     ax.set_ylabel(_t("sales", lang))
+    _thousands(ax)
     ax.set_title(f"{_t('title_daily', lang)} — {tracking.month}")
     ax.legend()
     return ax

@@ -425,6 +425,24 @@ def test_lambda_max_completion_is_no_worse_than_llsm_and_llsm_solves_normal_equa
     assert set(map(tuple, ll.filled[["row", "column"]].to_numpy())) == {("A", "C"), ("B", "D"), ("C", "E")}
 
 
+def test_without_and_compare_completions_report_filled_values_per_method():
+    m = ahp.pairwise(TRAVEL).without(("C1", "C3"))
+    assert m.missing == [("C1", "C3")] and not m.is_complete
+    t = ahp.compare_completions(m)
+    assert list(t.columns) == ["harker", "llsm", "lambda_max"]
+    assert t.loc["C1 / C3", "llsm"] == pytest.approx(ahp.complete(m).filled["value"].iloc[0])
+    assert t.loc["lambda_max", "lambda_max"] <= t.loc["lambda_max", "llsm"] + 1e-12
+    with pytest.raises(DomainError, match="no missing judgements"):
+        ahp.compare_completions(TRAVEL)
+
+
+def test_ri_and_scale_tables_for_teaching():
+    t = ahp.ri_tables()
+    assert t.loc[5, "Saaty (1980)"] == 1.12 and t.loc[20, "Donegan & Dodd (1991)"] == 1.5371
+    assert np.isnan(t.loc[12, "Saaty (1980)"])
+    assert "明显重要" in ahp.scale_table("zh").iloc[:, 1].tolist()
+
+
 def test_complete_unknown_method_is_a_parameter_error():
     with pytest.raises(ParameterError, match="llsm"):
         ahp.complete({("A", "B"): 2, ("B", "C"): 3}, method="mean")
@@ -451,6 +469,7 @@ def test_revision_advisor_on_saaty_house_example():
     two = ahp.pairwise(HOUSE, labels=HOUSE_LABELS).with_judgement("neighbourhood", "condition", 2)
     assert ahp.priorities(two).cr >= 0.1
     assert rv.best == ("neighbourhood", "condition", "1")
+    np.testing.assert_array_equal(rv.repaired().values, fixed.values)
     assert "from 6 to 1" in rv.summary() and "0.1691" in rv.summary()
     assert (rv.suggestions["responsibility"].diff().dropna() <= 0).all()
 
@@ -471,6 +490,7 @@ def test_revision_when_no_single_change_suffices_applies_changes_in_turn():
     assert rv.best is None and not rv.suggestions["reaches_threshold"].any()
     crs = rv.sequence["cr_after"].to_numpy()
     assert (np.diff(crs) < 0).all() and crs[0] < rv.cr_before
+    assert ahp.priorities(rv.repaired()).cr == pytest.approx(crs[-1])
     assert len(rv.triads) >= 3
     assert "No single change" in rv.summary()
 
@@ -478,6 +498,7 @@ def test_revision_when_no_single_change_suffices_applies_changes_in_turn():
 def test_revision_of_a_consistent_matrix_says_nothing_to_do():
     rv = ahp.revise(TRAVEL)
     assert rv.best is None and rv.sequence.empty and "no revision is needed" in rv.summary()
+    np.testing.assert_array_equal(rv.repaired().values, ahp.pairwise(TRAVEL).values)
 
 
 # --------------------------------------------------------------------------- group decisions
@@ -602,6 +623,7 @@ def test_sweep_change_point_hand_worked():
     assert sw.changes.to_dict("records") == [{"t": pytest.approx(0.4), "before": "b", "after": "a"}]
     assert sw.current == 0.5 and sw.stable_range() == (pytest.approx(0.4), 1.0)
     assert sw.table.loc[0.0, "a"] == pytest.approx(0.3) and sw.table.loc[1.0, "a"] == pytest.approx(0.8)
+    assert sw.rank_changes.to_dict("records") == [{"t": pytest.approx(0.4), "overtakes": "a", "overtaken": "b"}]
 
 
 def test_sweep_on_travel_hierarchy_top_changes_exactly_where_lines_cross():
@@ -679,3 +701,38 @@ def test_plots_return_axes():
     fig, ax = plt.subplots()
     assert ahp_plots.plot_weights(ahp.priorities(TRAVEL), ax=ax) is ax
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- data files & notebook
+
+
+def test_data_yaml_files_reproduce_the_published_numbers():
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    trip = ah.hierarchy(data / "ahp_travel.yaml")
+    pr = trip.alternatives.set_index("alternative")["priority"]
+    np.testing.assert_allclose(pr[["P1", "P2", "P3"]].to_numpy(), [0.300, 0.246, 0.456], atol=1.5e-3)
+    house = ah.read_matrix(data / "ahp_house.yaml").priorities()
+    assert house.cr == pytest.approx(0.169, abs=5e-4)
+    experts = ah.read_experts(data / "ahp_rfm.yaml")
+    assert set(experts) == {"store manager", "marketing", "finance"}
+    assert ah.read_matrix(data / "ahp_key_accounts.yaml").priorities().consistent
+    with pytest.raises(DomainError, match="experts"):
+        ah.read_experts(data / "ahp_house.yaml")
+
+
+@pytest.mark.notebook
+def test_ahp_notebook_runs_on_tiny_and_records_the_numbers(request):
+    try:
+        run_notebook = request.getfixturevalue("run_notebook")
+    except pytest.FixtureLookupError:
+        pytest.skip("run_notebook fixture (tests/conftest.py) not available yet")
+    rec = run_notebook("06_ahp.ipynb", dataset="tiny", n_draws=30, lang="zh")
+    assert rec["travel_cr"] == pytest.approx(ahp.priorities(TRAVEL).cr)
+    assert rec["trip_priorities"]["P3"] == pytest.approx(0.456, abs=1.5e-3)
+    assert rec["house_cr_before"] == pytest.approx(0.169, abs=5e-4) and rec["house_cr_after"] < 0.1
+    assert sum(rec["rfm_weights"].values()) == pytest.approx(1.0) and set(rec["rfm_weights"]) == {"R", "F", "M"}
+    assert sum(rec["value_weights"].values()) == pytest.approx(1.0)
+    assert rec["n_customers"] > 0 and 0 <= rec["p_first_top"] <= 1
+    assert sum(rec["key_account_tiers"].values()) <= 50

@@ -178,6 +178,21 @@ def test_question_bank_chain_substitution_example_published_effects():
     assert a.change == pytest.approx(0.156, abs=1e-12)
 
 
+def test_intermediate_accounting_material_cost_example_chain_and_difference_methods():
+    """因素分析法 worked example of the 中级会计职称《财务管理》 course (chapter 财务分析与评价), as
+    reproduced in exam-prep material (search: pages corpus, "材料费用总额=产量×单位产品材料消耗量×材料单价"):
+    plan 100 × 8 × 5 = 4,000 元; actual 110 × 7 × 6 = 4,620 元.
+    First substitution 110×8×5 = 4,400 → +400 (output); second 110×7×5 = 3,850 → −550 (material saved);
+    third 110×7×6 = 4,620 → +770 (price); 400 − 550 + 770 = 620. The difference method (差额分析法)
+    gives the same: (110−100)×8×5 = 400; 110×(7−8)×5 = −550; 110×7×(6−5) = 770.
+    The product need not be ROE: attribute() works for any product of factors."""
+    a = dp.attribute({"output": 100, "usage": 8, "price": 5}, {"output": 110, "usage": 7, "price": 6})
+    assert a.effects["chain"].tolist() == pytest.approx([400, -550, 770], abs=1e-9)
+    assert (a.base_total, a.current_total, a.change) == pytest.approx((4000, 4620, 620))
+    diff = [(110 - 100) * 8 * 5, 110 * (7 - 8) * 5, 110 * 7 * (6 - 5)]
+    assert a.effects["chain"].tolist() == pytest.approx(diff)
+
+
 # ------------------------------------------------------------------------------------------
 # laws
 # ------------------------------------------------------------------------------------------
@@ -463,3 +478,25 @@ def test_dupont_notebook_runs_and_records_the_demo_numbers(request):
     assert rec["roe_change"] == pytest.approx(171_000 / 985_000 - 177_000 / 1_035_000, abs=1e-4)
     assert sum(rec["shapley_effects"].values()) == pytest.approx(rec["roe_change"], abs=1e-9)
     assert rec["main_driver"] in ("tax_burden", "interest_burden", "ebit_margin", "asset_turnover", "equity_multiplier")
+
+
+def test_notebook_follows_the_template_and_its_params_file_names_real_parameters():
+    import ast
+
+    import nbformat
+    import yaml
+
+    from crmcore.nbtools import SECTIONS
+
+    nb = nbformat.read(ROOT / "notebooks" / "04_dupont.ipynb", as_version=4)
+    h2 = [ln[3:] for c in nb.cells if c.cell_type == "markdown" for ln in c.source.splitlines() if ln.startswith("## ")]
+    assert [next(h for h in h2 if h.startswith(s)) for s in SECTIONS] == [h for h in h2 if h.startswith(SECTIONS)]
+    assert nb.cells[0].source.startswith("# ")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
+    declared = {n.target.id for n in ast.parse(code[0].source).body if isinstance(n, ast.AnnAssign)}
+    assert {"data_path", "company", "base_period", "current_period", "steps", "balance", "lang", "output_dir"} <= declared
+    assert "import crmcore as crm" in code[1].source and "crm.setup_notebook(lang=lang)" in code[1].source
+    assert any(c.source.startswith("# NBVAL_CHECK_OUTPUT") for c in code)
+    params = yaml.safe_load((ROOT / "notebooks" / "params" / "04_dupont.yaml").read_text(encoding="utf-8"))
+    assert set(params) <= declared

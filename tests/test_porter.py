@@ -1,7 +1,6 @@
 """Tests for crmcore.porter: force intensities, attractiveness, binding force, sensitivity, bad input."""
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -195,6 +194,16 @@ def test_demo_driver_file_has_three_scenarios_with_hand_checked_2024_numbers():
     assert r.drivers.loc[r.drivers["driver"] == "slow_growth", "label_zh"].iloc[0] == "行业增长缓慢"
 
 
+def test_flat_csv_round_trip_and_yaml_without_scenarios(tmp_path):
+    r = porter.five_forces(ROOT / "data" / "porter_drivers.yaml")
+    csv = tmp_path / "drivers.csv"
+    r.drivers[["scenario", "force", "driver", "weight", "score", "evidence"]].to_csv(csv, index=False)
+    back = porter.five_forces(csv)
+    pd.testing.assert_frame_equal(back.to_frame(), r.to_frame())
+    with pytest.raises(DataError, match="no 'scenarios' list"):
+        porter.five_forces({"forces": {}})
+
+
 def test_sentences_state_the_direction_of_attractiveness_in_both_languages():
     r = porter.five_forces(ROOT / "data" / "porter_drivers.yaml")
     en = " ".join(r.sentences("en", "Gift & home retail 2025", compare_with="Gift & home retail 2024"))
@@ -224,5 +233,12 @@ def test_notebook_records_the_demo_numbers(run_notebook):
     assert rec["attractiveness"] == pytest.approx(2.58)
     assert rec["binding_force"] == "new_entrants"
     assert rec["n_scenarios"] == 3
-    rec2 = run_notebook("03_porter.ipynb", scenario="Online gift marketplace 2025", lang="zh")
-    assert rec2["binding_force"] == "buyer_power"
+    assert rec["n_ranking_changes"] == 2
+
+
+@pytest.mark.notebook
+def test_notebook_reports_another_scenario_in_chinese(run_notebook):
+    rec = run_notebook("03_porter.ipynb", scenario="Online gift marketplace 2025", compare_with="", lang="zh")
+    assert rec["binding_force"] == "buyer_power"
+    assert rec["intensity"]["buyer_power"] == pytest.approx(4.70)
+    assert rec["ranking_stable"] is True

@@ -315,11 +315,11 @@ def test_btyd_summary_hand_worked(tx):
     """lifetimes' definition: periods = days; frequency = repeat days; recency from the FIRST purchase."""
     b = rfm.btyd_summary(tx, asof=ASOF).set_index("customer_id")
     # A buys on 01-01 (70) and 01-05 (10 + 30 = 40, two invoices, one day); returns dropped
-    assert b.loc["A"].tolist() == [1.0, 4.0, 10.0, 40.0]   # frequency, recency, T (01-10 − 01-01), monetary
+    assert b.loc["A"].tolist() == [1.0, 4.0, 9.0, 40.0]   # frequency, recency, T = 10 − 1 days, monetary
     # B: one day → frequency 0, monetary 0; T = 01-10 − 01-10 = 0
     assert b.loc["B"].tolist() == [0.0, 0.0, 0.0, 0.0]
     weeks = rfm.btyd_summary(tx, asof=ASOF, freq_multiplier=7).set_index("customer_id")
-    assert weeks.loc["A", "T"] == pytest.approx(10 / 7)
+    assert weeks.loc["A", "T"] == pytest.approx(9 / 7)
     net = rfm.btyd_summary(tx, asof=ASOF, returns="net").set_index("customer_id")
     # net: the return on 01-06 is a third period of −50 → frequency 2, mean of (40, −50) = −5
     assert net.loc["A", "frequency"] == 2 and net.loc["A", "monetary_value"] == -5

@@ -315,6 +315,11 @@ def test_compare_time_gives_month_on_month_and_year_on_year():
     assert math.isnan(t.loc[("2024-01", "mom"), "reference"])
     assert t.xs("yoy", level="basis")["reference"].notna().sum() == 2
     assert "+10.0%" in c.interpret("en") and "同比" in c.interpret("zh")
+    # quarters: 2025Q1 = 50 against 2024Q4 = 40 (+25 %) and 2024Q1 = 20 (+150 %)
+    q = pd.Series([20.0, 30.0, 35.0, 40.0, 50.0], index=pd.date_range("2024-01-01", periods=5, freq="QS"))
+    tq = tg.compare(q, kind="time", freq="Q").table.set_index(["item", "basis"])
+    assert tq.loc[("2025Q1", "mom"), "pct_difference"] == pytest.approx(0.25)
+    assert tq.loc[("2025Q1", "yoy"), "pct_difference"] == pytest.approx(1.5)
 
 
 def test_compare_space_plan_and_standard_on_known_numbers():
@@ -489,6 +494,8 @@ def test_other_bad_inputs_say_what_to_do(wi):
         tg.daily_targets(-5, "2024-02", wi)
     with pytest.raises(ParameterError, match="not a month"):
         tg.daily_targets(100, "June", wi)
+    with pytest.raises(ParameterError, match="not a date"):
+        tg.forecast_month(FEB_START, "2024-02", wi, asof="June 15")  # no year: never guess it from the clock
     with pytest.raises(ParameterError, match="WeightIndex"):
         tg.daily_targets(100, "2024-02", {"Mon": 1})
     with pytest.raises(DomainError, match="sum to 1"):
@@ -526,3 +533,29 @@ def test_notebook_runs_on_tiny_data_and_records_consistent_numbers(request):
     assert rec["forecast"] > 0 and rec["unit_weight_value"] > 0
     assert rec["forecast"] == pytest.approx(rec["unit_weight_value"] * rec["month_weight"], rel=1e-9)
     assert set(rec["backtest_mape_weight"]) == {"7", "14", "21"}
+
+
+def test_notebook_follows_the_template_and_its_params_file_names_real_parameters():
+    import ast
+    from pathlib import Path
+
+    import nbformat
+    import yaml
+
+    from crmcore.nbtools import SECTIONS
+
+    root = Path(__file__).resolve().parent.parent
+    nb = nbformat.read(root / "notebooks" / "09_sales_targets.ipynb", as_version=4)
+    h2 = [ln[3:] for c in nb.cells if c.cell_type == "markdown" for ln in c.source.splitlines() if ln.startswith("## ")]
+    assert [next(h for h in h2 if h.startswith(s)) for s in SECTIONS] == [h for h in h2 if h.startswith(SECTIONS)]
+    assert len([h for h in h2 if h.startswith(SECTIONS)]) == len(SECTIONS)
+    assert nb.cells[0].source.startswith("# ")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
+    declared = {n.target.id for n in ast.parse(code[0].source).body if isinstance(n, ast.AnnAssign)}
+    assert {"dataset", "data_path", "weekly_index", "month", "monthly_target", "asof", "lang", "output_dir"} <= declared
+    assert "import crmcore as crm" in code[1].source and "crm.setup_notebook(lang=lang)" in code[1].source
+    assert any(c.source.startswith("# NBVAL_CHECK_OUTPUT") for c in code)
+    params = yaml.safe_load((root / "notebooks" / "params" / "09_sales_targets.yaml").read_text(encoding="utf-8"))
+    assert set(params) <= declared
+    assert all(isinstance(v, str) for k, v in params.items() if k in ("dataset", "month", "asof", "lang", "missing"))

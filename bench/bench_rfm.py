@@ -1,0 +1,218 @@
+"""Benchmark crmcore.rfm: rfm_table + score on synthetic lines.
+
+1. 10M rows in a pandas DataFrame: crmcore ``rfm_table`` + ``score`` vs hand-written DuckDB SQL
+   of the same aggregation (target ≤ 1.5×), vs a plain pandas groupby of it, and ``btyd_summary``
+   vs lifetimes' ``summary_data_from_transaction_data`` (run in a throwaway venv given by
+   ``--lifetimes-python`` if lifetimes is installed there; lifetimes is not a crmcore dependency).
+2. 100M rows scanned from Parquet files (written in chunks under bench/_data/, gitignored):
+   wall time and peak RSS of a child process (target < 4 GB).
+
+Run:  .venv/bin/python bench/bench_rfm.py [--rows 10000000] [--big-rows 100000000]
+                                          [--lifetimes-python /tmp/ltvenv/bin/python]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "_data"
+ASOF = "2025-01-01"
+sys.path.insert(0, str(ROOT))
+
+GEN_SQL = """
+COPY (
+  SELECT
+    'C' || lpad(CAST(hash(o) % {customers} AS VARCHAR), 8, '0')              AS customer_id,
+    'O' || CAST(o AS VARCHAR)                                               AS order_id,
+    TIMESTAMP '2022-01-01' + to_seconds(CAST(hash(o * 7) % (3 * 365 * 86400) AS BIGINT)) AS order_date,
+    'P' || CAST(hash(i) % 5000 AS VARCHAR)                                  AS product_id,
+    CAST(CASE WHEN ret THEN -1 ELSE 1 END * (1 + hash(i * 3) % 5) AS BIGINT) AS quantity,
+    price                                                                   AS unit_price,
+    CASE WHEN ret THEN -1 ELSE 1 END * (1 + hash(i * 3) % 5) * price        AS amount,
+    hash(i * 11) % 5 = 0                                                    AS is_promo,
+    ret                                                                     AS is_return
+  FROM (SELECT i, i // 4 AS o, hash((i // 4) * 13) % 50 = 0 AS ret,
+               round(1 + (hash(i * 5) % 10000) / 100.0, 2) AS price
+        FROM range({start}, {stop}) t(i))
+) TO '{path}' (FORMAT PARQUET, ROW_GROUP_SIZE 1000000)
+"""
+
+HAND_SQL = """
+WITH w AS (SELECT *, NOT (is_return OR amount < 0) AS buy FROM {t} WHERE order_date < TIMESTAMP '{asof}'),
+hp AS (SELECT quantile_cont(unit_price, 0.8) AS q FROM w WHERE buy),
+base AS (
+  SELECT customer_id,
+         min(order_date) FILTER (WHERE buy) AS first_purchase, max(order_date) FILTER (WHERE buy) AS last_purchase,
+         count(DISTINCT order_id) FILTER (WHERE buy) AS orders,
+         count(DISTINCT CAST(order_date AS DATE)) FILTER (WHERE buy) AS purchase_days,
+         count(*) FILTER (WHERE buy) AS lines, sum(amount) FILTER (WHERE buy) AS spend,
+         -sum(amount) FILTER (WHERE NOT buy) AS returned,
+         sum(amount) FILTER (WHERE buy AND is_promo) AS promo_spend,
+         sum(amount) FILTER (WHERE buy AND unit_price >= (SELECT q FROM hp)) AS high_price_spend
+  FROM w GROUP BY customer_id),
+ord AS (SELECT customer_id, max(v) AS max_purchase
+        FROM (SELECT customer_id, order_id, sum(amount) AS v FROM w WHERE buy GROUP BY 1, 2) GROUP BY 1)
+SELECT * FROM base LEFT JOIN ord USING (customer_id) WHERE lines > 0 ORDER BY customer_id
+"""
+
+LIFETIMES_CHILD = r"""
+import sys, time, json
+import pandas as pd
+from lifetimes.utils import summary_data_from_transaction_data
+df = pd.read_parquet(sys.argv[1], columns=["customer_id", "order_date", "amount"])
+df = df[df["amount"] >= 0]
+t0 = time.perf_counter()
+s = summary_data_from_transaction_data(df, "customer_id", "order_date", monetary_value_col="amount",
+                                       observation_period_end=sys.argv[2], freq="D")
+print(json.dumps({"seconds": time.perf_counter() - t0, "customers": len(s)}))
+"""
+
+
+def write_parquet(path: Path, rows: int, customers: int, chunk: int = 10_000_000) -> list[Path]:
+    """Synthetic canonical lines (≈4 lines per order, 2% return orders) in Parquet chunks."""
+    import duckdb
+
+    path.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    files = []
+    for k, start in enumerate(range(0, rows, chunk)):
+        f = path / f"part-{k:03d}.parquet"
+        if not f.exists():
+            con.execute(GEN_SQL.format(customers=customers, start=start, stop=min(start + chunk, rows), path=f))
+        files.append(f)
+    return files
+
+
+def timed(fn, repeat: int = 2):
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def pandas_groupby(df):
+    """The same per-customer aggregation written in plain pandas (what pandas-only tools do)."""
+    import pandas as pd
+
+    w = df[df["order_date"] < pd.Timestamp(ASOF)]
+    buy = w[~(w["is_return"] | (w["amount"] < 0))]
+    q = buy["unit_price"].quantile(0.8)
+    g = buy.groupby("customer_id")
+    out = pd.DataFrame({
+        "first_purchase": g["order_date"].min(), "last_purchase": g["order_date"].max(),
+        "orders": g["order_id"].nunique(), "purchase_days": buy["order_date"].dt.normalize().groupby(buy["customer_id"]).nunique(),
+        "lines": g.size(), "spend": g["amount"].sum(),
+        "promo_spend": buy["amount"].where(buy["is_promo"], 0).groupby(buy["customer_id"]).sum(),
+        "high_price_spend": buy["amount"].where(buy["unit_price"] >= q, 0).groupby(buy["customer_id"]).sum(),
+        "max_purchase": buy.groupby(["customer_id", "order_id"])["amount"].sum().groupby(level=0).max(),
+    })
+    return out
+
+
+def bench_memory(args) -> None:
+    import pandas as pd
+
+    from crmcore import engine, rfm
+
+    print(f"## {args.rows:,} rows in memory")
+    files = write_parquet(DATA / f"tx_{args.rows}", args.rows, customers=max(args.rows // 20, 1000))
+    t0 = time.perf_counter()
+    df = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    print(f"data: {len(df):,} lines, {df['customer_id'].nunique():,} customers (loaded in {time.perf_counter() - t0:.1f} s)")
+
+    t_crm, s = timed(lambda: rfm.score(rfm.rfm_table(df, asof=ASOF)))
+    t_tab, tab = timed(lambda: rfm.rfm_table(df, asof=ASOF))
+    con = engine.backend().con
+
+    def hand():
+        con.register("bench_tx", df)
+        try:
+            return con.execute(HAND_SQL.format(t="bench_tx", asof=ASOF)).df()
+        finally:
+            con.unregister("bench_tx")
+
+    t_sql, ref = timed(hand)
+    assert len(ref) == len(tab), (len(ref), len(tab))
+    assert (ref["orders"].to_numpy() == tab["orders"].to_numpy()).all()
+    t_pd, _ = timed(lambda: pandas_groupby(df), repeat=1)
+    t_btyd, b = timed(lambda: rfm.btyd_summary(df, asof=ASOF), repeat=1)
+    print(f"crmcore rfm_table + score        {t_crm:7.2f} s  ({len(s.table):,} customers)")
+    print(f"crmcore rfm_table alone          {t_tab:7.2f} s")
+    print(f"hand-written DuckDB SQL          {t_sql:7.2f} s  → crmcore / SQL = {t_crm / t_sql:.2f}× "
+          f"(table alone {t_tab / t_sql:.2f}×; target ≤ 1.5×)")
+    print(f"plain pandas groupby             {t_pd:7.2f} s  → pandas / crmcore = {t_pd / t_crm:.1f}×")
+    print(f"crmcore btyd_summary             {t_btyd:7.2f} s")
+    if args.lifetimes_python:
+        res = subprocess.run([args.lifetimes_python, "-c", LIFETIMES_CHILD, str(files[0].parent), "2024-12-31"],
+                             capture_output=True, text=True)
+        if res.returncode == 0:
+            lt = json.loads(res.stdout.strip().splitlines()[-1])
+            print(f"lifetimes summary_data_from_transaction_data {lt['seconds']:7.2f} s → lifetimes / crmcore "
+                  f"rfm_table+score = {lt['seconds'] / t_crm:.1f}×, / btyd_summary = {lt['seconds'] / t_btyd:.1f}× "
+                  f"(target ≥ 20×; lifetimes in a separate process)")
+        else:
+            print("lifetimes could not be run:", res.stderr.strip().splitlines()[-1:] or res.stdout[-300:])
+
+
+def big_child(path: str, memory_limit: str) -> None:
+    from crmcore import engine, rfm
+
+    con = engine.backend()
+    con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+    con.raw_sql("SET preserve_insertion_order = false")
+    t = con.read_parquet(f"{path}/*.parquet")
+    t0 = time.perf_counter()
+    s = rfm.score(rfm.rfm_table(t, asof=ASOF))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "customers": len(s.table)}))
+
+
+def bench_big(args) -> None:
+    print(f"## {args.big_rows:,} rows from Parquet")
+    t0 = time.perf_counter()
+    files = write_parquet(DATA / f"tx_{args.big_rows}", args.big_rows, customers=args.big_rows // 50)
+    size = sum(f.stat().st_size for f in files)
+    print(f"parquet: {len(files)} files, {size / 1e9:.2f} GB (ready in {time.perf_counter() - t0:.0f} s)")
+    res = subprocess.run([sys.executable, __file__, "--child-big", str(files[0].parent), "--memory-limit", args.memory_limit],
+                         capture_output=True, text=True)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e6  # kB → GB
+    if res.returncode != 0:
+        print("FAILED:", res.stderr[-2000:])
+        return
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    print(f"crmcore rfm_table + score        {out['seconds']:7.1f} s  ({out['customers']:,} customers), "
+          f"peak RSS {rss:.2f} GB (target < 4 GB; DuckDB memory_limit {args.memory_limit})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--big-rows", type=int, default=100_000_000)
+    ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--lifetimes-python", default="")
+    ap.add_argument("--memory-limit", default="2.5GB")
+    ap.add_argument("--child-big", default="")
+    args = ap.parse_args()
+    if args.child_big:
+        big_child(args.child_big, args.memory_limit)
+        return
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    if not args.skip_memory:
+        bench_memory(args)
+    if not args.skip_big:
+        bench_big(args)
+
+
+if __name__ == "__main__":
+    main()
