@@ -140,6 +140,8 @@ def _parse_value(v: Any, where: str) -> float:
         x = float(v)
     except (TypeError, ValueError):
         raise DomainError(f"judgement {where}: {v!r} is not a number. Write e.g. 3, '1/5' or 0.2.") from None
+    if math.isinf(x):
+        raise DomainError(f"judgement {where}: {v!r} is infinite. Judgements are finite ratios on the 1–9 scale.")
     return x
 
 

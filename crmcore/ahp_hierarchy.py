@@ -524,19 +524,20 @@ def sweep(weights: Mapping[str, float], scores: pd.DataFrame, criterion: str | S
     cur = _top(a_vec, b_vec, t0, alts)
     while True:
         slope = a_vec - b_vec
-        lead = b_vec[cur] + t0 * slope[cur]
         best_t, nxt = None, None
         for k in range(len(alts)):
             if k == cur or slope[k] <= slope[cur] + 1e-15:
                 continue
             t = (b_vec[cur] - b_vec[k]) / (slope[k] - slope[cur])
-            if t > t0 + 1e-12 and t < 1 - 1e-12 and (best_t is None or t < best_t - 1e-15):
+            if not (t0 + 1e-12 < t < 1 - 1e-12):
+                continue
+            # earliest crossing wins; lines crossing at the same point: the steepest leads after it
+            if best_t is None or t < best_t - 1e-12 or (abs(t - best_t) <= 1e-12 and slope[k] > slope[nxt]):
                 best_t, nxt = t, k
         if best_t is None:
             break
         changes.append({"t": float(best_t), "before": alts[cur], "after": alts[nxt]})
         t0, cur = best_t, nxt
-        _ = lead
     grid = np.linspace(0, 1, steps)
     tot = b_vec[None, :] + grid[:, None] * (a_vec - b_vec)[None, :]
     pr = tot if synthesis == "absolute" else tot / tot.sum(axis=1, keepdims=True)

@@ -122,6 +122,13 @@ def _check_label_window(cutoff: pd.Timestamp, horizon: int, data_end: pd.Timesta
                         f"choose a cut-off on or before {latest:%Y-%m-%d} or a shorter horizon.")
 
 
+def latest_cutoff(tx: Any, *, horizon: int = 90) -> str:
+    """The latest cut-off whose churn window is fully observed: the day after the last order − ``horizon``."""
+    h = _check_horizon(horizon)
+    end = _check_tx(tx)
+    return f"{end - pd.Timedelta(days=h):%Y-%m-%d}"
+
+
 # ------------------------------------------------------------------ labels and features
 def labels(tx: Any, *, cutoff: Any, horizon: int = 90, active_days: int | None = 365) -> pd.DataFrame:
     """customer_id, churned (1/0) for customers active before ``cutoff``.
@@ -352,6 +359,19 @@ class ChurnStudy(Result):
                 return WarningLine(rule, float(t), f"recall ≥ {v:.0%} on the training cut-off (cross-validated)")
         return WarningLine(rule, float(cand[-1]), "target recall needs every customer warned")
 
+    def line_for(self, scored: pd.DataFrame, rule: str = "budget:200", *, model: str = "boosting") -> WarningLine:
+        """The warning line for a freshly scored list (from :meth:`score`): a budget rule takes the
+        N-th highest score *of that list*; recall and threshold rules give the same line as
+        :meth:`warning_line` (a recall target needs labels, so it comes from the training cut-off)."""
+        kind, v = parse_rule(rule)
+        if kind != "budget":
+            return self.warning_line(rule, model=model)
+        if "churn_probability" not in scored.columns or scored.empty:
+            raise DataError("scored needs a churn_probability column and at least one row; use ChurnStudy.score(...).")
+        p = np.sort(scored["churn_probability"].to_numpy())[::-1]
+        n = min(int(v), len(p))
+        return WarningLine(rule, float(p[n - 1]), f"top {n} of {len(p)} scored customers")
+
     def evaluate(self, threshold: float, *, model: str = "boosting") -> dict[str, float]:
         """Confusion rates at ``threshold`` on the test cut-off, plus ROC AUC and top-decile lift."""
         from sklearn.metrics import roc_auc_score
@@ -375,6 +395,16 @@ class ChurnStudy(Result):
         cols = ["model", "threshold", "roc_auc", "top_decile_lift", "precision", "recall", "error_rate",
                 "miss_rate", "tp", "fp", "fn", "tn", "warned_share", "base_rate"]
         return pd.DataFrame(rows)[cols]
+
+    def at_rules(self, rules: Sequence[str], *, model: str = "boosting") -> pd.DataFrame:
+        """Error rate, miss rate and the rest at the line each rule gives, one row per rule."""
+        rows = []
+        for r in rules:
+            line = self.warning_line(r, model=model)
+            e = self.evaluate(line.threshold, model=model)
+            rows.append({"rule": r, "threshold": line.threshold, "warned": e["tp"] + e["fp"],
+                         **{k: e[k] for k in ("precision", "recall", "error_rate", "miss_rate", "tp", "fp", "fn")}})
+        return pd.DataFrame(rows)
 
     def sweep(self, *, model: str = "boosting", thresholds: Sequence[float] | None = None) -> pd.DataFrame:
         return sweep(self.test["churned"], self.proba(model), thresholds)
@@ -553,6 +583,23 @@ def summary(s: ChurnStudy, rule: str = "budget:200", *, lang: str = "en") -> str
             f"by rule '{rule}' ({b['threshold']:.3f}) it warns {int(b['tp'] + b['fp'])} customers with an error rate of "
             f"{b['error_rate']:.1%} and a miss rate of {b['miss_rate']:.1%}; the top decile holds "
             f"{b['top_decile_lift']:.2f}× the average churn rate.")
+
+
+def winback_summary(w: pd.DataFrame, *, lang: str = "en") -> str:
+    """One sentence on a win-back list: how many, revenue at risk, how much of it the top tenth holds."""
+    check_lang(lang)
+    n = len(w)
+    if n == 0:
+        return "预警线以上没有客户。" if lang == "zh" else "No customer is above the warning line."
+    risk = float(w["revenue_at_risk"].sum())
+    top = max(1, n // 10)
+    top_share = float(w["revenue_at_risk"].head(top).sum()) / risk if risk else 0.0
+    high = int((w["value_tier"] == "high").sum())
+    if lang == "zh":
+        return (f"挽回名单共 {n} 位客户，风险销售额合计 {risk:,.0f}；其中前 {top} 位占 {top_share:.1%}，"
+                f"高价值客户 {high} 位，应优先由客户经理跟进。")
+    return (f"The win-back list holds {n} customers with {risk:,.0f} of revenue at risk; the first {top} hold "
+            f"{top_share:.1%} of it, and {high} are high-value customers an account manager should call first.")
 
 
 def plot_sweep(s: ChurnStudy, ax=None, lang: str = "en", *, model: str = "boosting", threshold: float | None = None):

@@ -571,18 +571,54 @@ def fit(
 def scores(Z: np.ndarray, labels: np.ndarray, *, sample_size: int = 10_000, seed: int = 0) -> dict[str, float]:
     """Silhouette (on a seeded sample of ``sample_size`` when n is larger), Calinski–Harabasz and
     Davies–Bouldin; noise points (label −1) are left out; NaN when fewer than two clusters remain."""
-    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
     m = labels >= 0
     Z, labels = Z[m], labels[m]
     if len(np.unique(labels)) < 2 or len(np.unique(labels)) >= len(labels):
         return {"silhouette": np.nan, "calinski_harabasz": np.nan, "davies_bouldin": np.nan}
     if len(Z) > sample_size:
-        sil = silhouette_score(Z, labels, sample_size=sample_size, random_state=seed)
+        idx = np.sort(np.random.default_rng(seed).choice(len(Z), size=sample_size, replace=False))
+        sil = silhouette(Z[idx], labels[idx])
     else:
-        sil = silhouette_score(Z, labels)
+        sil = silhouette(Z, labels)
     return {"silhouette": float(sil), "calinski_harabasz": float(calinski_harabasz_score(Z, labels)),
             "davies_bouldin": float(davies_bouldin_score(Z, labels))}
+
+
+def silhouette(Z: np.ndarray, labels: np.ndarray, *, chunk: int = 1024) -> float:
+    """Mean silhouette s_i = (b_i − a_i) / max(a_i, b_i) (Rousseeuw 1987), Euclidean distances.
+
+    a_i = mean distance to the other members of i's cluster, b_i = smallest mean distance to another
+    cluster; s_i = 0 for a singleton. Same value as ``sklearn.metrics.silhouette_score`` but with the
+    per-cluster sums done as one matrix product per chunk of rows (several times faster on a
+    10,000-customer sample).
+    """
+    Z = np.asarray(Z, dtype=float)
+    _, lab = np.unique(labels, return_inverse=True)
+    n, k = len(Z), lab.max() + 1
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), lab] = 1.0
+    counts = onehot.sum(axis=0)
+    sq = np.einsum("ij,ij->i", Z, Z)
+    s = np.empty(n)
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        rows = np.arange(stop - start)
+        D = sq[start:stop, None] + sq[None, :] - 2.0 * (Z[start:stop] @ Z.T)
+        np.maximum(D, 0.0, out=D)
+        np.sqrt(D, out=D)
+        D[rows, np.arange(start, stop)] = 0.0  # exact zero self-distance
+        S = D @ onehot
+        own = lab[start:stop]
+        n_own = counts[own]
+        a = S[rows, own] / np.maximum(n_own - 1, 1)
+        S[rows, own] = np.inf
+        b = (S / counts).min(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            si = (b - a) / np.maximum(a, b)
+        s[start:stop] = np.where(n_own > 1, np.nan_to_num(si), 0.0)
+    return float(s.mean())
 
 
 def _scores_limited(Z, lab, sample_size, seed, threads):

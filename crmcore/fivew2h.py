@@ -808,9 +808,11 @@ def _why(q: _Q, lang: str) -> tuple[dict, dict, str]:
 
 
 def _not_answerable(key: str, missing: list[str], lang: str) -> str:
-    miss = ", ".join(text(c, lang, LABELS) if c == TIME_OF_DAY else c for c in missing)
+    names = [text(c, lang, LABELS) if c == TIME_OF_DAY else c for c in missing]
+    miss = ", ".join(names)
     q = _BY_KEY[key]
-    return {"en": f"Not answerable from these data: no {miss} column. Record it, or ask customers.",
+    en_miss = names[0] + " column" if len(names) == 1 else ", ".join(names[:-1]) + f" or {names[-1]} column"
+    return {"en": f"Not answerable from these data: no {en_miss}. Record it, or ask customers.",
             "zh": f"现有数据无法回答“{q.zh}”：缺少 {miss} 列。请补充记录，或向顾客调研。"}[lang]
 
 

@@ -402,8 +402,9 @@ def score(
             cuts[k] = tuple(c)
         empty = sorted(set(range(1, bins + 1)) - set(np.unique(s).tolist()))
         if empty:
-            notes.append(f"{k}: no customer has score {', '.join(map(str, empty))} "
-                         f"(tied values of {col}; e.g. {int((s == s.min()).sum()):,} customers share score {s.min()})")
+            biggest = pd.Series(v).value_counts()
+            notes.append(f"{k}: no customer has score {', '.join(map(str, empty))} (tied values of {col}: "
+                         f"{int(biggest.iloc[0]):,} of {len(v):,} customers have {col} = {biggest.index[0]:g})")
         out[k] = s
     out["rfm_code"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
     out["rfm_sum"] = out["R"] + out["F"] + out["M"]

@@ -639,7 +639,7 @@ def plot_board(result: SwotResult, ax=None, lang: str = "en", *, width: int | No
     import matplotlib.patches as mpatches
 
     ax = _new_ax(ax, (11, 8))
-    width = width or (22 if lang == "zh" else 44)
+    width = width or (24 if lang == "zh" else 44)
     f = result.factors
     n_max = max(1, int(f["type"].value_counts().max()))
     fontsize = 9 if n_max <= 5 else (8 if n_max <= 7 else 7)
@@ -654,7 +654,13 @@ def plot_board(result: SwotResult, ax=None, lang: str = "en", *, width: int | No
         lines = []
         for _, r in sub.iterrows():
             head = f"{r['id']} [{r['weight']:.2f}×{r['rating']:g}] "
-            lines.append(textwrap.fill(head + _factor_text(r, lang), width=width, subsequent_indent="    "))
+            if lang == "zh":  # Chinese has no spaces to break at: cut by characters, head on the first line
+                body = _factor_text(r, lang)
+                first = max(4, width - len(head) // 2)
+                chunks = [body[:first]] + [body[i:i + width] for i in range(first, len(body), width)]
+                lines.append(head + "\n    ".join(c for c in chunks if c))
+            else:
+                lines.append(textwrap.fill(head + _factor_text(r, lang), width=width, subsequent_indent="    "))
         ax.text(col + 0.03, row + 0.87, "\n".join(lines), va="top", fontsize=fontsize, linespacing=1.25)
     ax.set_xlim(0, 2)
     ax.set_ylim(0, 2)
@@ -672,7 +678,7 @@ def plot_position(result: SwotResult, ax=None, lang: str = "en"):
     check_lang(lang)
     ax = _new_ax(ax, (6.5, 6))
     r = result
-    lim = max(1.0, abs(r.x), abs(r.y)) * 1.35
+    lim = max(0.3, abs(r.x), abs(r.y)) * 1.35
     ax.axhline(0, color="0.3", lw=1)
     ax.axvline(0, color="0.3", lw=1)
     for q, (qx, qy) in {"SO": (1, 1), "WO": (-1, 1), "WT": (-1, -1), "ST": (1, -1)}.items():

@@ -303,6 +303,10 @@ def test_non_square_and_bad_values_are_domain_errors():
         ahp.pairwise([[1, 2, 3], [1]])
     with pytest.raises(DomainError, match=r"row 1, column 2: 'three'"):
         ahp.pairwise([[1, "three"], ["1/3", 1]])
+    with pytest.raises(DomainError, match="row 1, column 2: inf is infinite"):
+        ahp.pairwise(np.array([[1, np.inf], [0.5, 1]]))
+    with pytest.raises(DomainError, match="must be 2-D"):
+        ahp.pairwise("abc")
     with pytest.raises(DomainError, match="diagonal must be 1"):
         ahp.pairwise([[2, 3], ["1/3", 1]])
     with pytest.raises(DomainError, match="not in labels"):
@@ -591,6 +595,22 @@ children:
     assert h.alternatives.empty and "revenue" in h.summary()
 
 
+def test_alternatives_under_sub_criteria_synthesise_through_every_level():
+    """goal → {A: 3/4, C: 1/4}; A → {B1: 2/3, B2: 1/3}. Leaf weights: B1 1/2, B2 1/4, C 1/4.
+    Alternatives x, y: B1 ratings (3, 1) → (3/4, 1/4); B2 pairwise x:y = 1/3 → (1/4, 3/4); C values cost
+    (10, 30) → (3/4, 1/4). P(x) = 1/2·3/4 + 1/4·1/4 + 1/4·3/4 = 5/8."""
+    spec = {"goal": "g", "alternatives": ["x", "y"], "labels": ["A", "C"], "matrix": [[1, 3], ["1/3", 1]],
+            "children": {"A": {"labels": ["B1", "B2"], "upper": [[2]],
+                               "children": {"B1": {"ratings": {"x": 3, "y": 1}},
+                                            "B2": {"matrix": [[1, "1/3"], [3, 1]]}}},
+                         "C": {"values": {"x": 10, "y": 30}, "direction": "cost"}}}
+    h = ah.hierarchy(spec)
+    assert h.leaf_weights().to_dict() == pytest.approx({"B1": 0.5, "B2": 0.25, "C": 0.25})
+    assert h.alternatives.set_index("alternative")["priority"].to_dict() == pytest.approx({"x": 5 / 8, "y": 3 / 8})
+    assert set(h.weights["level"]) == {1, 2}
+    assert h.sweep("A").current == pytest.approx(0.75)
+
+
 def test_values_leaf_with_cost_direction_uses_reciprocals():
     spec = {"goal": "g", "alternatives": ["a", "b"], "ratings": {"price": 1},
             "children": {"price": {"values": {"a": 100, "b": 300}, "direction": "cost"}}}
@@ -642,6 +662,14 @@ def test_sweep_on_travel_hierarchy_top_changes_exactly_where_lines_cross():
 
     assert top_at(t - 1e-6) == "P1" and top_at(t + 1e-6) == "P3"
     assert "P3 stays first" in sw.summary()
+
+
+def test_sweep_three_lines_through_one_point_hands_the_lead_to_the_steepest():
+    """Absolute scores with weight t on X: a = 0.6 − 0.4t, b = 0.5 − 0.2t, c = 0.4. All three equal 0.4
+    at t = 0.5; after it c (largest slope) leads, so the lead passes a → c directly, never via b."""
+    scores = pd.DataFrame({"X": [0.2, 0.3, 0.4], "Y": [0.6, 0.5, 0.4]}, index=["a", "b", "c"])
+    sw = ah.sweep({"X": 0.5, "Y": 0.5}, scores, "X", synthesis="absolute")
+    assert sw.changes.to_dict("records") == [{"t": pytest.approx(0.5), "before": "a", "after": "c"}]
 
 
 def test_sweep_of_a_parent_criterion_moves_its_leaves_together():

@@ -8,9 +8,18 @@ import pytest
 from crmcore import churn, datasets
 from crmcore.errors import DataError, DomainError, ParameterError
 
-from test_lifecycle import make_tx
-
 CUT = "2025-10-01"
+
+
+def make_tx(rows):
+    """rows: (customer, date, amount) → canonical transactions, one line per order."""
+    df = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
+    df["order_date"] = pd.to_datetime(df["order_date"]).astype("datetime64[us]")
+    df["order_id"] = [f"O{i:05d}" for i in range(len(df))]
+    df["product_id"] = "P1"
+    df["quantity"] = 1
+    df["unit_price"] = df["amount"].abs()
+    return df[["customer_id", "order_id", "order_date", "product_id", "quantity", "unit_price", "amount"]]
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +159,26 @@ def test_bad_input_is_a_clear_error(tiny):
     rows = [(c, d, 10.0) for c in ("a", "b", "c") for d in pd.date_range("2024-01-05", "2025-06-30", freq="10D")]
     with pytest.raises(DomainError, match="every one of the 3 customers in the training set"):
         churn.study(make_tx(rows), cutoff="2025-03-01", horizon=30)
+
+
+def test_budget_line_for_a_scored_list_calls_exactly_n(tiny, tiny_study):
+    sc = tiny_study.score(tiny, asof="2026-01-01")
+    line = tiny_study.line_for(sc, "budget:10")
+    assert (sc["churn_probability"] >= line.threshold).sum() == 10   # continuous scores: no ties
+    assert tiny_study.line_for(sc, "threshold:0.3").threshold == 0.3
+
+
+@pytest.mark.notebook
+def test_notebook_runs_on_tiny_data(run_notebook, tmp_path):
+    rec = run_notebook("10_lifecycle_churn.ipynb", dataset="tiny", warning_rule="budget:20", history_months=4,
+                       output_dir=str(tmp_path))
+    assert rec["cutoff"] == "2025-10-03"                      # tiny ends 2025-12-29: day after − 90 days
+    assert rec["train_customers"] > 20 and rec["test_customers"] > 20
+    assert set(rec["model_auc"]) == {"logistic", "boosting"} and min(rec["model_auc"].values()) > 0.6
+    a = rec["at_line"]
+    assert a["error_rate"] == pytest.approx(1 - a["precision"]) and a["miss_rate"] == pytest.approx(1 - a["recall"])
+    assert a["tp"] + a["fp"] >= 20
+    assert sum(rec["stage_counts"].values()) == 100            # every tiny customer has a stage
+    assert rec["winback_customers"] == 20
+    assert all(pd.io.common.file_exists(p) for p in rec["winback_files"])
+    assert sum(rec["credit_grades"].values()) > 5

@@ -313,3 +313,14 @@ def test_plots_draw_and_return_axes():
     p = cl.profile(c, rfm=("a", "b", "monetary"))
     assert p.plot(lang="zh").get_title() == "类别画像：均值 ÷ 总体均值"
     assert isinstance(cl.stability(df, [2, 4], n_boot=2).plot(), matplotlib.axes.Axes)
+
+
+def test_fast_silhouette_equals_sklearn():
+    from sklearn.metrics import silhouette_score
+
+    df, y = blobs(700, centers=5, std=1.5)
+    F = cl.prepare_features(df)
+    lab = y.loc[F.data.index].to_numpy().copy()
+    lab[0] = 9  # a singleton cluster scores 0 by definition
+    assert cl.silhouette(F.data.to_numpy(), lab, chunk=100) == pytest.approx(
+        silhouette_score(F.data.to_numpy(), lab), abs=1e-9)

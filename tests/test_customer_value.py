@@ -242,3 +242,13 @@ def test_plot_contributions_returns_axes():
     ax = cv.customer_value(small_customers()).plot(lang="zh")
     assert isinstance(ax, matplotlib.axes.Axes) and len(ax.patches) == 15
     plt.close("all")
+
+
+def test_rfm_weights_feed_the_rfm_modules_weighted_score():
+    """W = w_R·R + w_F·F + w_M·M with the AHP weights (0.3, 0.1, 0.6): for R=5, F=1, M=2 → 1.5 + 0.1 + 1.2 = 2.8."""
+    rfm = pytest.importorskip("crmcore.rfm")
+    w = cv.rfm_weights({("R", "F"): 3, ("R", "M"): "1/2", ("F", "M"): "1/6"})
+    scores = pd.DataFrame({"customer_id": ["a", "b"], "R": [5, 1], "F": [1, 5], "M": [2, 2]})
+    out = rfm.weighted_score(scores, w).set_index("customer_id")
+    assert out.loc["a", "weighted_score"] == pytest.approx(2.8)
+    assert out.loc["b", "weighted_score"] == pytest.approx(0.3 + 0.5 + 1.2)

@@ -33,7 +33,7 @@ def test_report_html_has_plots_header_and_no_code(built):
     assert "Report parameters" in html and "dataset = 'tiny'" in unescape(html)
     assert "tiny_transactions.csv.gz" in html and re.search(r"sha256 [0-9a-f]{64}", html)
     assert "crm.setup_notebook" not in html and "overview.plot_monthly(ov" not in html  # inputs hidden
-    assert "jp-InputArea-editor" not in html
+    assert "hl-ipython3" not in html  # no highlighted code block
     assert "Solution 1" not in html  # solution cells are not part of the report
 
 

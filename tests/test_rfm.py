@@ -141,7 +141,7 @@ def test_quantile_scores_hand_worked_with_ties():
     assert s.cuts["R"] == (10, 10, 20, 40)        # R ≥ 5 iff recency ≤ 10, ..., R ≥ 2 iff ≤ 40
     assert s.cuts["F"] == (2, 2, 2, 3)            # F ≥ 2,3,4 iff frequency ≥ 2; F = 5 iff ≥ 3
     assert s.table["rfm_code"].tolist() == ["515", "311", "312", "243", "154"]
-    assert any("F: no customer has score 2, 3" in w for w in s.warnings)
+    assert "F: no customer has score 2, 3 (tied values of frequency: 3 of 5 customers have frequency = 1)" in s.warnings
 
 
 def test_fixed_thresholds_reproduce_quantile_scores():
@@ -393,3 +393,21 @@ def test_plots_return_axes_in_both_languages(tx):
                rfm.plot_segments(g), s.plot()):
         assert ax.get_title()
     assert rfm.plot_segments(g).get_title() == "各客户分群的客户数与销售额"
+
+
+# ---------------------------------------------------------------- notebook
+@pytest.mark.notebook
+def test_notebook_05_rfm_runs_on_tiny(run_notebook):
+    from pathlib import Path
+
+    rec = run_notebook("05_rfm.ipynb", dataset="tiny")
+    assert rec["customers"] == 100
+    assert rec["segment_total"] == 100
+    assert sum(rec["rfm11_counts"].values()) == 100 and sum(rec["cn8_counts"].values()) == 100
+    assert sum(rec["dormancy"].values()) == 100
+    for k in ("R", "F", "M"):
+        assert rec["cuts"][k] == sorted(rec["cuts"][k])
+    assert 0 < rec["gini"] < 1
+    assert rec["migration_total"] == 100
+    assert all(Path(p).exists() for p in rec["exported"])
+    assert {Path(p).suffix for p in rec["exported"]} == {".csv", ".xlsx"}
