@@ -117,6 +117,15 @@ LABELS: dict[str, dict[str, str]] = {
               "are in the most common {what} of their cluster.",
         "zh": "聚类与{what}的调整兰德指数为 {ari:.3f}；{purity:.1%} 的客户属于其所在类别中最常见的{what}。",
     },
+    "say_scaling": {
+        "en": "Clustered on raw values, the {k} clusters capture {vhi:.0%} of the variation in {hi} but only "
+              "{vlo:.0%} of {lo}: distances are dominated by the feature with the largest spread ({big}, "
+              "standard deviation {sd:,.0f}). After log1p and standardising, they capture at least {vmin:.0%} "
+              "of every feature.",
+        "zh": "直接用原始数值聚类时，{k} 个类别解释了 {hi} 变异的 {vhi:.0%}，却只解释了 {lo} 的 {vlo:.0%}："
+              "距离被离散程度最大的特征（{big}，标准差 {sd:,.0f}）主导。经过 log1p 和标准化后，每个特征至少有 "
+              "{vmin:.0%} 的变异被类别解释。",
+    },
     "segments": {"en": "RFM segments", "zh": "RFM 分群"},
     "high": {"en": "high", "zh": "高"},
     "low": {"en": "low", "zh": "低"},
@@ -1187,11 +1196,20 @@ class ScalingEffect(Result):
     table: pd.DataFrame     # variant × feature
     k: int
     seed: int
+    raw_sd: pd.Series       # standard deviation of each raw feature (its "units")
     title: str = "Why scaling matters (为什么要标准化)"
     _conventions = ("k", "seed")
 
     def to_frame(self) -> pd.DataFrame:
         return self.table
+
+    def summary(self, lang: str = "en") -> str:
+        """What the raw clustering misses, in one sentence generated from the η² table."""
+        check_lang(lang)
+        raw, best = self.table.loc["raw"], self.table.loc["log1p + standard"]
+        big = self.raw_sd.idxmax()
+        return _t("say_scaling", lang).format(hi=raw.idxmax(), vhi=raw.max(), lo=raw.idxmin(), vlo=raw.min(),
+                                              k=self.k, vmin=best.min(), big=big, sd=self.raw_sd[big])
 
     def plot(self, ax=None, lang: str = "en"):
         return plot_scaling_effect(self, ax=ax, lang=lang)
@@ -1222,7 +1240,8 @@ def scaling_effect(
         tot = ((ref - ref.mean()) ** 2).sum()
         between = ref.groupby(lab).apply(lambda d: len(d) * (d.mean() - ref.mean()) ** 2).sum()
         rows[name] = between / tot
-    return ScalingEffect(table=pd.DataFrame(rows).T.rename_axis("preparation"), k=k, seed=seed)
+    raw_sd = prepare_features(table, columns=columns, id_col=id_col, log=None, scaling="none").raw.std(ddof=0)
+    return ScalingEffect(table=pd.DataFrame(rows).T.rename_axis("preparation"), k=k, seed=seed, raw_sd=raw_sd)
 
 
 # ====================================================================== plots

@@ -57,9 +57,17 @@ def table(tx: Any) -> ir.Table:
     raise DataError(f"cannot aggregate a {type(tx).__name__}; pass a DataFrame, an Ibis table or a Parquet/CSV path.")
 
 
+def release(t: ir.Table) -> None:
+    """Drop the temporary DuckDB view behind ``t`` (made by :func:`table` for a DataFrame), if any."""
+    for op in t.op().find(ibis.expr.operations.DatabaseTable):
+        if op.name.startswith("crm_tx_"):
+            backend().con.unregister(op.name)
+
+
 def _check_cols(t: ir.Table, needed: Sequence[str], what: str) -> None:
     missing = [c for c in needed if c not in t.columns]
     if missing:
+        release(t)
         raise DataError(
             f"{what} needs column(s) {', '.join(missing)}; columns found: {', '.join(t.columns)}. "
             "Load the data with crmcore.data.load_transactions to get the canonical schema."
@@ -68,12 +76,12 @@ def _check_cols(t: ir.Table, needed: Sequence[str], what: str) -> None:
 
 def execute(expr: ir.Table, tx: Any = None) -> pd.DataFrame:
     """Run an Ibis expression built on ``table(tx)`` and return pandas; frees the temporary view."""
-    df = expr.to_pandas()
-    if isinstance(tx, pd.DataFrame):
-        # Drop the view this call registered, so DuckDB holds no reference to the frame.
-        for op in expr.op().find(ibis.expr.operations.DatabaseTable):
-            if op.name.startswith("crm_tx_"):
-                backend().con.unregister(op.name)
+    try:
+        df = expr.to_pandas()
+    finally:
+        if isinstance(tx, pd.DataFrame):
+            # drop the view this call registered, so DuckDB holds no reference to the frame
+            release(expr)
     return df
 
 

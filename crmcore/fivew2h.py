@@ -31,7 +31,8 @@ retail analysis frame of Chinese e-commerce practice.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping
 
 import ibis
@@ -311,7 +312,7 @@ def _check_tx(tx: Any) -> list[str]:
             raise DataError("the transactions have no rows. Check the file or the filter that produced them.")
         cols = [c for c in tx.columns if tx[c].notna().any()]
     else:
-        raise DataError(f"answer() needs transactions as a pandas DataFrame or an Ibis table, not a "
+        raise DataError(f"answer() needs transactions as a pandas DataFrame, an Ibis table or a Parquet path, not a "
                         f"{type(tx).__name__}. Load them with crmcore.data.load_transactions or crmcore.datasets.load.")
     missing = [c for c in _REQUIRED if c not in cols]
     if missing:
@@ -408,7 +409,7 @@ def _what(q: _Q, lang: str, top: int) -> tuple[dict, dict, str]:
     t = q.t()
     keys = ["product_id"] + [c for c in ("product_name", "category") if c in q.cols]
     prod = q.run(t.group_by("product_id").aggregate(
-        **{c: t[c].arbitrary() for c in keys[1:]},
+        **{c: t[c].min() for c in keys[1:]},  # min, not arbitrary: the same name on every run
         revenue=t.amount.sum(), quantity=t.quantity.sum(), orders=t.order_id.nunique(),
         customers=t.customer_id.nunique()))
     prod = prod.sort_values(["revenue", "product_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -862,7 +863,8 @@ def answer(
 
     Parameters
     ----------
-    tx : canonical transactions (DataFrame or Ibis table), e.g. from :func:`crmcore.datasets.load`.
+    tx : canonical transactions: a DataFrame (e.g. from :func:`crmcore.datasets.load`), an Ibis table, or
+        the path of a canonical Parquet file (aggregated by the engine without loading it into memory).
     asof : snapshot date; only lines dated before it count.
     window_days : the "recent period" for new vs returning customers (default the last 365 days).
     top : how many products the What table lists.
@@ -878,6 +880,8 @@ def answer(
         raise ParameterError(f"window_days={window_days!r}: give a whole number of days > 0, e.g. 365.")
     if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top <= 0:
         raise ParameterError(f"top={top!r}: give a whole number > 0, e.g. 10.")
+    if isinstance(tx, (str, Path)):
+        tx = engine.table(tx)  # a canonical Parquet/CSV file, scanned by the engine without loading it
     cols = _check_tx(tx)
     q = _Q(tx, asof_ts, cols)
     try:
@@ -962,6 +966,10 @@ def _barh(ax, labels, values, xlabel, title, pct=True):
     for p, v in zip(ax.patches, values):
         ax.text(p.get_width(), p.get_y() + p.get_height() / 2, f" {v:.1%}" if pct else f" {v:,.0f}",
                 va="center", fontsize=8)
+    if pct:
+        from matplotlib.ticker import PercentFormatter
+
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     ax.set_title(title)

@@ -13,9 +13,8 @@ the last ``window_days`` and the window before it, the rules are applied in this
 lost (流失)           recency > max(``lost_factor`` × rhythm, ``lost_min_days``)
 lapsed (休眠)         recency > max(``lapse_factor`` × rhythm, ``lapse_min_days``)
 new (新客)            first purchase less than ``new_days`` ago
-won back (赢回)       the gap before the last purchase was itself a "lost" gap (longer than
-                      max(``lost_factor`` × rhythm before it, ``lost_min_days``)), and the
-                      return is less than ``winback_days`` ago
+won back (赢回)       a purchase in the last ``winback_days`` came after a "lost" gap (longer
+                      than max(``lost_factor`` × rhythm before the window, ``lost_min_days``))
 declining (预流失)    r > ``decline_factor`` (overdue by a whole cycle), or spend in the last
                       window fell by at least ``drop`` versus the window before
 growing (成长)        spend in the last window rose by at least ``growth``
@@ -192,7 +191,7 @@ def _snapshot(days: pd.DataFrame, asof: pd.Timestamp, rules: Rules) -> pd.DataFr
     """Stage of every customer with a purchase day before ``asof`` (``days`` sorted by customer, day)."""
     d = days[days["day"] < asof]
     cols = ["customer_id", "stage", "first_purchase", "last_purchase", "purchase_days", "rhythm_days",
-            "recency_days", "recency_ratio", "last_gap_days", "revenue_last", "revenue_prev", "revenue_365"]
+            "recency_days", "recency_ratio", "last_gap_days", "return_gap_days", "revenue_last", "revenue_prev", "revenue_365"]
     if d.empty:
         return pd.DataFrame(columns=cols)
     cust = d["customer_id"].to_numpy()
@@ -208,9 +207,13 @@ def _snapshot(days: pd.DataFrame, asof: pd.Timestamp, rules: Rules) -> pd.DataFr
         "median_gap": g["gap"].median(),
         "last_gap_days": g["gap"].last(),
     })
-    # rhythm before the last purchase: median of the gaps except the last one
-    is_last = np.r_[cust[1:] != cust[:-1], True]
-    out["prior_gap"] = d.loc[~is_last].groupby("customer_id")["gap"].median().reindex(out.index)
+    # a return = a purchase in the last winback_days after a gap that was itself "lost"-long,
+    # judged by the rhythm of the gaps before the window (a return followed by more purchases
+    # in the window is still a return)
+    winback_days = rules.window_days if rules.winback_days is None else rules.winback_days
+    in_win = (d["day"] >= asof - pd.Timedelta(days=winback_days)).to_numpy()
+    out["return_gap_days"] = d.loc[in_win].groupby("customer_id")["gap"].max().reindex(out.index)
+    out["prior_gap"] = d.loc[~in_win].groupby("customer_id")["gap"].median().reindex(out.index)
     w = pd.Timedelta(days=rules.window_days)
     out["revenue_last"] = d.loc[d["day"] >= asof - w].groupby("customer_id")["revenue"].sum().reindex(out.index).fillna(0.0)
     out["revenue_prev"] = (d.loc[(d["day"] >= asof - 2 * w) & (d["day"] < asof - w)]
@@ -231,8 +234,7 @@ def _snapshot(days: pd.DataFrame, asof: pd.Timestamp, rules: Rules) -> pd.DataFr
     lost = recency > np.maximum(rules.lost_factor * rhythm, rules.lost_min_days)
     lapsed = recency > np.maximum(rules.lapse_factor * rhythm, rules.lapse_min_days)
     new = tenure < rules.new_days
-    winback_days = rules.window_days if rules.winback_days is None else rules.winback_days
-    won_back = (out["last_gap_days"] > np.maximum(rules.lost_factor * prior, rules.lost_min_days)) & (recency < winback_days)
+    won_back = out["return_gap_days"] > np.maximum(rules.lost_factor * prior, rules.lost_min_days)
     trend_ok = rhythm <= rules.window_days / 2
     prev = out["revenue_prev"]
     last = out["revenue_last"]

@@ -34,12 +34,18 @@ def test_customer_summary_ignores_rows_on_or_after_asof(small):
     assert s.loc["a", "revenue"] == 30.0 and s.loc["a", "orders"] == 1
 
 
+def _views():
+    return engine.backend().con.execute(
+        "select count(*) from duckdb_views() where view_name like 'crm_tx_%'").fetchall()[0][0]
+
+
 def test_customer_summary_does_not_mutate_input_or_leak_views(small):
-    before = small.copy()
+    before, n_views = small.copy(), _views()
     engine.customer_summary(small, asof="2024-04-01")
     pd.testing.assert_frame_equal(small, before)
-    views = engine.backend().con.execute("select count(*) from duckdb_views() where view_name like 'crm_tx_%'").fetchall()
-    assert views == [(0,)]
+    with pytest.raises(DataError):
+        engine.customer_summary(small.drop(columns=["quantity"]), asof="2024-04-01")
+    assert _views() == n_views
 
 
 def test_periodic_sales_by_month_and_week(small):

@@ -271,3 +271,18 @@ def test_status_reads_columns_and_times_from_a_dataframe():
     assert fivew2h.status(tx).set_index("question").loc["when", "status"] == "answerable"
     tx["order_date"] = tx["order_date"].dt.normalize()
     assert fivew2h.status(tx).set_index("question").loc["when", "status"] == "partly"
+
+
+def test_a_parquet_file_gives_the_same_answers_as_the_dataframe(tmp_path):
+    """The engine scans the file: same facts as from the frame in memory."""
+    tx = _tx(channel="store", payment="card", region="East", is_promo=False)
+    path = tmp_path / "tx.parquet"
+    tx.to_parquet(path)
+    a, b = fivew2h.answer(tx, asof=ASOF, window_days=30), fivew2h.answer(path, asof=ASOF, window_days=30)
+    def norm(facts):  # NaN == NaN here (no promotion lines in either)
+        return {k: (round(v, 9) if isinstance(v, float) and v == v else str(v)) for k, v in facts.items()}
+
+    for key in fivew2h.KEYS:
+        assert a[key].status == b[key].status
+        assert norm(a[key].facts) == norm(b[key].facts)
+    assert a["how_much"].facts["orders"] == 6

@@ -58,8 +58,19 @@ def test_hand_made_histories_get_their_known_stage():
     assert t.at["steady", "rhythm_days"] == 30 and t.at["steady", "recency_days"] == 36
     assert t.at["steady", "revenue_last"] == 200 and t.at["steady", "revenue_prev"] == 300
     assert t.at["lapsed", "recency_days"] == 122 and t.at["declining", "recency_days"] == 68
-    assert t.at["won_back", "last_gap_days"] == 610
+    assert t.at["won_back", "last_gap_days"] == 610 and t.at["won_back", "return_gap_days"] == 610
     assert t.at["growing", "revenue_last"] == 400 and t.at["growing", "revenue_prev"] == 250
+
+
+def test_a_return_followed_by_more_purchases_is_still_won_back():
+    # back on 2024-11-01 after 580 days, then two more purchases: the last gap is short, the return is in the window
+    rows = every("back", "2023-01-01", 4, 30) + every("back", "2024-11-01", 3, 20)
+    r = lc.stages(make_tx(rows), asof=ASOF, **RULES).table.set_index("customer_id")
+    assert r.at["back", "last_gap_days"] == 20 and r.at["back", "return_gap_days"] == 580
+    assert r.at["back", "stage"] == "won_back"
+    # 90 days after the return it is judged on its rhythm again
+    later = lc.stages(make_tx(rows), asof="2025-02-15", **RULES).table.set_index("customer_id")
+    assert later.at["back", "stage"] != "won_back"
 
 
 def test_same_recency_means_different_stages_for_different_rhythms():
