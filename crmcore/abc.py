@@ -270,6 +270,6 @@ def plot_pareto(result: ABCResult, *, ax=None, lang: str = "en"):
     ax.set_ylim(0, 1.02)
     ax.xaxis.set_major_formatter("{x:.0%}")
     ax.yaxis.set_major_formatter("{x:.0%}")
-    ax.set_title(text("pareto", lang, LABELS))
+    ax.set_title(f"{text('pareto', lang, LABELS)} ({items})")
     ax.legend(loc="lower right")
     return ax

@@ -405,24 +405,26 @@ def from_transactions(
     rows, dropped = [], []
     for prev_p, cur_p in zip(wide.columns[:-1], wide.columns[1:]):
         cur, prev = wide[cur_p], wide[prev_p]
-        for u in wide.index:
-            if cur[u] <= 0 or prev[u] <= 0:
-                dropped.append(f"{u} ({pd.Period(cur_p, freq)})")
-                continue
-            others = cur.drop(u)
-            rival = others.max()
-            if rival <= 0:
-                dropped.append(f"{u} ({pd.Period(cur_p, freq)})")
-                continue
-            rows.append({level: u, "period": str(pd.Period(cur_p, freq)), "growth": cur[u] / prev[u] - 1,
-                         "relative_share": cur[u] / rival, "revenue": float(cur[u]),
-                         "previous_revenue": float(prev[u]), "largest_other": others.idxmax()})
+        # the largest *other* unit: the leader for everyone but the leader, the runner-up for the leader
+        ranked = cur.sort_values(ascending=False, kind="stable")
+        leader, first, second = ranked.index[0], ranked.iloc[0], ranked.iloc[1]
+        rival = pd.Series(first, index=cur.index)
+        rival[leader] = second
+        rival_name = pd.Series(leader, index=cur.index)
+        rival_name[leader] = ranked.index[1]
+        ok = (cur > 0) & (prev > 0) & (rival > 0)
+        label = str(pd.Period(cur_p, freq))
+        dropped += [f"{u} ({label})" for u in cur.index[~ok]]
+        part = pd.DataFrame({level: cur.index[ok], "period": label, "growth": (cur / prev - 1)[ok].to_numpy(),
+                             "relative_share": (cur / rival)[ok].to_numpy(), "revenue": cur[ok].to_numpy(float),
+                             "previous_revenue": prev[ok].to_numpy(float), "largest_other": rival_name[ok].to_numpy()})
+        rows.append(part)
+    df = pd.concat(rows, ignore_index=True)
     if dropped:
         warnings.warn(f"left out (no revenue in a period, so no growth or share): {', '.join(dropped[:10])}"
                       + (" …" if len(dropped) > 10 else ""), stacklevel=2)
-    if not rows:
+    if df.empty:
         raise DomainError("no unit has revenue in two consecutive periods; nothing to place.")
-    df = pd.DataFrame(rows)
     return _place(df, unit=level, period=period, growth_threshold=growth_threshold, share_threshold=share_threshold,
                   basis="proxy", convention="unit revenue / largest other unit's revenue in the firm (the top unit vs the second)",
                   lang=lang)

@@ -478,6 +478,10 @@ def study(tx: Any, *, cutoff: Any, horizon: int = 90, train_cutoff: Any = None, 
     train = dataset(tx, cutoff=c_train, horizon=h, active_days=active_days, window_days=window_days)
     test = dataset(tx, cutoff=c_test, horizon=h, active_days=active_days, window_days=window_days)
     for name, part in (("training", train), ("test", test)):
+        if part.empty:
+            raise DataError(f"no customer is active in the {active_days} days before the {name} cut-off "
+                            f"{(c_train if name == 'training' else c_test):%Y-%m-%d}; choose a later cut-off "
+                            "(the data must have purchases before it).")
         classes = part["churned"].unique()
         if len(classes) < 2:
             only = "churned" if len(classes) and classes[0] == 1 else "retained"

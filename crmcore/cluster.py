@@ -112,9 +112,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Bootstrap stability ({b} resamples): mean ARI {best:.3f} at k = {kb} (highest), {rec:.3f} at k = {kr}.",
         "zh": "自助法稳定性（{b} 次重抽样）：k = {kb} 时平均 ARI 最高，为 {best:.3f}；k = {kr} 时为 {rec:.3f}。",
     },
+    "say_stability_best": {
+        "en": "Bootstrap stability ({b} resamples): k = {kb} is the most stable choice (mean ARI {best:.3f}).",
+        "zh": "自助法稳定性（{b} 次重抽样）：k = {kb} 最稳定（平均 ARI {best:.3f}）。",
+    },
     "say_crosstab": {
-        "en": "Clusters and the {what} agree with adjusted Rand index {ari:.3f}; {purity:.1%} of customers "
-              "are in the most common {what} of their cluster.",
+        "en": "Clusters and the {what}s agree with adjusted Rand index {ari:.3f}; {purity:.1%} of customers "
+              "are in their cluster's most common {what}.",
         "zh": "聚类与{what}的调整兰德指数为 {ari:.3f}；{purity:.1%} 的客户属于其所在类别中最常见的{what}。",
     },
     "say_scaling": {
@@ -126,7 +130,8 @@ LABELS: dict[str, dict[str, str]] = {
               "距离被离散程度最大的特征（{big}，标准差 {sd:,.0f}）主导。经过 log1p 和标准化后，每个特征至少有 "
               "{vmin:.0%} 的变异被类别解释。",
     },
-    "segments": {"en": "RFM segments", "zh": "RFM 分群"},
+    "segments": {"en": "RFM segment", "zh": "RFM 分群"},
+    "true_type": {"en": "true type", "zh": "真实类型"},
     "high": {"en": "high", "zh": "高"},
     "low": {"en": "low", "zh": "低"},
     "rule_r": {"en": "R high = the cluster's mean recency (days) is at or BELOW the overall mean (bought recently)",
@@ -517,7 +522,7 @@ def fit(
     X: Any,
     k: int = 4,
     *,
-    model: str = "kmeans",
+    model: str = "auto",
     seed: int = 0,
     order_by: str | None = None,
     n_init: int | None = None,
@@ -532,8 +537,8 @@ def fit(
     ----------
     X : Features from :func:`prepare_features` (a DataFrame is prepared with its defaults).
     k : number of clusters (ignored by DBSCAN, which finds its own).
-    model : "kmeans" (default), "minibatch", "gmm", "ward", "dbscan" or "auto" (mini-batch
-        above 50,000 customers).
+    model : "auto" (default: k-means, or mini-batch k-means above 50,000 customers), "kmeans",
+        "minibatch", "gmm", "ward" or "dbscan".
     seed : random_state of the model; fixed restarts ``n_init`` (k-means 10, mini-batch 3, GMM 3).
     order_by : raw column whose cluster mean orders the labels (cluster 0 = highest); default the
         monetary column (monetary / revenue / amount / sales), else the first feature.
@@ -799,6 +804,8 @@ class Stability(Result):
     def summary(self, k: int, lang: str = "en") -> str:
         t = self.table.set_index("k")
         kb = int(t["mean_ari"].idxmax())
+        if kb == k:
+            return _t("say_stability_best", lang).format(b=self.n_boot, best=t.loc[kb, "mean_ari"], kb=kb)
         return _t("say_stability", lang).format(b=self.n_boot, best=t.loc[kb, "mean_ari"], kb=kb,
                                                 rec=t.loc[k, "mean_ari"], kr=k)
 
@@ -1162,12 +1169,14 @@ class CrossTab(Result):
         return self.table.div(self.table.sum(axis=1), axis=0)
 
     def summary(self, lang: str = "en") -> str:
-        what = _t("segments", lang) if self.what == "segments" else self.what
+        what = _t(self.what, lang)
         return _t("say_crosstab", lang).format(what=what, ari=self.ari, purity=self.purity)
 
 
 def crosstab(labels: Any, segments: pd.Series, *, what: str = "segments") -> CrossTab:
     """Cross-tabulate clusters (rows) against segments (columns) on their common customers.
+
+    ``what`` names the other grouping in sentences: "segments" (RFM segment), "true_type" or any text.
 
     ``purity`` = share of customers in their cluster's most common segment; ``ari`` = adjusted
     Rand index between the two groupings.

@@ -78,9 +78,10 @@ def generate_payments(tx: Any, *, seed: int = SEED, min_invoice_orders: int = 2,
     ``payment == "invoice"`` (every customer's orders when there is no ``payment`` column); each
     such order becomes one invoice issued on the order day for the order's amount (returns
     excluded). Each account gets payment terms from ``terms_days`` and a latent payment habit:
-    prompt (55 %: pays before the due date), slow (25 %: up to 30 days late), late (15 %: 20–100
-    days late, 10 % never) or defaulting (5 %: 60–180 days late, half never). A payment that would
-    fall after the last day of the transactions is left empty (still unpaid at the data's end).
+    prompt (55 %: pays before the due date, 1 invoice in 20 up to 10 days late), slow (25 %: up to
+    30 days late), late (15 %: 20–100 days late, 10 % never) or defaulting (5 %: 60–180 days late,
+    half never). A payment that would fall after the last day of the transactions is left empty
+    (still unpaid at the data's end).
     """
     t = engine.table(tx)
     engine._check_cols(t, ["customer_id", "order_id", "order_date", "amount"], "generate_payments")

@@ -465,6 +465,7 @@ _RULE_LABELS = {
     "raw": {"en": "raw data", "zh": "原始数据"},
     "missing_customer": {"en": "missing customer id", "zh": "缺少客户编号"},
     "returns": {"en": "returns / cancellations", "zh": "退货/取消订单"},
+    "returns_unmatched": {"en": "returns of customers with no purchase here", "zh": "无对应购买记录的退货"},
     "non_positive_price": {"en": "zero or negative price", "zh": "单价为零或负数"},
     "non_positive_quantity": {"en": "quantity ≤ 0 not a return", "zh": "非退货的数量≤0"},
     "duplicates": {"en": "exact duplicate lines", "zh": "完全重复的行"},
@@ -482,8 +483,9 @@ def clean(
 ) -> CleanResult:
     """Remove rows that no analysis should count, rule by rule, and audit each rule.
 
-    Rules, in this order: missing customer id; returns/cancellations (``returns="drop"``; "net"
-    keeps them as negative lines so sums are net of returns; "keep" keeps them as they are);
+    Rules, in this order: missing customer id; returns/cancellations (``returns="drop"`` removes
+    them; "net" keeps them as negative lines, so sums are net of returns, but drops returns of
+    customers who have no purchase in the data to net against; "keep" keeps every return);
     zero or negative unit price; quantity ≤ 0 on a line that is not a return; exact duplicate lines
     (``duplicates="drop"|"keep"``); non-product codes such as postage and bank charges
     (default: the preset's list, e.g. Online Retail's POST, M, D, BANK CHARGES...).
@@ -520,6 +522,10 @@ def clean(
     steps = [("missing_customer", df["customer_id"].notna())]
     if returns == "drop":
         steps.append(("returns", ~is_return))
+    elif returns == "net":
+        # a return can only be netted against the same customer's purchases in these data
+        buyers = df.loc[~is_return, "customer_id"].dropna().unique()
+        steps.append(("returns_unmatched", ~is_return | df["customer_id"].isin(buyers)))
     steps.append(("non_positive_price", df["unit_price"] > 0))
     steps.append(("non_positive_quantity", (df["quantity"] > 0) | is_return))
     for rule, keep in steps:
@@ -538,3 +544,52 @@ def clean(
     out.attrs["crmcore"] = {**meta, "cleaned": {"returns": returns, "duplicates": duplicates}}
     audit = pd.DataFrame(rows)
     return CleanResult(out, audit, returns, duplicates, tuple(non_product))
+
+
+# ---------------------------------------------------------------- files larger than memory
+def scan_transactions(path: str | Path, *, mapping: Mapping[str, str] | None = None, preset: str | None = None):
+    """A canonical Ibis table over a Parquet/CSV file, validated in the engine without loading it.
+
+    For files larger than memory: columns are renamed and cast lazily, and the checks that
+    :func:`load_transactions` makes row by row are made as engine aggregates (counts of bad
+    values and up to three examples). The result feeds every ``crmcore.engine`` function.
+    """
+    import ibis
+
+    from . import engine
+
+    cfg = dict(PRESETS[preset]) if preset else {}
+    mapping = {**cfg.get("mapping", {}), **(mapping or {})}
+    t = engine.table(Path(path))
+    source = str(path)
+    t = t.rename({v: k for k, v in mapping.items() if k in t.columns and k != v})
+    t = t.rename({_canon_name(c): c for c in t.columns if _canon_name(c) in CANONICAL and _canon_name(c) != c})
+    needed = ["customer_id", "order_id", "order_date", "product_id", "quantity", "unit_price"]
+    missing = [c for c in needed if c not in t.columns]
+    if missing:
+        raise _missing_error(missing, list(t.columns), source)
+    casts = {"customer_id": t.customer_id.cast("string"), "order_id": t.order_id.cast("string"),
+             "product_id": t.product_id.cast("string"), "quantity": t.quantity.cast("float64"),
+             "unit_price": t.unit_price.cast("float64")}
+    date = t.order_date
+    casts["order_date"] = date if date.type().is_timestamp() else date.cast("string").try_cast("timestamp")
+    t = t.mutate(**casts)
+    if "amount" not in t.columns:
+        t = t.mutate(amount=t.quantity * t.unit_price)
+    if "is_return" not in t.columns:
+        t = t.mutate(is_return=t.quantity < 0) if "return_prefix" not in cfg else \
+            t.mutate(is_return=t.order_id.startswith(cfg["return_prefix"]))
+    checks = {
+        "order_date": (t.order_date.isnull(), "are not dates", "Fix those rows or convert the column to timestamps"),
+        "unit_price": (t.unit_price <= 0, "are zero or negative prices", "Filter them out before scanning"),
+    }
+    counts = t.aggregate(n=t.count(), **{f"bad_{c}": m.cast("int64").sum() for c, (m, _, _) in checks.items()}).execute()
+    n = int(counts["n"].iloc[0])
+    for col, (mask, problem, fix) in checks.items():
+        bad = int(counts[f"bad_{col}"].iloc[0] or 0)
+        if bad:
+            ex = t.filter(mask).select(col).limit(3).execute()[col].tolist()
+            raise data_error(problem, source=source, column=col, n_bad=bad, n_total=n,
+                             examples=[("?", v) for v in ex], columns=list(t.columns), fix=fix)
+    cols = [c for c in CANONICAL if c in t.columns]
+    return t.select(cols)

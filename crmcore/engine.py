@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import ibis
+from ibis import _
 import ibis.expr.types as ir
 import pandas as pd
 
@@ -99,24 +100,32 @@ def customer_summary(tx: Any, *, asof: Any) -> pd.DataFrame:
     """One row per customer: first/last purchase, orders, purchase days, lines, quantity, revenue,
     largest single order, recency and tenure in days as of ``asof``.
 
+    Return lines (``is_return``) reduce revenue and quantity (net) but are not orders, purchase
+    days or lines, and do not move the first or last purchase; a customer whose only lines
+    before ``asof`` are returns is left out.
+
     Only rows dated before ``asof`` count (``order_date < asof``), so a snapshot never sees the future.
     """
     asof_ts = _asof_literal(asof)
     t = table(tx)
     _check_cols(t, ["customer_id", "order_id", "order_date", "amount", "quantity"], "customer_summary")
     t = t.filter(t.order_date < asof_ts)
-    orders = t.group_by(["customer_id", "order_id"]).aggregate(order_value=t.amount.sum())
+    # return lines (is_return) count against revenue and quantity (net), never as orders or purchase days
+    buy = ~t.is_return if "is_return" in t.columns else ibis.literal(True)
+    orders = t.filter(buy).group_by(["customer_id", "order_id"]).aggregate(order_value=_.amount.sum())
     per_order = orders.group_by("customer_id").aggregate(max_order_value=orders.order_value.max())
     day = t.order_date.cast("date")
     base = t.group_by("customer_id").aggregate(
-        first_purchase=t.order_date.min(),
-        last_purchase=t.order_date.max(),
-        orders=t.order_id.nunique(),
-        purchase_days=day.nunique(),
-        lines=t.count(),
+        first_purchase=t.order_date.min(where=buy),
+        last_purchase=t.order_date.max(where=buy),
+        orders=t.order_id.nunique(where=buy),
+        purchase_days=day.nunique(where=buy),
+        lines=t.count(where=buy),
         quantity=t.quantity.sum(),
         revenue=t.amount.sum(),
     )
+    # a customer with only returns before asof has no purchase: leave them out
+    base = base.filter(base.orders > 0)
     day0 = ibis.literal(asof_ts.date())
     expr = base.join(per_order, "customer_id")
     expr = expr.mutate(

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import engine
-from .errors import DataError, DomainError, ParameterError
+from .errors import DataError, ParameterError
 from .labels import WEEKDAYS, check_lang, text
 from .results import Result
 
@@ -364,9 +364,7 @@ class _Q:
 
     def close(self) -> None:
         if isinstance(self.tx, pd.DataFrame):
-            for op in self._t.op().find(ibis.expr.operations.DatabaseTable):
-                if op.name.startswith("crm_tx_"):
-                    engine.backend().con.unregister(op.name)
+            engine.release(self._t)
 
 
 def _share(s: pd.Series) -> pd.Series:

@@ -132,6 +132,19 @@ PLAYBOOK: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+#: the B2B account journey as the seed gives it (签约 → 启动 → 成长 → 成熟 → 预流失 → 续费 → 流失),
+#: each step with the behavioural stage that shows it in transaction data
+B2B_JOURNEY = (
+    ("signing", "签约", "new"),
+    ("kick-off", "启动", "new"),
+    ("growth", "成长", "growing"),
+    ("maturity", "成熟", "mature"),
+    ("pre-churn", "预流失", "declining"),
+    ("renewal", "续费", "won_back"),
+    ("churn", "流失", "lost"),
+)
+
+
 # ------------------------------------------------------------------ engine: purchase days
 def customer_days(tx: Any, *, before: Any = None) -> pd.DataFrame:
     """One row per customer and purchase day (lines with amount > 0): customer_id, day, revenue, orders.
@@ -416,7 +429,7 @@ class StageHistory(Result):
         ax.stackplot(x, c.to_numpy(), labels=[text(s, lang, LABELS) for s in c.index], alpha=0.85)
         ax.set_ylabel(text("customers", lang))
         ax.set_title(text("stage_counts", lang, LABELS))
-        ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
         return ax
 
     def plot_transitions(self, ax=None, lang: str = "en"):
@@ -479,6 +492,25 @@ def playbook(result: StageResult | None = None, *, lang: str = "en") -> pd.DataF
         row[text("goal", lang, LABELS)] = p["goal"][lang]
         row[text("roles", lang, LABELS)] = p["roles"][lang]
         row[text("actions", lang, LABELS)] = p["actions"][lang]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def b2b_journey(result: StageResult | None = None, *, lang: str = "en") -> pd.DataFrame:
+    """The seven steps of the B2B journey in order, each with the stage that reveals it in the data.
+
+    Signing and kick-off both show as "new" (the data cannot tell a signed contract from a first
+    order), and renewal after a break as "won back"; "lapsed" customers sit between pre-churn and
+    churn. With a result, the customers in the matching stage are added.
+    """
+    check_lang(lang)
+    counts = result.counts().set_index("stage")["customers"] if result is not None else None
+    rows = []
+    for i, (en, zh, stage) in enumerate(B2B_JOURNEY, start=1):
+        row = {"step": i, text("b2b", lang, LABELS): en if lang == "en" else zh,
+               text("stage", lang, LABELS): text(stage, lang, LABELS)}
+        if counts is not None:
+            row[text("customers", lang)] = int(counts[stage])
         rows.append(row)
     return pd.DataFrame(rows)
 

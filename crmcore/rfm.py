@@ -208,6 +208,10 @@ def rfm_table(
     n_only_returns = int(only_returns.sum())
     examples = df.loc[only_returns, "customer_id"].head(3).tolist()
     df = df[~only_returns].copy()
+    if n_only_returns:
+        warnings.warn(f"rfm_table: {n_only_returns:,} customer(s) have only return lines before asof and are left out "
+                      f"(e.g. {', '.join(map(str, examples))}); the count is in table.attrs['crmcore']['rfm'].",
+                      stacklevel=2)
     if df.empty:
         raise data_error("every customer has only return lines before asof, so there are no purchases to score",
                          source="rfm_table", column="is_return", fix="Check the is_return flags and the sign of amount")

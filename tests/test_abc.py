@@ -79,6 +79,6 @@ def test_negative_items_are_class_c_with_no_share():
 
 def test_pareto_plot_and_sentence():
     r = abc.abc(pd.DataFrame({"customer_id": list("abcd"), "revenue": [10.0, 10, 10, 70]}), lang="zh")
-    assert r.plot().get_title() == "帕累托曲线"
+    assert r.plot().get_title() == "帕累托曲线 (客户)"
     assert "基尼系数 0.45" in r.sentence()
     assert "Gini coefficient 0.45" in r.sentence("en")

@@ -6,7 +6,6 @@ market share ≥ 1 (the unit leads its market).
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np

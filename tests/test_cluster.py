@@ -283,7 +283,8 @@ def test_clustering_demo_rfm_recovers_the_latent_customer_types(demo_rfm):
     table, true_type = demo_rfm
     F = cl.prepare_features(table, columns=["recency", "frequency", "monetary"])
     c = cl.fit(F, 4, seed=42)
-    ct = cl.crosstab(c, true_type, what="true type")
+    ct = cl.crosstab(c, true_type, what="true_type")
+    assert "true type" in ct.summary() and "真实类型" in ct.summary("zh")
     assert ct.ari > 0.3                      # chance gives ≈ 0
     shares = ct.shares().T                  # per true type: where its customers went
     by_type = ct.table.div(ct.table.sum(axis=0), axis=1)
@@ -324,3 +325,22 @@ def test_fast_silhouette_equals_sklearn():
     lab[0] = 9  # a singleton cluster scores 0 by definition
     assert cl.silhouette(F.data.to_numpy(), lab, chunk=100) == pytest.approx(
         silhouette_score(F.data.to_numpy(), lab), abs=1e-9)
+
+
+# ------------------------------------------------------------------ notebook
+@pytest.mark.notebook
+def test_notebook_runs_on_tiny_and_records_consistent_numbers(run_notebook):
+    rec = run_notebook("07_clustering.ipynb", dataset="tiny", n_boot=2, k_max=6)
+    from crmcore import datasets, rfm
+
+    n = len(rfm.rfm_table(datasets.load("tiny"), asof="2026-01-01"))
+    assert rec["customers"] == n == rec["export_rows"]
+    assert 2 <= rec["recommended_k"] <= 6 and rec["k"] == rec["recommended_k"]
+    assert sum(rec["cluster_shares"]) == pytest.approx(1.0)
+    assert sum(rec["revenue_shares"]) == pytest.approx(1.0)
+    # cluster 0 has the highest mean spend, so its spend is at or above the overall mean (M high) and its
+    # revenue share at least its customer share
+    assert rec["names_zh"][0].startswith("重要")
+    assert rec["revenue_share_cluster_0"] >= rec["cluster_shares"][0]
+    assert -1 <= rec["silhouette"][str(rec["k"])] <= 1
+    assert rec["models"][0] == "k-means" and len(rec["models"]) == 5

@@ -132,3 +132,9 @@ def test_committed_demo_payments_load_and_rate():
     r = credit.rate(p, asof="2026-01-01")
     g = r.grades().set_index("grade")["customers"]
     assert g[["A", "B", "C", "D"]].min() > 0          # the habits in the generator give every grade
+
+
+def test_committed_demo_payments_are_what_the_generator_makes_from_the_demo_orders():
+    """If the demo transactions are regenerated, rewrite the file with ``crmcore.credit.write_demo()``."""
+    fresh = credit.load_payments(credit.generate_payments(datasets.load("demo")))
+    pd.testing.assert_frame_equal(credit.demo_payments(), fresh)

@@ -201,3 +201,34 @@ def test_cdnow_preset_reads_master_and_sample(shared_data):
     assert len(master) == 69_659 and master["customer_id"].nunique() == 23_570
     assert len(sample) == 6_919 and sample["customer_id"].nunique() == 2_357
     assert master["order_date"].min() == pd.Timestamp("1997-01-01")
+
+
+def test_scan_transactions_validates_a_parquet_file_in_the_engine(tmp_path):
+    from crmcore import datasets, engine
+
+    tx = datasets.load("tiny").rename(columns={"customer_id": "CustomerID"})
+    p = tmp_path / "tx.parquet"
+    tx.drop(columns=["amount"]).to_parquet(p)
+    t = data.scan_transactions(p, mapping={"CustomerID": "customer_id"})
+    lazy = engine.customer_summary(t, asof=datasets.DEMO_ASOF)
+    eager = engine.customer_summary(datasets.load("tiny"), asof=datasets.DEMO_ASOF)
+    pd.testing.assert_frame_equal(lazy, eager, check_dtype=False, atol=1e-9)
+    bad = tx.assign(unit_price=tx["unit_price"].where(tx.index != 5, 0.0))
+    bad.to_parquet(p)
+    with pytest.raises(DataError, match=r"column 'unit_price'.*1 of [0-9,]+ values are zero or negative prices"):
+        data.scan_transactions(p, mapping={"CustomerID": "customer_id"})
+    with pytest.raises(DataError, match="'CustomerID' → 'customer_id'"):
+        data.scan_transactions(p)
+
+
+def test_net_returns_keep_matched_returns_and_drop_unmatched(tmp_path):
+    text = (HEADER.strip() + ",is_return\n" + "".join(l + ",0\n" for l in GOOD.splitlines())
+            + "c1,o6,2024-03-01,p1,-1,3.5,1\n"      # c1 bought before: netted
+            + "c9,o7,2024-03-01,p1,-2,3.5,1\n")     # c9 never bought here: nothing to net against
+    tx = data.load_transactions(write(tmp_path, text))
+    res = data.clean(tx, returns="net")
+    audit = res.audit.set_index("rule")
+    assert audit.loc["returns_unmatched", "rows_removed"] == 1
+    assert audit.loc["returns_unmatched", "customers_removed"] == 1
+    assert res.transactions["amount"].sum() == pytest.approx(7 + 10 + 14 - 3.5)
+    assert len(data.clean(tx, returns="keep").transactions) == 5

@@ -80,7 +80,7 @@ def test_same_summary_on_polars_backend():
     pytest.importorskip("polars")
     tx = datasets.load("tiny")
     con = ibis.polars.connect()
-    t = con.create_table("tx", tx[["customer_id", "order_id", "order_date", "amount", "quantity"]])
+    t = con.create_table("tx", tx[["customer_id", "order_id", "order_date", "amount", "quantity", "is_return"]])
     on_polars = engine.customer_summary(t, asof=datasets.DEMO_ASOF)
     on_duckdb = engine.customer_summary(tx, asof=datasets.DEMO_ASOF)
     pd.testing.assert_frame_equal(on_polars, on_duckdb, check_dtype=False)
@@ -102,3 +102,18 @@ def test_bad_inputs_are_crmcore_errors(small):
         engine.periodic_sales(small, freq="H")
     with pytest.raises(DataError, match="file not found"):
         engine.table("nope.parquet")
+
+
+def test_returns_net_revenue_but_are_not_orders():
+    # a: buys 30 on Jan 1, returns 10 on Jan 10 (a later date: it must not become the last purchase)
+    # b: only a return before asof -> not a customer in the snapshot
+    tx = pd.DataFrame({
+        "customer_id": ["a", "a", "b"], "order_id": ["1", "R1", "R9"],
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-10", "2024-01-05"]),
+        "quantity": [3, -1, -1], "amount": [30.0, -10.0, -5.0], "is_return": [False, True, True],
+    })
+    s = engine.customer_summary(tx, asof="2024-02-01")
+    assert s["customer_id"].tolist() == ["a"]
+    a = s.iloc[0]
+    assert (a.orders, a.lines, a.revenue, a.quantity, a.max_order_value) == (1, 1, 20.0, 2, 30.0)
+    assert a.last_purchase == pd.Timestamp("2024-01-01") and a.recency_days == 31

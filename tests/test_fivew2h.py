@@ -261,7 +261,7 @@ def test_unknown_question_and_plot_kind(small):
 def test_notebook_runs_on_tiny(run_notebook):
     rec = run_notebook("01_5w2h.ipynb", dataset="tiny")
     assert rec["statuses"]["how"] == "answerable"
-    assert 0 < rec["top_category_share"] <= 1
+    assert 0 < rec["top_product_share"] <= rec["top_category_share"] <= 1
     assert rec["new_customers"] + rec["returning_customers"] == rec["active_customers"]
     assert not math.isnan(rec["mean_order_value"])
 
@@ -286,3 +286,12 @@ def test_a_parquet_file_gives_the_same_answers_as_the_dataframe(tmp_path):
         assert a[key].status == b[key].status
         assert norm(a[key].facts) == norm(b[key].facts)
     assert a["how_much"].facts["orders"] == 6
+
+
+def test_a_window_longer_than_the_history_warns_that_new_may_not_be_new():
+    """The data begin on 2024-03-01; a 365-day window from 2024-01-02 starts before them, so every buyer
+    looks new (left-censoring) and the headline says so."""
+    res = fivew2h.answer(_tx(), asof=ASOF, window_days=365)
+    assert res["who"].facts["new_customers"] == 4 and res["who"].facts["returning_customers"] == 0
+    assert "Caution: the data begin on 2024-03-01, only 0 days before the window" in res["who"].headline
+    assert "Caution" not in fivew2h.answer(_tx(), asof=ASOF, window_days=30)["who"].headline

@@ -138,6 +138,15 @@ def test_playbook_has_every_stage_in_both_languages_with_counts():
     assert "declining" in r.summary() and "衰退" in r.summary("zh")
 
 
+def test_b2b_journey_follows_the_seed_order():
+    j = lc.b2b_journey(lang="zh")
+    assert j["B2B 客户旅程"].tolist() == ["签约", "启动", "成长", "成熟", "预流失", "续费", "流失"]
+    r = lc.stages(known_histories(), asof=ASOF, **RULES)
+    en = lc.b2b_journey(r)
+    # signing and kick-off both read the 2 new customers ("new" and "one_new"); churn reads the 2 lost ones
+    assert en["customers"].tolist() == [2, 2, 1, 1, 1, 1, 2]
+
+
 def test_bad_input_is_a_clear_error():
     tx = known_histories()
     with pytest.raises(ParameterError, match="decline_factor"):

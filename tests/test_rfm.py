@@ -40,7 +40,8 @@ def tx():
 
 # ---------------------------------------------------------------- rfm_table
 def test_rfm_table_hand_worked_example(tx):
-    t = rfm.rfm_table(tx, asof=ASOF).set_index("customer_id")
+    with pytest.warns(UserWarning, match="1 customer\\(s\\) have only return lines.*e.g. C"):
+        t = rfm.rfm_table(tx, asof=ASOF).set_index("customer_id")
     assert list(t.index) == ["A", "B", "D"]            # C only returned goods
     a = t.loc["A"]
     assert a.recency == 11 - 5                          # last purchase day 01-05, asof 01-11
@@ -288,6 +289,7 @@ def online_retail(shared_data):
     return data.clean(raw, returns="drop", non_product=()).transactions
 
 
+@pytest.mark.shared
 def test_online_retail_one_time_buyers_all_score_f1(online_retail):
     """Chen (2015) Online Retail, snapshot 2011-12-10, returns dropped: 4,338 customers, 1,493 buy once."""
     import warnings
@@ -335,6 +337,7 @@ def _half_up(x, nd=2):
     return np.floor(np.asarray(x) * 10**nd + 0.5 + 1e-9) / 10**nd
 
 
+@pytest.mark.shared
 def test_btyd_summary_reproduces_lifetimes_cdnow(shared_data):
     """CDNOW sample (Fader, Hardie & Lee 2005), calibration to 1997-09-30, daily periods in weeks:
     every customer's frequency, recency, T (and zbar) equals lifetimes' published summary."""
@@ -411,3 +414,49 @@ def test_notebook_05_rfm_runs_on_tiny(run_notebook):
     assert rec["migration_total"] == 100
     assert all(Path(p).exists() for p in rec["exported"])
     assert {Path(p).suffix for p in rec["exported"]} == {".csv", ".xlsx"}
+
+
+def test_rfm11_recovers_the_demo_customers_latent_types():
+    """The demo generator's answer key (datasets.customers('demo').true_type): RFM must find
+    the champions and must put the lost customers in the low-R segments."""
+    from crmcore import datasets
+
+    tx = datasets.load("demo")
+    g = rfm.segment(rfm.score(rfm.rfm_table(tx, asof="2026-01-01")), scheme="rfm11")
+    m = g.table.merge(datasets.customers("demo")[["customer_id", "true_type"]], on="customer_id")
+    ct = pd.crosstab(m["true_type"], m["segment"]).reindex(columns=[r["segment"] for r in rfm.RFM11], fill_value=0)
+    champions = ct.loc["champion"]
+    assert champions["champions"] / champions.sum() > 0.95
+    lost = ct.loc["lost"]
+    assert lost[["lost", "hibernating", "cant_lose", "at_risk"]].sum() / lost.sum() > 0.95
+    assert ct.loc[["at_risk", "lost"], "champions"].sum() == 0
+    assert ct.loc["new", ["potential_loyalist", "promising", "new", "need_attention"]].sum() / ct.loc["new"].sum() > 0.9
+
+
+@pytest.mark.shared
+def test_rfm_table_matches_r_rfm_package_readme(shared_data):
+    """R package rfm 0.3.0 (Hebbali, rsquaredacademy/rfm) README: rfm_table_order(rfm_data_orders,
+    analysis_date = 2006-12-31) prints recency_days, transaction_count and amount per customer.
+    The README names carry titles ("Abbey O'Reilly DVM", "Aden Lesch Sr."); the 0.3.0 data drop them."""
+    raw = pd.read_csv(shared_data / "rfm_data_orders.csv", parse_dates=["order_date"])
+    tx = pd.DataFrame({"customer_id": raw["customer_id"], "order_id": raw.index.astype(str),
+                       "order_date": raw["order_date"], "product_id": "x", "quantity": 1,
+                       "unit_price": raw["revenue"].astype(float), "amount": raw["revenue"].astype(float)})
+    t = rfm.rfm_table(tx, asof="2006-12-31").set_index("customer_id")
+    assert len(t) == 995 and t["frequency"].sum() == 4906
+    readme = {"Abbey O'Reilly": (205, 6, 472), "Add Senger": (140, 3, 340), "Aden Lesch": (194, 4, 405),
+              "Admiral Senger": (132, 5, 448), "Agness O'Keefe": (90, 9, 843), "Aileen Barton": (84, 9, 763),
+              "Ailene Hermann": (281, 8, 699)}
+    for cid, (r, f, m) in readme.items():
+        assert (t.at[cid, "recency"], t.at[cid, "frequency"], t.at[cid, "monetary"]) == (r, f, m), cid
+
+
+def test_high_price_threshold_options(tx):
+    none = rfm.rfm_table(tx, asof=ASOF, high_price_quantile=None)
+    assert none["high_price_share"].isna().all()
+    assert none.attrs["crmcore"]["rfm"]["high_price_threshold"] is None
+    fixed = rfm.rfm_table(tx, asof=ASOF, high_price_threshold=30).set_index("customer_id")
+    # A: lines at ≥ 30 are P2 (50) and P3 (30) → 80 of 110
+    assert fixed.at["A", "high_price_share"] == pytest.approx(80 / 110)
+    with pytest.raises(ParameterError, match="high_price_quantile=1.5"):
+        rfm.rfm_table(tx, asof=ASOF, high_price_quantile=1.5)
