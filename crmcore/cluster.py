@@ -446,7 +446,14 @@ def _canonical(raw_labels: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, dic
         stats.append((-float(key[m].mean()), -int(m.sum()), int(np.argmax(m)), int(u)))
     mapping = {u: new for new, (*_, u) in enumerate(sorted(stats))}
     mapping[-1] = -1
-    return np.array([mapping[u] for u in raw_labels], dtype=int), mapping
+    return _relabel(raw_labels, mapping), mapping
+
+
+def _relabel(raw_labels: np.ndarray, mapping: Mapping[int, int]) -> np.ndarray:
+    lut = np.full(max(mapping) + 2, -1, dtype=int)  # slot 0 holds noise (−1)
+    for old, new in mapping.items():
+        lut[old + 1] = new
+    return lut[np.asarray(raw_labels, dtype=int) + 1]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -487,7 +494,7 @@ class Clustering(Result):
         Z = self.features.transform(table, id_col=id_col)
         with _threads(1):
             raw = self.estimator.predict(Z.to_numpy())
-        return pd.Series([self.mapping[int(u)] for u in raw], index=Z.index, name="cluster")
+        return pd.Series(_relabel(raw, self.mapping), index=Z.index, name="cluster")
 
     def plot(self, ax=None, lang: str = "en", kind: str = "pca", names: Mapping[int, str] | None = None):
         """``kind`` = "pca" (2-D PCA scatter), "silhouette" or "snake"."""

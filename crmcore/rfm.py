@@ -35,7 +35,6 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-import ibis
 import numpy as np
 import pandas as pd
 
@@ -108,18 +107,17 @@ def _choice(name: str, value: Any, allowed: Sequence[Any]) -> Any:
     return value
 
 
-def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None, hpq: float | None):
-    """One pass over the lines (customer aggregates) + one over orders (largest order).
+def _is_return(t, has_return: bool):
+    ret = t.amount < 0
+    return (t.is_return | ret) if has_return else ret
 
-    The high-price threshold is either the literal ``hp`` or, when ``hpq`` is given, the quantile of
-    the purchase lines' unit prices as a scalar subquery (so the whole table is one query)."""
+
+def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None):
+    """One pass over the lines (customer aggregates) + one over orders (largest order)."""
     t = t.filter(t.order_date < asof_ts)
-    is_ret = t.amount < 0
-    if has_return:
-        is_ret = t.is_return | is_ret
+    is_ret = _is_return(t, has_return)
     buy = ~is_ret
     day = t.order_date.date()
-    b = t.filter(buy)
     aggs = dict(
         first_purchase=t.order_date.min(where=buy),
         last_purchase=t.order_date.max(where=buy),
@@ -131,20 +129,36 @@ def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None
     )
     if has_promo:
         aggs["promo_spend"] = t.amount.sum(where=buy & t.is_promo)
-    threshold = None
     if hp is not None:
-        threshold = ibis.literal(float(hp))
-    elif hpq is not None:
-        threshold = b.unit_price.quantile(float(hpq)).as_scalar()
-    if threshold is not None:
-        aggs["high_price_spend"] = t.amount.sum(where=buy & (t.unit_price >= threshold))
+        aggs["high_price_spend"] = t.amount.sum(where=buy & (t.unit_price >= float(hp)))
     base = t.group_by("customer_id").aggregate(**aggs)
+    b = t.filter(buy)
     orders = b.group_by(["customer_id", "order_id"]).aggregate(v=b.amount.sum())
     per_order = orders.group_by("customer_id").aggregate(max_purchase=orders.v.max())
-    out = base.left_join(per_order, "customer_id").drop("customer_id_right")
-    if threshold is not None:
-        out = out.mutate(high_price_threshold=threshold)
-    return out
+    return base.left_join(per_order, "customer_id").drop("customer_id_right")
+
+
+def _price_quantile(tx: Any, asof_ts, q: float, has_return: bool) -> float | None:
+    """Linear-interpolation quantile (numpy's default, DuckDB's quantile_cont) of the unit prices of
+    purchase lines, computed from a histogram of distinct prices: exact, and the engine never has to
+    hold 100M prices in memory to sort them."""
+    t = engine.table(tx)
+    t = t.filter(t.order_date < asof_ts)
+    b = t.filter(~_is_return(t, has_return))
+    h = engine.execute(b.group_by("unit_price").aggregate(n=b.count()), tx)
+    if h.empty:
+        return None
+    h = h.sort_values("unit_price", kind="stable")
+    cum = h["n"].cumsum().to_numpy()
+    x = h["unit_price"].to_numpy(dtype=float)
+    pos = (cum[-1] - 1) * q
+    k = int(np.floor(pos))
+    frac = pos - k
+    lo = x[np.searchsorted(cum, k, side="right")]
+    if frac <= 0:
+        return float(lo)
+    hi = x[np.searchsorted(cum, k + 1, side="right")]
+    return float(lo + frac * (hi - lo))
 
 
 def rfm_table(
@@ -191,14 +205,11 @@ def rfm_table(
     cols = set(t.columns)
     has_return, has_promo = "is_return" in cols, "is_promo" in cols
 
-    hpq = None if high_price_threshold is not None else high_price_quantile
-    df = engine.execute(_rfm_expr(t, asof_ts, has_return=has_return, has_promo=has_promo,
-                                  hp=high_price_threshold, hpq=hpq), tx)
-    hp = None
-    if high_price_threshold is not None:
-        hp = float(high_price_threshold)
-    elif hpq is not None and len(df):
-        hp = float(df["high_price_threshold"].iloc[0])
+    hp = None if high_price_threshold is None else float(high_price_threshold)
+    if hp is None and high_price_quantile is not None:
+        hp = _price_quantile(tx, asof_ts, float(high_price_quantile), has_return)
+        t = engine.table(tx)  # execute() freed the view of a DataFrame
+    df = engine.execute(_rfm_expr(t, asof_ts, has_return=has_return, has_promo=has_promo, hp=hp), tx)
     if df.empty:
         first = _first_date(tx)
         raise data_error(f"no purchase is dated before asof={asof_ts:%Y-%m-%d}", source="rfm_table", column="order_date",

@@ -751,11 +751,7 @@ def test_data_yaml_files_reproduce_the_published_numbers():
 
 
 @pytest.mark.notebook
-def test_ahp_notebook_runs_on_tiny_and_records_the_numbers(request):
-    try:
-        run_notebook = request.getfixturevalue("run_notebook")
-    except pytest.FixtureLookupError:
-        pytest.skip("run_notebook fixture (tests/conftest.py) not available yet")
+def test_ahp_notebook_runs_on_tiny_and_records_the_numbers(run_notebook):
     rec = run_notebook("06_ahp.ipynb", dataset="tiny", n_draws=30, lang="zh")
     assert rec["travel_cr"] == pytest.approx(ahp.priorities(TRAVEL).cr)
     assert rec["trip_priorities"]["P3"] == pytest.approx(0.456, abs=1.5e-3)

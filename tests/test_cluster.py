@@ -138,14 +138,24 @@ def test_choose_k_recommends_the_true_k_on_blobs_with_the_reason():
     assert "k = 4" in kc.reason() and "k = 4" in kc.reason("zh")
 
 
-def test_labels_identical_across_runs_and_under_row_shuffling():
-    df, _ = blobs()
-    a = cl.fit(df, 4, seed=3).labels
-    b = cl.fit(df, 4, seed=3).labels
+@pytest.mark.parametrize("model", ["kmeans", "minibatch", "gmm", "ward"])
+def test_labels_identical_across_runs_and_under_row_shuffling(model):
+    df, _ = blobs(std=1.5)  # overlapping blobs: an order-dependent fit would show here
+    a = cl.fit(df, 4, model=model, seed=3).labels
+    b = cl.fit(df, 4, model=model, seed=3).labels
     shuffled = df.sample(frac=1.0, random_state=11)
-    c = cl.fit(shuffled, 4, seed=3).labels
+    c = cl.fit(shuffled, 4, model=model, seed=3).labels
     pd.testing.assert_series_equal(a, b)
     pd.testing.assert_series_equal(a, c.loc[a.index])
+
+
+def test_choose_k_on_many_customers_uses_minibatch_and_a_silhouette_sample(monkeypatch):
+    monkeypatch.setattr(cl, "LARGE_N", 500)
+    df, _ = blobs(800, centers=3)
+    kc = cl.choose_k(df, [2, 3, 4], sample_size=300, seed=0)
+    assert kc.model == "minibatch" and kc.sampled
+    assert kc.conventions()["sample_size"] == 300
+    assert kc.recommended == 3
 
 
 def test_cluster_0_has_the_highest_mean_monetary():

@@ -468,11 +468,7 @@ def test_trends_and_peers_draw_one_line_per_series():
 # ------------------------------------------------------------------------------------------
 
 @pytest.mark.notebook
-def test_dupont_notebook_runs_and_records_the_demo_numbers(request):
-    try:
-        run_notebook = request.getfixturevalue("run_notebook")
-    except pytest.FixtureLookupError:
-        pytest.skip("run_notebook fixture (tests/conftest.py) not available yet")
+def test_dupont_notebook_runs_and_records_the_demo_numbers(run_notebook):
     rec = run_notebook("04_dupont.ipynb", steps=5)
     assert rec["roe_current"] == pytest.approx(171_000 / 985_000, abs=1e-4)
     assert rec["roe_change"] == pytest.approx(171_000 / 985_000 - 177_000 / 1_035_000, abs=1e-4)

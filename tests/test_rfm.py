@@ -460,3 +460,17 @@ def test_high_price_threshold_options(tx):
     assert fixed.at["A", "high_price_share"] == pytest.approx(80 / 110)
     with pytest.raises(ParameterError, match="high_price_quantile=1.5"):
         rfm.rfm_table(tx, asof=ASOF, high_price_quantile=1.5)
+
+
+def test_high_price_threshold_equals_numpy_linear_quantile():
+    rng = np.random.default_rng(11)
+    n = 2000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 50, n).astype(str), "order_id": np.arange(n).astype(str),
+                       "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), "D"),
+                       "unit_price": rng.choice([1.5, 2.25, 9.99, 10.0, 42.0, 99.5], n) * rng.integers(1, 4, n),
+                       "is_return": rng.random(n) < 0.05})
+    tx["amount"] = np.where(tx["is_return"], -1, 1) * tx["unit_price"]
+    for q in (0.5, 0.8, 0.93):
+        t = rfm.rfm_table(tx, asof="2025-01-01", high_price_quantile=q)
+        expect = np.quantile(tx.loc[~tx["is_return"], "unit_price"], q)   # numpy 'linear' = DuckDB quantile_cont
+        assert t.attrs["crmcore"]["rfm"]["high_price_threshold"] == pytest.approx(expect, abs=1e-12)

@@ -521,11 +521,7 @@ def test_other_bad_inputs_say_what_to_do(wi):
 # ---------------------------------------------------------------------------------------------
 
 @pytest.mark.notebook
-def test_notebook_runs_on_tiny_data_and_records_consistent_numbers(request):
-    try:
-        run_notebook = request.getfixturevalue("run_notebook")
-    except pytest.FixtureLookupError:
-        pytest.skip("run_notebook fixture (tests/conftest.py) not available yet")
+def test_notebook_runs_on_tiny_data_and_records_consistent_numbers(run_notebook):
     rec = run_notebook("09_sales_targets.ipynb", dataset="tiny")
     # the seven day weights of whole weeks sum to the weekly index
     assert sum(rec["day_weights"]) == pytest.approx(rec["weekly_index"], rel=1e-9)
