@@ -186,7 +186,8 @@ def big_child(path: str, memory_limit: str) -> None:
     from crmcore import engine, rfm
 
     con = engine.backend()
-    con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+    if memory_limit:
+        con.raw_sql(f"SET memory_limit = '{memory_limit}'")
     con.raw_sql("SET preserve_insertion_order = false")
     t = con.read_parquet(f"{path}/*.parquet")
     t0, c0 = time.perf_counter(), time.process_time()
@@ -208,7 +209,7 @@ def bench_big(args) -> None:
         return
     out = json.loads(res.stdout.strip().splitlines()[-1])
     print(f"crmcore rfm_table + score        {out['seconds']:7.1f} s wall {out['cpu']:7.1f} s CPU ({out['customers']:,} customers), "
-          f"peak RSS {rss:.2f} GB (target < 4 GB; DuckDB memory_limit {args.memory_limit})")
+          f"peak RSS {rss:.2f} GB (target < 4 GB; DuckDB memory_limit {args.memory_limit or 'default (80% of RAM)'})")
 
 
 def main() -> None:

@@ -11,7 +11,8 @@ The pipeline:
    min-max scaling; the transform is recorded in the result.
 2. :func:`choose_k` — inertia with knee detection (Kneedle: the point farthest from the chord,
    Satopää et al. 2011), silhouette (Rousseeuw 1987; sampled for large n), Calinski–Harabasz
-   (1974), Davies–Bouldin (1979) in one table, and a recommended k with the reason.
+   (1974), Davies–Bouldin (1979) in one table, and a recommended k with the reason
+   (:func:`recommend_k`: the k most criteria choose; a tie goes to the best mean rank).
    :func:`stability` — bootstrap stability: mean adjusted Rand index (Hubert & Arabie 1985)
    between the full-data clustering and clusterings fitted on resamples (Hennig 2007).
 3. :func:`fit` / :func:`compare_models` — k-means (default), mini-batch k-means (large n),
@@ -100,7 +101,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "推荐聚类数 k = {k}：{how}。各指标的选择：{per}。",
     },
     "how_vote": {"en": "chosen by {n} of {m} criteria ({names})", "zh": "{m} 个指标中有 {n} 个选择它（{names}）"},
-    "how_vote_tie": {"en": "; ties broken by the higher silhouette", "zh": "；票数相同时取轮廓系数较高者"},
+    "how_vote_tie": {"en": "; a tie, broken by the best mean rank over the four criteria",
+                     "zh": "；票数相同，取四个指标平均排名最好者"},
     "how_rule": {"en": "rule '{rule}' ({name})", "zh": "规则 '{rule}'（{name}）"},
     "no_knee": {"en": "no knee (the inertia curve is not convex)", "zh": "无拐点（曲线不凸）"},
     "say_cluster": {
@@ -647,6 +649,14 @@ def _scores_limited(Z, lab, sample_size, seed, threads):
         return scores(Z, lab, sample_size=sample_size, seed=seed)
 
 
+def _chord_distance(x: Sequence[float], y: Sequence[float]) -> np.ndarray:
+    """(1 − x_n) − y_n on axes scaled to [0, 1]: how far each point lies below the chord."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return np.zeros(len(x))
+    return (1 - (x - x.min()) / np.ptp(x)) - (y - y.min()) / np.ptp(y)
+
+
 def knee(x: Sequence[float], y: Sequence[float]) -> int | None:
     """Knee of a decreasing convex curve: the point farthest below the chord (Kneedle).
 
@@ -654,12 +664,10 @@ def knee(x: Sequence[float], y: Sequence[float]) -> int | None:
     the knee maximises ``(1 − x_n) − y_n`` (Satopää et al. 2011). Returns the knee's x, or None when
     no point lies below the chord (a straight or concave curve) or there are fewer than 3 points.
     """
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+    x = np.asarray(x, float)
+    if len(x) < 3:
         return None
-    xn = (x - x.min()) / np.ptp(x)
-    yn = (y - y.min()) / np.ptp(y)
-    d = (1 - xn) - yn
+    d = _chord_distance(x, y)
     i = int(np.argmax(d))
     if d[i] <= 1e-12:
         return None
@@ -729,6 +737,38 @@ def _check_k_range(k_range: Any, n: int) -> list[int]:
     return ks
 
 
+def recommend_k(table: pd.DataFrame, *, rule: str = "vote") -> tuple[int, int | None, dict[str, int | None]]:
+    """The recommended k from a scores table (columns k, inertia, silhouette, calinski_harabasz,
+    davies_bouldin): ``(recommended, knee, each criterion's choice)``. See :func:`choose_k` for the rule.
+    """
+    if rule not in RULES:
+        raise ParameterError(f"rule={rule!r} is not supported; use one of {', '.join(map(repr, RULES))}.")
+    t = table.set_index("k").sort_index()
+    kn = knee(t.index, t["inertia"])
+    choices: dict[str, int | None] = {
+        "knee": kn,
+        "silhouette": int(t["silhouette"].idxmax()),
+        "calinski_harabasz": int(t["calinski_harabasz"].idxmax()),
+        "davies_bouldin": int(t["davies_bouldin"].idxmin()),
+    }
+    if rule == "vote":
+        votes = pd.Series([v for v in choices.values() if v is not None]).value_counts()
+        tied = list(votes[votes == votes.max()].index)
+        # a tie: the best mean rank over the four criteria (silhouette alone tends to favour k = 2)
+        ranks = pd.DataFrame({
+            "knee": pd.Series(_chord_distance(t.index, t["inertia"]), index=t.index).rank(ascending=False),
+            "silhouette": t["silhouette"].rank(ascending=False),
+            "calinski_harabasz": t["calinski_harabasz"].rank(ascending=False),
+            "davies_bouldin": t["davies_bouldin"].rank(ascending=True),
+        }).mean(axis=1)
+        rec = int(min(tied, key=lambda k: (ranks[k], k)))
+    elif rule == "knee" and kn is None:
+        raise DomainError("the inertia curve has no knee over this k_range; widen k_range or use rule='vote'.")
+    else:
+        rec = int(choices[rule])
+    return rec, kn, choices
+
+
 def choose_k(
     X: Any,
     k_range: Iterable[int] = range(2, 11),
@@ -744,8 +784,9 @@ def choose_k(
     """Fit each k and score it: inertia (with the knee), silhouette, Calinski–Harabasz, Davies–Bouldin.
 
     ``rule="vote"`` (default) recommends the k chosen by most of the four criteria — knee of the
-    inertia curve, highest silhouette, highest CH, lowest DB — ties broken by the higher
-    silhouette; ``rule`` may also name one criterion. Silhouette is computed on a seeded sample of
+    inertia curve, highest silhouette, highest CH, lowest DB — a tie broken by the best mean rank
+    of the tied k over the four criteria (distance below the chord for the inertia; the smaller k
+    if still tied); ``rule`` may also name one criterion. Silhouette is computed on a seeded sample of
     ``sample_size`` customers when there are more (its cost is quadratic in n). ``model="auto"``
     uses k-means, or mini-batch k-means above 50,000 customers; only k-means-type models and GMM
     are allowed here.
@@ -771,22 +812,7 @@ def choose_k(
         rows.append({"k": k, "inertia": inertia, **sc,
                      "smallest_share": float(np.bincount(lab).min() / len(lab)), "runtime_s": rt})
     table = pd.DataFrame(rows)
-    kn = knee(table["k"], table["inertia"])
-    t = table.set_index("k")
-    choices: dict[str, int | None] = {
-        "knee": kn,
-        "silhouette": int(t["silhouette"].idxmax()),
-        "calinski_harabasz": int(t["calinski_harabasz"].idxmax()),
-        "davies_bouldin": int(t["davies_bouldin"].idxmin()),
-    }
-    if rule == "vote":
-        votes = pd.Series([v for v in choices.values() if v is not None]).value_counts()
-        tied = votes[votes == votes.max()].index
-        rec = int(t.loc[list(tied), "silhouette"].idxmax())
-    elif rule == "knee" and kn is None:
-        raise DomainError("the inertia curve has no knee over this k_range; widen k_range or use rule='vote'.")
-    else:
-        rec = int(choices[rule])
+    rec, kn, choices = recommend_k(table, rule=rule)
     table["knee"] = table["k"] == kn
     table["recommended"] = table["k"] == rec
     return KChoice(table=table, knee=kn, choices=choices, recommended=rec, rule=rule, model=model, seed=seed,

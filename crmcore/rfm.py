@@ -198,7 +198,8 @@ def rfm_table(
     _choice("monetary", monetary, _MON)
     _choice("returns", returns, _RET)
     _choice("recency_unit", recency_unit, tuple(_UNITS))
-    if high_price_quantile is not None and not (0.0 < float(high_price_quantile) < 1.0):
+    if high_price_quantile is not None and not (isinstance(high_price_quantile, (int, float, np.number))
+                                                and 0.0 < float(high_price_quantile) < 1.0):
         raise ParameterError(f"high_price_quantile={high_price_quantile!r} must be between 0 and 1 (e.g. 0.8 = top 20% of prices), or None.")
     t = engine.table(tx)
     engine._check_cols(t, ["customer_id", "order_id", "order_date", "amount", "unit_price"], "rfm_table")

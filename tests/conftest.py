@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# one BLAS/OpenMP thread: deterministic k-means and no oversubscription on 2 cores (kernels inherit it)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SHARED = ROOT.parent / "shared" / "data"
