@@ -24,9 +24,10 @@ $(VENV)/.test-deps: pyproject.toml constraints.txt | $(BIN)/python
 
 venv: $(VENV)/.report-deps
 
-## build every notebook's HTML report on the demo data into reports/ (index: reports/index.html)
+## build every notebook's HTML report on the demo data, in English and Chinese, into reports/ (index: reports/index.html)
 report: $(VENV)/.report-deps
 	$(BIN)/crm report --all
+	$(BIN)/crm report --all --lang zh
 
 ## run the whole test suite: unit tests, notebook smoke runs, nbval over the committed notebooks
 test: $(VENV)/.test-deps

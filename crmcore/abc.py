@@ -187,8 +187,9 @@ def abc(
 ) -> ABCResult:
     """ABC classes of customers (``by="customer_id"``), products (``"product_id"``) or categories.
 
-    ``data``: transactions (aggregated to revenue per item in the engine; only ``order_date <
-    asof`` when ``asof`` is given), or a one-row-per-item table holding ``by`` and ``value``
+    ``data``: transactions (aggregated in the engine to revenue per item = sum of ``amount``, so
+    net of return lines; only ``order_date < asof`` when ``asof`` is given; an item whose net is
+    ≤ 0 is class C with no share), or a one-row-per-item table holding ``by`` and ``value``
     (e.g. an rfm_table with ``value="revenue"`` or ``"monetary"``).
     """
     check_lang(lang)

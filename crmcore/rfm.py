@@ -113,29 +113,35 @@ def _is_return(t, has_return: bool):
 
 
 def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None):
-    """One pass over the lines (customer aggregates) + one over orders (largest order)."""
+    """One pass over the lines (customer aggregates) + one over orders (largest order).
+
+    Every output column is coalesced so the result has no NULLs: Ibis turns a column with a NULL
+    into Python objects row by row, which costs seconds on 500k customers. A customer with only
+    return lines comes back with ``lines = 0`` (and placeholder dates) and is dropped in pandas."""
     t = t.filter(t.order_date < asof_ts)
     is_ret = _is_return(t, has_return)
     buy = ~is_ret
     day = t.order_date.date()
+    zero = 0.0
     aggs = dict(
-        first_purchase=t.order_date.min(where=buy),
-        last_purchase=t.order_date.max(where=buy),
+        first_purchase=t.order_date.min(where=buy).coalesce(asof_ts),
+        last_purchase=t.order_date.max(where=buy).coalesce(asof_ts),
         orders=t.order_id.nunique(where=buy),
         purchase_days=day.nunique(where=buy),
         lines=t.count(where=buy),
-        spend=t.amount.sum(where=buy),
-        returned=-t.amount.sum(where=is_ret),
+        spend=t.amount.sum(where=buy).coalesce(zero),
+        returned=(-t.amount.sum(where=is_ret)).coalesce(zero),
     )
     if has_promo:
-        aggs["promo_spend"] = t.amount.sum(where=buy & t.is_promo)
+        aggs["promo_spend"] = t.amount.sum(where=buy & t.is_promo).coalesce(zero)
     if hp is not None:
-        aggs["high_price_spend"] = t.amount.sum(where=buy & (t.unit_price >= float(hp)))
+        aggs["high_price_spend"] = t.amount.sum(where=buy & (t.unit_price >= float(hp))).coalesce(zero)
     base = t.group_by("customer_id").aggregate(**aggs)
     b = t.filter(buy)
     orders = b.group_by(["customer_id", "order_id"]).aggregate(v=b.amount.sum())
     per_order = orders.group_by("customer_id").aggregate(max_purchase=orders.v.max())
-    return base.left_join(per_order, "customer_id").drop("customer_id_right")
+    out = base.left_join(per_order, "customer_id").drop("customer_id_right")
+    return out.mutate(max_purchase=out.max_purchase.coalesce(zero))
 
 
 def _price_quantile(tx: Any, asof_ts, q: float, has_return: bool) -> float | None:
@@ -335,7 +341,7 @@ def _check_table(table: Any, need: Sequence[str], what: str) -> pd.DataFrame:
 def _rank_scores(good: np.ndarray, bins: int) -> np.ndarray:
     """1 + floor(bins × #{strictly worse}/n) where larger ``good`` is better."""
     n = len(good)
-    worse = pd.Series(good).rank(method="min").to_numpy() - 1  # customers with a strictly smaller value
+    worse = np.searchsorted(np.sort(good), good, side="left")  # customers with a strictly smaller value
     return (1 + np.floor(bins * worse / n + 1e-12)).astype("int64")
 
 
@@ -397,7 +403,7 @@ def score(
         dup = df["customer_id"][df["customer_id"].duplicated()].head(3).tolist()
         raise data_error(f"customer_id repeats ({', '.join(map(str, dup))})", source="score",
                          fix="Pass one row per customer (rfm_table gives that)")
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: new columns never reach the caller's frame
     cuts: dict[str, tuple[float, ...]] = {}
     notes: list[str] = []
     for k, col in _AXES.items():
@@ -761,16 +767,16 @@ def btyd_summary(
         raise data_error(f"no purchase is dated before asof={asof_ts:%Y-%m-%d}", source="btyd_summary",
                          column="order_date", fix=(f"The earliest line is {first:%Y-%m-%d}; choose a later asof"
                                                    if first is not None else "The transactions are empty"))
-    end = (asof_ts - pd.Timedelta(1, "ns")).to_period(_PERIODS[freq])
-    first = pd.PeriodIndex(pd.to_datetime(df["first"]), freq=_PERIODS[freq])
-    last = pd.PeriodIndex(pd.to_datetime(df["last"]), freq=_PERIODS[freq])
-    steps = lambda a, b: np.array([(x - y).n for x, y in zip(a, b)], dtype=float)  # noqa: E731
+    # period ordinals: their differences count whole periods, as lifetimes' Period arithmetic does
+    end = (asof_ts - pd.Timedelta(1, "ns")).to_period(_PERIODS[freq]).ordinal
+    first = pd.PeriodIndex(pd.to_datetime(df["first"]), freq=_PERIODS[freq]).asi8
+    last = pd.PeriodIndex(pd.to_datetime(df["last"]), freq=_PERIODS[freq]).asi8
     freq_n = df["n"].astype("int64") - 1
     out = pd.DataFrame({
         "customer_id": df["customer_id"],
         "frequency": freq_n.astype(float),
-        "recency": steps(last, first) / mult,
-        "T": steps([end] * len(df), first) / mult,
+        "recency": (last - first).astype(float) / mult,
+        "T": (end - first).astype(float) / mult,
         "monetary_value": np.where(freq_n > 0, (df["total"] - df["first_v"]) / freq_n.where(freq_n > 0, 1), 0.0),
     })
     out.attrs["crmcore"] = {"btyd": {"asof": str(asof_ts.date()), "freq": freq, "freq_multiplier": mult,
@@ -869,8 +875,10 @@ def migration(
     a, b = _asof(asof_from), _asof(asof_to)
     if not b > a:
         raise ParameterError(f"asof_to={asof_to!r} must be later than asof_from={asof_from!r}.")
-    t0 = rfm_table(tx, asof=a, **table_kwargs)
-    t1 = rfm_table(tx, asof=b, **table_kwargs)
+    with warnings.catch_warnings():  # return-only customers are reported once, by the caller's rfm_table
+        warnings.simplefilter("ignore", UserWarning)
+        t0 = rfm_table(tx, asof=a, **table_kwargs)
+        t1 = rfm_table(tx, asof=b, **table_kwargs)
     s0 = score(t0, bins=bins)
     s1 = score(t1, bins=bins, method="fixed", thresholds=s0.cuts) if cuts == "from" else score(t1, bins=bins)
     g0 = segment(s0, scheme=scheme, lang=lang)
@@ -976,7 +984,9 @@ def compare_definitions(tx: Any, *, asof: Any) -> pd.DataFrame:
     """
     rows = []
     for freq in _FREQ:
-        t = rfm_table(tx, asof=asof, frequency=freq)
+        with warnings.catch_warnings():  # the caller's own rfm_table already reported return-only customers
+            warnings.simplefilter("ignore", UserWarning)
+            t = rfm_table(tx, asof=asof, frequency=freq)
         rows.append({"definition": f"rfm_table(frequency={freq!r})", "customers": len(t),
                      "mean_F": t["frequency"].mean(), "median_F": t["frequency"].median(),
                      "share_lowest_F": float((t["frequency"] == 1).mean()), "median_M": t["monetary"].median()})
@@ -1021,17 +1031,20 @@ def report_sentences(segments: Segments, *, lang: str | None = None, top: int = 
     lines = []
     if lang == "zh":
         lines.append(f"共 {n:,} 位客户，最大的分群是“{biggest.segment_name}”，{biggest.customers:,} 位（{biggest.share:.1%}）。")
-        top_share = by_rev["revenue_share"].sum()
-        lines.append(f"销售额最高的 {len(by_rev)} 个分群（{'、'.join(by_rev['segment_name'])}）只占客户的 "
-                     f"{by_rev['share'].sum():.1%}，却贡献了 {top_share:.1%} 的销售额。")
+        few = by_rev["share"].sum() < 0.5 * by_rev["revenue_share"].sum()   # "only ... yet" when it is so
+        lines.append(f"销售额最高的 {len(by_rev)} 个分群（{'、'.join(by_rev['segment_name'])}）"
+                     f"{'只' if few else ''}占客户的 {by_rev['share'].sum():.1%}，{'却' if few else ''}贡献了 "
+                     f"{by_rev['revenue_share'].sum():.1%} 的销售额。")
         for r in by_rev.itertuples():
             lines.append(f"“{r.segment_name}”：{r.customers:,} 位客户，销售额占比 {r.revenue_share:.1%}，"
                          f"客单价 {r.average_order_value:,.2f}，最近一次消费中位数 {r.median_recency:,.0f} 天。建议：{r.action}。")
     else:
         lines.append(f"Of {n:,} customers the largest segment is '{biggest.segment_name}' with "
                      f"{biggest.customers:,} ({biggest.share:.1%}).")
+        few = by_rev["share"].sum() < 0.5 * by_rev["revenue_share"].sum()
         lines.append(f"The {len(by_rev)} segments with the most revenue ({', '.join(by_rev['segment_name'])}) are "
-                     f"{by_rev['share'].sum():.1%} of customers but bring {by_rev['revenue_share'].sum():.1%} of revenue.")
+                     f"{'only ' if few else ''}{by_rev['share'].sum():.1%} of customers "
+                     f"{'but' if few else 'and'} bring {by_rev['revenue_share'].sum():.1%} of revenue.")
         for r in by_rev.itertuples():
             lines.append(f"'{r.segment_name}': {r.customers:,} customers, {r.revenue_share:.1%} of revenue, average "
                          f"order value {r.average_order_value:,.2f}, median recency {r.median_recency:,.0f} days. "

@@ -166,7 +166,9 @@ def test_fixed_scores_hand_worked():
 def test_scores_properties_range_monotone_cuts_row_order():
     rng = np.random.default_rng(7)
     t = _table(rng.integers(0, 700, 1000), rng.geometric(0.3, 1000), rng.lognormal(5, 1, 1000).round(2))
+    before = t.copy()
     s = rfm.score(t)
+    pd.testing.assert_frame_equal(t, before)            # the input is not changed
     for k in ("R", "F", "M"):
         assert s.table[k].between(1, 5).all()
         assert list(s.cuts[k]) == sorted(s.cuts[k])
@@ -474,3 +476,42 @@ def test_high_price_threshold_equals_numpy_linear_quantile():
         t = rfm.rfm_table(tx, asof="2025-01-01", high_price_quantile=q)
         expect = np.quantile(tx.loc[~tx["is_return"], "unit_price"], q)   # numpy 'linear' = DuckDB quantile_cont
         assert t.attrs["crmcore"]["rfm"]["high_price_threshold"] == pytest.approx(expect, abs=1e-12)
+
+
+# ---------------------------------------------------------------- teaching and report helpers
+def test_report_sentences_are_generated_from_the_numbers(tx):
+    g = rfm.segment(rfm.score(rfm.rfm_table(tx, asof=ASOF)), scheme="rfm11")
+    # revenue A 110, B 100, D 30 (total 240); every segment holds one customer
+    lines = rfm.report_sentences(g, top=2)
+    assert lines[0].startswith("Of 3 customers the largest segment is")
+    assert "45.8% of revenue" in " ".join(lines)          # A: 110/240
+    zh = rfm.report_sentences(rfm.segment(rfm.score(rfm.rfm_table(tx, asof=ASOF)), scheme="cn8", lang="zh"))
+    assert zh[0].startswith("共 3 位客户")
+
+
+def test_export_customers_writes_csv_and_excel(tx, tmp_path):
+    g = rfm.segment(rfm.score(rfm.rfm_table(tx, asof=ASOF)), scheme="cn8", lang="zh")
+    csv, xlsx = rfm.export_customers(g, tmp_path / "out")
+    back = pd.read_csv(csv, encoding="utf-8-sig")
+    assert len(back) == 3 and set(back["segment_name"]) <= {r["zh"] for r in rfm.CN8}
+    assert pd.read_excel(xlsx)["customer_id"].tolist() == back["customer_id"].tolist()
+
+
+def test_compare_definitions_and_tie_demo(tx):
+    d = rfm.compare_definitions(tx, asof=ASOF).set_index("definition")
+    # A: 3 invoices, 2 days, 4 lines; B and D: 1 each → mean F 5/3, 4/3, 2; BTYD repeat days: A 1 → mean 1/3
+    assert d["mean_F"].tolist() == pytest.approx([5 / 3, 4 / 3, 2.0, 1 / 3])
+    many_ties = pd.DataFrame({"customer_id": [f"c{i:03d}" for i in range(200)], "recency": 1,
+                              "frequency": [1] * 150 + [2] * 50, "monetary": 1.0})
+    r = rfm.row_order_instability(many_ties, seeds=(0, 1))
+    assert r["crmcore_changed"] == 0 and r["naive_changed"] > 0
+
+
+def test_weighted_score_takes_the_real_ahp_result():
+    from crmcore import ahp
+
+    res = ahp.consistent_matrix({"R": 0.25, "F": 0.25, "M": 0.5}).priorities()
+    sc = pd.DataFrame({"customer_id": ["a", "b"], "R": [5, 1], "F": [1, 5], "M": [2, 4]})
+    w = rfm.weighted_score(sc, res).set_index("customer_id")["weighted_score"]
+    # a: .25·5 + .25·1 + .5·2 = 2.5; b: .25 + 1.25 + 2 = 3.5
+    assert w.to_dict() == pytest.approx({"a": 2.5, "b": 3.5})
