@@ -42,6 +42,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import rfm as _rfm
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import check_lang, text
 from .results import Result
@@ -146,42 +147,11 @@ LABELS: dict[str, dict[str, str]] = {
     "action": {"en": "suggested action", "zh": "建议策略"},
 }
 
-#: the 8-class RFM names; key order is (R high, F high, M high) with R high = recent
-NAMES: dict[str, dict[str, str]] = {
-    "important_value": {"en": "important value customers", "zh": "重要价值客户"},
-    "important_development": {"en": "important development customers", "zh": "重要发展客户"},
-    "important_retention": {"en": "important retention customers", "zh": "重要保持客户"},
-    "important_winback": {"en": "important win-back customers", "zh": "重要挽留客户"},
-    "general_value": {"en": "general value customers", "zh": "一般价值客户"},
-    "general_development": {"en": "general development customers", "zh": "一般发展客户"},
-    "general_retention": {"en": "general retention customers", "zh": "一般保持客户"},
-    "general_winback": {"en": "general win-back customers", "zh": "一般挽留客户"},
-}
+# the 8-class names, rule and actions are the RFM module's (one source for both methods)
+NAMES: dict[str, dict[str, str]] = {r["segment"]: {"en": r["en"], "zh": r["zh"]} for r in _rfm.CN8}
 RULE: dict[tuple[bool, bool, bool], str] = {
-    (True, True, True): "important_value",
-    (True, False, True): "important_development",
-    (False, True, True): "important_retention",
-    (False, False, True): "important_winback",
-    (True, True, False): "general_value",
-    (True, False, False): "general_development",
-    (False, True, False): "general_retention",
-    (False, False, False): "general_winback",
-}
-ACTIONS: dict[str, dict[str, str]] = {
-    "important_value": {"en": "keep them: VIP service, early access, no discounting needed",
-                        "zh": "重点维护：VIP 服务、新品优先，无需打折"},
-    "important_development": {"en": "raise frequency: cross-sell, subscriptions, member benefits",
-                              "zh": "提升频率：交叉销售、会员权益，促进复购"},
-    "important_retention": {"en": "re-engage before they lapse: personal contact, reminders",
-                            "zh": "主动联系：防止流失，定向提醒与关怀"},
-    "important_winback": {"en": "win back: targeted offers, find out why they left",
-                          "zh": "重点挽留：定向优惠，了解流失原因"},
-    "general_value": {"en": "grow basket value: bundles, upgrades", "zh": "提升客单价：组合销售、升级推荐"},
-    "general_development": {"en": "nurture new and light buyers: welcome series, second-purchase coupons",
-                            "zh": "培育新客：欢迎礼包、二次购买优惠"},
-    "general_retention": {"en": "low-cost reminders to keep them buying", "zh": "低成本提醒，维持购买"},
-    "general_winback": {"en": "low priority: cheap automated reactivation only", "zh": "低优先级：仅做低成本自动唤醒"},
-}
+    (r["R"] == "high", r["F"] == "high", r["M"] == "high"): r["segment"] for r in _rfm.CN8}
+ACTIONS: dict[str, dict[str, str]] = {r["segment"]: {"en": r["action_en"], "zh": r["action_zh"]} for r in _rfm.CN8}
 
 
 def _t(key: str, lang: str) -> str:

@@ -8,6 +8,7 @@ small pandas frames; the analysis then happens in pandas.
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -23,11 +24,18 @@ _counter = itertools.count()
 _backend = None
 
 
+#: DuckDB's memory cap; beyond it, aggregations spill to disk instead of growing the process
+#: (DuckDB's own default is 80% of RAM). Override with CRMCORE_DUCKDB_MEMORY, e.g. "8GB".
+DEFAULT_MEMORY_LIMIT = "3GB"
+
+
 def backend():
-    """The default in-process DuckDB backend (created on first use)."""
+    """The default in-process DuckDB backend (created on first use, memory capped)."""
     global _backend
     if _backend is None:
         _backend = ibis.duckdb.connect()
+        limit = os.environ.get("CRMCORE_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
+        _backend.con.execute(f"SET memory_limit = '{limit}'").fetchall()
     return _backend
 
 
@@ -78,7 +86,8 @@ def _check_cols(t: ir.Table, needed: Sequence[str], what: str) -> None:
 def execute(expr: ir.Table, tx: Any = None) -> pd.DataFrame:
     """Run an Ibis expression built on ``table(tx)`` and return pandas; frees the temporary view."""
     try:
-        df = expr.to_pandas()
+        # through Arrow: Ibis' own to_pandas turns any column with a null into Python objects row by row
+        df = expr.to_pyarrow().to_pandas(date_as_object=False)
     finally:
         if isinstance(tx, pd.DataFrame):
             # drop the view this call registered, so DuckDB holds no reference to the frame

@@ -248,7 +248,7 @@ def test_profile_hand_computed():
     assert t.loc[1, "recency_mean_index"] == pytest.approx(300 / 160)
     assert t.loc[0, "name_zh"] == "重要价值客户" and t.loc[1, "name_zh"] == "一般挽留客户"
     s = p.describe()
-    assert s[0].startswith("Cluster 0 — important value customers: 50.0% of customers, 90.0% of revenue")
+    assert s[0].startswith("Cluster 0 — Important value customers: 50.0% of customers, 90.0% of revenue")
     assert "重要价值客户" in p.describe("zh")[0]
     assert p.actions()["suggested action"].iloc[0].startswith("keep them")
 
