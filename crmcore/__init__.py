@@ -9,6 +9,9 @@ __version__ = "0.1.0"
 
 from .errors import CrmError, DataError, DomainError, ParameterError
 from .nbtools import load_dataset, read_records, record, resolve_asof, setup_notebook
+from .plotting import ensure_cjk as _ensure_cjk
+
+_ensure_cjk()
 
 __all__ = [
     "__version__", "CrmError", "DataError", "DomainError", "ParameterError",

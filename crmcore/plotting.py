@@ -50,3 +50,21 @@ def use_style(lang: str = "en") -> None:
             "figure.figsize": (8, 4.5),
         }
     )
+
+
+def ensure_cjk() -> None:
+    """Add the CJK font as a fallback to matplotlib's current font family, changing nothing else.
+
+    Called when crmcore is imported, so a zh plot drawn outside ``setup_notebook`` (a script, a test)
+    shows Chinese, not boxes. The generic "sans-serif" family is replaced by its first concrete font,
+    because matplotlib falls back glyph by glyph only along a list of concrete families.
+    """
+    name = cjk_font_name()
+    if not name:  # pragma: no cover
+        return
+    fam = list(mpl.rcParams["font.family"])
+    if name in fam:
+        return
+    generic = {"sans-serif": "font.sans-serif", "serif": "font.serif", "monospace": "font.monospace"}
+    concrete = [mpl.rcParams[generic[f]][0] if f in generic else f for f in fam]
+    mpl.rcParams["font.family"] = concrete + [name]

@@ -215,7 +215,7 @@ def test_naming_rule_on_a_hand_made_profile():
     # cluster 4: exactly at every mean: ties count as high       → 重要价值客户 (2)
     assert named["name_zh"].tolist() == ["重要价值客户", "重要保持客户", "一般发展客户", "一般挽留客户", "重要价值客户"]
     assert named["code"].tolist() == ["R↑F↑M↑", "R↓F↑M↑", "R↑F↓M↓", "R↓F↓M↓", "R↑F↑M↑"]
-    assert named["name_en"].iloc[1] == "important retention customers"
+    assert named["name_en"].iloc[1] == "Important retention customers"
     assert named["name_unique_zh"].iloc[4] == "重要价值客户 (2)"
 
 
@@ -250,7 +250,7 @@ def test_profile_hand_computed():
     s = p.describe()
     assert s[0].startswith("Cluster 0 — Important value customers: 50.0% of customers, 90.0% of revenue")
     assert "重要价值客户" in p.describe("zh")[0]
-    assert p.actions()["suggested action"].iloc[0].startswith("keep them")
+    assert p.actions()["suggested action"].iloc[0].startswith("retain: VIP service")
 
 
 def test_crosstab_hand_computed():
