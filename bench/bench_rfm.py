@@ -210,7 +210,7 @@ def bench_big(args) -> None:
     out = json.loads(res.stdout.strip().splitlines()[-1])
     rss = out["rss_gb"]  # the child's own peak, not other children's (lifetimes runs in one too)
     print(f"crmcore rfm_table + score        {out['seconds']:7.1f} s wall {out['cpu']:7.1f} s CPU ({out['customers']:,} customers), "
-          f"peak RSS {rss:.2f} GB (target < 4 GB; DuckDB memory_limit {args.memory_limit or 'default (80% of RAM)'})")
+          f"peak RSS {rss:.2f} GB (target < 4 GB; DuckDB memory_limit {args.memory_limit or 'crmcore default ' + __import__('crmcore.engine', fromlist=['x']).DEFAULT_MEMORY_LIMIT})")
 
 
 def main() -> None:
@@ -220,7 +220,7 @@ def main() -> None:
     ap.add_argument("--skip-big", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--lifetimes-python", default="")
-    ap.add_argument("--memory-limit", default="2.5GB")
+    ap.add_argument("--memory-limit", default="", help="DuckDB memory_limit; empty means crmcore's default cap")
     ap.add_argument("--child-big", default="")
     args = ap.parse_args()
     if args.child_big:

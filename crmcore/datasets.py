@@ -86,7 +86,7 @@ def _products(rng: np.random.Generator) -> pd.DataFrame:
 def _order_days(rng, n, lo, hi):
     """Draw n order days between day offsets lo..hi with weekday and month seasonality."""
     days = pd.date_range(START + pd.Timedelta(days=int(lo)), START + pd.Timedelta(days=int(hi)), freq="D")
-    w = WEEKDAY_FACTOR[days.dayofweek] * MONTH_FACTOR[days.month - 1]
+    w = WEEKDAY_FACTOR[days.day_of_week] * MONTH_FACTOR[days.month - 1]
     return days[rng.choice(len(days), size=n, p=w / w.sum())]
 
 

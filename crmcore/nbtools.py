@@ -33,6 +33,7 @@ def setup_notebook(lang: str = "en") -> None:
     pd.set_option("display.precision", 3)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
+    pd.set_option("display.max_colwidth", 120)
     try:  # crisp inline figures; harmless outside IPython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
