@@ -371,12 +371,7 @@ def from_transactions(
     _threshold(share_threshold, "share_threshold", positive=True)
     if freq not in _FREQS:
         raise ParameterError(f"freq={freq!r}: use 'Y' (years), 'Q' (quarters) or 'M' (months).")
-    try:
-        asof_ts = pd.Timestamp(asof)
-    except (ValueError, TypeError) as e:
-        raise ParameterError(f"asof={asof!r} is not a date; write it like '2026-01-01'.") from e
-    if asof_ts is pd.NaT:
-        raise ParameterError("asof is required (a fixed date such as '2026-01-01'); crmcore never reads the clock.")
+    asof_ts = engine.check_asof(asof)
     if not isinstance(tx, pd.DataFrame):
         raise DataError(f"from_transactions needs a canonical transactions DataFrame, not a {type(tx).__name__}.")
     missing = [c for c in ("order_date", "amount", level) if c not in tx.columns]

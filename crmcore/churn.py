@@ -138,7 +138,7 @@ def labels(tx: Any, *, cutoff: Any, horizon: int = 90, active_days: int | None =
     ``[cutoff, cutoff + horizon)``.
     """
     h = _check_horizon(horizon)
-    c = engine._asof_literal(cutoff)
+    c = engine.check_asof(cutoff)
     end = _check_tx(tx)
     _check_label_window(c, h, end)
     t = engine.table(tx)
@@ -164,7 +164,7 @@ def features(tx: Any, *, cutoff: Any, window_days: int = 90) -> pd.DataFrame:
     (orders, revenue, largest order) and the purchase-day table behind the lifecycle stages
     (recency, rhythm, spend and purchase days in the last and previous ``window_days``).
     """
-    c = engine._asof_literal(cutoff)
+    c = engine.check_asof(cutoff)
     summ = engine.customer_summary(tx, asof=c)
     days = customer_days(tx, before=c)
     if days.empty:
@@ -468,8 +468,8 @@ def study(tx: Any, *, cutoff: Any, horizon: int = 90, train_cutoff: Any = None, 
     from threadpoolctl import threadpool_limits
 
     h = _check_horizon(horizon)
-    c_test = engine._asof_literal(cutoff)
-    c_train = c_test - pd.Timedelta(days=h) if train_cutoff is None else engine._asof_literal(train_cutoff)
+    c_test = engine.check_asof(cutoff)
+    c_train = c_test - pd.Timedelta(days=h) if train_cutoff is None else engine.check_asof(train_cutoff)
     if c_train + pd.Timedelta(days=h) > c_test:
         raise ParameterError(
             f"train_cutoff {c_train:%Y-%m-%d} + horizon {h} days ends after the test cut-off {c_test:%Y-%m-%d}: "

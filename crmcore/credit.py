@@ -223,7 +223,7 @@ def _weights(weights: Any) -> dict[str, float]:
 def indicators(payments: Any, *, asof: Any) -> pd.DataFrame:
     """Per-customer payment indicators as of ``asof`` (see the module docstring)."""
     p = load_payments(payments)
-    a = engine._asof_literal(asof).normalize()
+    a = engine.check_asof(asof).normalize()
     p = p[p["issue_date"] < a].copy()
     if p.empty:
         raise DataError(f"no invoice is issued before asof={a:%Y-%m-%d}; choose a later asof.")
@@ -357,7 +357,7 @@ def rate(payments: Any, *, asof: Any, weights: Any = None, cuts: tuple[float, fl
         raise ParameterError(f"limit_months={limit_months!r} needs a non-negative number for each of A, B, C, D.")
     if dpd_cap <= 0 or round_to < 0:
         raise ParameterError(f"dpd_cap={dpd_cap!r} must be > 0 and round_to={round_to!r} ≥ 0.")
-    a = engine._asof_literal(asof).normalize()
+    a = engine.check_asof(asof).normalize()
     t = indicators(payments, asof=a)
     t["s_collection"] = 100 * t["collection_rate"]
     t["s_on_time"] = 100 * t["on_time_rate"]

@@ -95,13 +95,16 @@ def execute(expr: ir.Table, tx: Any = None) -> pd.DataFrame:
     return df
 
 
-def _asof_literal(asof: Any) -> pd.Timestamp:
+def check_asof(asof: Any, name: str = "asof") -> pd.Timestamp:
+    """The snapshot date as a Timestamp, or a ParameterError: crmcore never reads the clock."""
+    if asof is None or (isinstance(asof, str) and not asof.strip()):
+        raise ParameterError(f"{name} is required (a fixed date such as '2025-12-31'); crmcore never reads the clock.")
     try:
         ts = pd.Timestamp(asof)
     except (ValueError, TypeError) as e:
-        raise ParameterError(f"asof={asof!r} is not a date; write it like '2025-12-31'.") from e
+        raise ParameterError(f"{name}={asof!r} is not a date; write it like '2025-12-31'.") from e
     if ts is pd.NaT:
-        raise ParameterError("asof is required (a fixed date such as '2025-12-31'); crmcore never reads the clock.")
+        raise ParameterError(f"{name}={asof!r} is not a date; write it like '2025-12-31'.")
     return ts
 
 
@@ -115,7 +118,7 @@ def customer_summary(tx: Any, *, asof: Any) -> pd.DataFrame:
 
     Only rows dated before ``asof`` count (``order_date < asof``), so a snapshot never sees the future.
     """
-    asof_ts = _asof_literal(asof)
+    asof_ts = check_asof(asof)
     t = table(tx)
     _check_cols(t, ["customer_id", "order_id", "order_date", "amount", "quantity"], "customer_summary")
     t = t.filter(t.order_date < asof_ts)

@@ -331,16 +331,6 @@ def _check_tx(tx: Any) -> list[str]:
     return cols
 
 
-def _asof(asof: Any) -> pd.Timestamp:
-    if asof is None or (isinstance(asof, str) and not asof.strip()):
-        raise ParameterError("asof is required (a fixed date such as '2026-01-01'); crmcore never reads the clock.")
-    try:
-        ts = pd.Timestamp(asof)
-    except (ValueError, TypeError) as e:
-        raise ParameterError(f"asof={asof!r} is not a date; write it like '2026-01-01'.") from e
-    if ts is pd.NaT:
-        raise ParameterError(f"asof={asof!r} is not a date; write it like '2026-01-01'.")
-    return ts
 
 
 class _Q:
@@ -873,7 +863,7 @@ def answer(
     ``status_table`` and ``people_goods_place`` (人-货-场).
     """
     check_lang(lang)
-    asof_ts = _asof(asof)
+    asof_ts = engine.check_asof(asof)
     if not isinstance(window_days, (int, np.integer)) or isinstance(window_days, bool) or window_days <= 0:
         raise ParameterError(f"window_days={window_days!r}: give a whole number of days > 0, e.g. 365.")
     if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top <= 0:

@@ -154,7 +154,7 @@ def customer_days(tx: Any, *, before: Any = None) -> pd.DataFrame:
     t = engine.table(tx)
     engine._check_cols(t, ["customer_id", "order_id", "order_date", "amount"], "customer_days")
     if before is not None:
-        t = t.filter(t.order_date < engine._asof_literal(before))
+        t = t.filter(t.order_date < engine.check_asof(before))
     t = t.filter(t.amount > 0)
     t = t.mutate(day=t.order_date.truncate("D"))
     expr = t.group_by(["customer_id", "day"]).aggregate(revenue=t.amount.sum(), orders=t.order_id.nunique())
@@ -344,7 +344,7 @@ def stages(tx: Any, *, asof: Any, **rules: Any) -> StageResult:
     """
     _check_tx(tx)
     r = _rules(rules)
-    ts = engine._asof_literal(asof)
+    ts = engine.check_asof(asof)
     days = customer_days(tx, before=ts)
     if days.empty:
         raise DataError(f"no purchases before asof={ts:%Y-%m-%d}; choose a later asof or check the data's dates.")
@@ -457,7 +457,7 @@ def history(tx: Any, *, start: Any, end: Any, **rules: Any) -> StageHistory:
     """
     _check_tx(tx)
     r = _rules(rules)
-    s, e = engine._asof_literal(start), engine._asof_literal(end)
+    s, e = engine.check_asof(start), engine.check_asof(end)
     if e < s:
         raise ParameterError(f"end={end!r} is before start={start!r}.")
     month_starts = pd.date_range(s.to_period("M").to_timestamp(), e.to_period("M").to_timestamp(), freq="MS")

@@ -89,16 +89,6 @@ _UNITS = {"D": 1.0, "W": 7.0}
 
 
 # ---------------------------------------------------------------- the per-customer table
-def _asof(asof: Any) -> pd.Timestamp:
-    if asof is None or (isinstance(asof, str) and not asof.strip()):
-        raise ParameterError("asof is required (a fixed date such as '2025-12-31'); crmcore never reads the clock.")
-    try:
-        ts = pd.Timestamp(asof)
-    except (ValueError, TypeError) as e:
-        raise ParameterError(f"asof={asof!r} is not a date; write it like '2025-12-31'.") from e
-    if ts is pd.NaT:
-        raise ParameterError(f"asof={asof!r} is not a date; write it like '2025-12-31'.")
-    return ts
 
 
 def _choice(name: str, value: Any, allowed: Sequence[Any]) -> Any:
@@ -199,7 +189,7 @@ def rfm_table(
     holds the conventions, the high-price threshold and how many customers were left out because
     they only returned goods.
     """
-    asof_ts = _asof(asof)
+    asof_ts = engine.check_asof(asof)
     _choice("frequency", frequency, _FREQ)
     _choice("monetary", monetary, _MON)
     _choice("returns", returns, _RET)
@@ -738,7 +728,7 @@ def btyd_summary(
     References: Fader, Hardie & Lee (2005), "Counting your customers the easy way", *Marketing
     Science* 24(2); lifetimes (Davidson-Pilon), ``lifetimes.utils.summary_data_from_transaction_data``.
     """
-    asof_ts = _asof(asof)
+    asof_ts = engine.check_asof(asof)
     _choice("freq", freq, tuple(_PERIODS))
     _choice("returns", returns, _RET)
     try:
@@ -872,7 +862,7 @@ def migration(
     """
     check_lang(lang)
     _choice("cuts", cuts, ("each", "from"))
-    a, b = _asof(asof_from), _asof(asof_to)
+    a, b = engine.check_asof(asof_from, "asof_from"), engine.check_asof(asof_to, "asof_to")
     if not b > a:
         raise ParameterError(f"asof_to={asof_to!r} must be later than asof_from={asof_from!r}.")
     with warnings.catch_warnings():  # return-only customers are reported once, by the caller's rfm_table

@@ -185,30 +185,3 @@ def test_notebook_runs_on_tiny_data(run_notebook, tmp_path):
     assert all(pd.io.common.file_exists(p) for p in rec["winback_files"])
     assert sum(rec["credit_grades"].values()) > 5
 
-
-def test_notebook_follows_the_template_and_its_params_file_names_real_parameters():
-    import ast
-    from pathlib import Path
-
-    import nbformat
-    import yaml
-
-    from crmcore.nbtools import SECTIONS
-
-    root = Path(__file__).resolve().parent.parent
-    nb = nbformat.read(root / "notebooks" / "10_lifecycle_churn.ipynb", as_version=4)
-    h2 = [ln[3:] for c in nb.cells if c.cell_type == "markdown" for ln in c.source.splitlines() if ln.startswith("## ")]
-    assert [next(h for h in h2 if h.startswith(s)) for s in SECTIONS] == [h for h in h2 if h.startswith(SECTIONS)]
-    assert len([h for h in h2 if h.startswith(SECTIONS)]) == len(SECTIONS)
-    assert nb.cells[0].source.startswith("# ")
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
-    declared = {n.target.id for n in ast.parse(code[0].source).body if isinstance(n, ast.AnnAssign)}
-    assert {"dataset", "data_path", "asof", "cutoff", "horizon", "warning_rule", "seed", "lang", "output_dir"} <= declared
-    assert "import crmcore as crm" in code[1].source and "crm.setup_notebook(lang=lang)" in code[1].source
-    assert any(c.source.startswith("# NBVAL_CHECK_OUTPUT") for c in code)
-    assert all(len(c.source.splitlines()) <= 12 for c in code if "parameters" not in c.metadata.get("tags", [])
-               and "remove-cell" not in c.metadata.get("tags", []))
-    params = yaml.safe_load((root / "notebooks" / "params" / "10_lifecycle_churn.yaml").read_text(encoding="utf-8"))
-    assert set(params) <= declared
-    assert all(isinstance(v, str) for k, v in params.items() if k not in ("horizon", "seed"))

@@ -475,24 +475,3 @@ def test_dupont_notebook_runs_and_records_the_demo_numbers(run_notebook):
     assert sum(rec["shapley_effects"].values()) == pytest.approx(rec["roe_change"], abs=1e-9)
     assert rec["main_driver"] in ("tax_burden", "interest_burden", "ebit_margin", "asset_turnover", "equity_multiplier")
 
-
-def test_notebook_follows_the_template_and_its_params_file_names_real_parameters():
-    import ast
-
-    import nbformat
-    import yaml
-
-    from crmcore.nbtools import SECTIONS
-
-    nb = nbformat.read(ROOT / "notebooks" / "04_dupont.ipynb", as_version=4)
-    h2 = [ln[3:] for c in nb.cells if c.cell_type == "markdown" for ln in c.source.splitlines() if ln.startswith("## ")]
-    assert [next(h for h in h2 if h.startswith(s)) for s in SECTIONS] == [h for h in h2 if h.startswith(SECTIONS)]
-    assert nb.cells[0].source.startswith("# ")
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
-    declared = {n.target.id for n in ast.parse(code[0].source).body if isinstance(n, ast.AnnAssign)}
-    assert {"data_path", "company", "base_period", "current_period", "steps", "balance", "lang", "output_dir"} <= declared
-    assert "import crmcore as crm" in code[1].source and "crm.setup_notebook(lang=lang)" in code[1].source
-    assert any(c.source.startswith("# NBVAL_CHECK_OUTPUT") for c in code)
-    params = yaml.safe_load((ROOT / "notebooks" / "params" / "04_dupont.yaml").read_text(encoding="utf-8"))
-    assert set(params) <= declared

@@ -64,6 +64,9 @@ def test_parameters_cell_is_first_code_cell_with_typed_literals_and_help(path):
     nb = read(path)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", []), "the parameters cell is the first code cell"
+    assert "import crmcore as crm" in code[1].source and "crm.setup_notebook(lang=lang)" in code[1].source, \
+        "the second code cell imports crmcore and sets the notebook up in the chosen language"
+    assert max(len(c.source.splitlines()) for c in code[1:]) <= 15, "a long cell is a missing library function"
     params = declared(nb)
     for name, (typ, value) in params.items():
         assert typ in TYPES and isinstance(value, TYPES[typ]), f"{name}: {typ} = {value!r}"

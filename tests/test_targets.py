@@ -530,28 +530,3 @@ def test_notebook_runs_on_tiny_data_and_records_consistent_numbers(run_notebook)
     assert rec["forecast"] == pytest.approx(rec["unit_weight_value"] * rec["month_weight"], rel=1e-9)
     assert set(rec["backtest_mape_weight"]) == {"7", "14", "21"}
 
-
-def test_notebook_follows_the_template_and_its_params_file_names_real_parameters():
-    import ast
-    from pathlib import Path
-
-    import nbformat
-    import yaml
-
-    from crmcore.nbtools import SECTIONS
-
-    root = Path(__file__).resolve().parent.parent
-    nb = nbformat.read(root / "notebooks" / "09_sales_targets.ipynb", as_version=4)
-    h2 = [ln[3:] for c in nb.cells if c.cell_type == "markdown" for ln in c.source.splitlines() if ln.startswith("## ")]
-    assert [next(h for h in h2 if h.startswith(s)) for s in SECTIONS] == [h for h in h2 if h.startswith(SECTIONS)]
-    assert len([h for h in h2 if h.startswith(SECTIONS)]) == len(SECTIONS)
-    assert nb.cells[0].source.startswith("# ")
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
-    declared = {n.target.id for n in ast.parse(code[0].source).body if isinstance(n, ast.AnnAssign)}
-    assert {"dataset", "data_path", "weekly_index", "month", "monthly_target", "asof", "lang", "output_dir"} <= declared
-    assert "import crmcore as crm" in code[1].source and "crm.setup_notebook(lang=lang)" in code[1].source
-    assert any(c.source.startswith("# NBVAL_CHECK_OUTPUT") for c in code)
-    params = yaml.safe_load((root / "notebooks" / "params" / "09_sales_targets.yaml").read_text(encoding="utf-8"))
-    assert set(params) <= declared
-    assert all(isinstance(v, str) for k, v in params.items() if k in ("dataset", "month", "asof", "lang", "missing"))
