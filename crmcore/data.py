@@ -219,6 +219,11 @@ def load_transactions(
     else:
         path = Path(source)
         name, from_file = str(path), True
+        if path.exists():
+            side = sidecar_mapping(path)
+            if side:  # an explicit mapping= wins over the file's sidecar
+                mapping = {**side, **mapping}
+                meta["mapping_file"] = f"{path}.mapping.yaml"
         if not path.exists():
             near = difflib.get_close_matches(path.name, [p.name for p in path.parent.glob("*")] if path.parent.exists() else [], n=1)
             hint = f" Did you mean {near[0]!r}?" if near else ""
@@ -311,21 +316,55 @@ def _first_line(path: Path) -> str:
         return fh.readline().strip()
 
 
+#: names that usually mean a canonical column (used for suggestions, never mapped silently)
+SYNONYMS = {
+    "customer_id": ("customer", "customerid", "custid", "memberid", "member", "clientid", "客户", "客户编号", "客户id", "会员号", "会员编号"),
+    "order_id": ("invoice", "invoiceno", "invoiceid", "order", "orderno", "ordernumber", "订单号", "订单编号", "单号", "发票号"),
+    "order_date": ("date", "invoicedate", "orderdate", "time", "datetime", "orderdatetime", "日期", "订单日期", "下单时间", "交易日期"),
+    "product_id": ("product", "productid", "stockcode", "sku", "item", "itemid", "itemcode", "商品编码", "商品编号", "货号", "商品id"),
+    "quantity": ("qty", "quantity", "units", "number", "数量", "件数"),
+    "unit_price": ("price", "unitprice", "单价", "价格", "售价"),
+    "amount": ("amount", "revenue", "sales", "total", "value", "金额", "销售额", "实付金额"),
+}
+
+
 def _missing_error(missing: list[str], found: list[str], source: str) -> DataError:
     hints = []
-    norm = {c: c.lower().replace("_", "").replace(" ", "") for c in found}
+    norm = {c: c.lower().replace("_", "").replace(" ", "").replace("-", "") for c in found}
     for m in missing:
         target = m.replace("_", "")
-        close = [c for c, n in norm.items() if n == target] or difflib.get_close_matches(
-            m, found, n=1, cutoff=0.6) or [c for c, n in norm.items() if target in n or n in target and len(n) > 3]
+        close = ([c for c, n in norm.items() if n == target]
+                 or [c for c, n in norm.items() if n in SYNONYMS.get(m, ())]
+                 or difflib.get_close_matches(m, found, n=1, cutoff=0.6))
         if close:
-            hints.append(f"{close[0]!r} → {m!r}")
-    fix = ("Pass mapping={" + ", ".join(f"{h.split(' → ')[0]}: {h.split(' → ')[1]}" for h in hints) + "}"
-           if hints else "Rename your columns or pass mapping={'your column': 'canonical name'}")
+            hints.append((close[0], m))
     if hints:
-        fix = f"Close matches: {', '.join(hints)}. " + fix
+        fix = (f"Close matches: {', '.join(f'{a!r} → {b!r}' for a, b in hints)}. "
+               f"Pass mapping={{{', '.join(f'{a!r}: {b!r}' for a, b in hints)}}}")
+    else:
+        fix = "Rename your columns or pass mapping={'your column': 'canonical name'}"
+    if source != "the DataFrame":
+        fix += (f" — for crm report or a notebook, write that mapping next to the data as "
+                f"{Path(source).name}.mapping.yaml, one 'your column: canonical name' per line")
     return data_error(f"missing required column(s) {', '.join(map(repr, missing))}", source=source,
                       columns=found, fix=fix)
+
+
+def sidecar_mapping(path: str | Path) -> dict[str, str] | None:
+    """The column mapping stored next to a data file as ``<file>.mapping.yaml``, if there is one."""
+    import yaml
+
+    side = Path(f"{path}.mapping.yaml")
+    if not side.exists():
+        return None
+    try:
+        m = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise DataError(f"{side}: not valid YAML ({e}). Write one line per column, e.g. CustomerID: customer_id.") from e
+    if not isinstance(m, dict) or not all(isinstance(k, str) and v in CANONICAL for k, v in m.items()):
+        raise DataError(f"{side}: each line must map one of your columns to a canonical name "
+                        f"({', '.join(CANONICAL)}), e.g. CustomerID: customer_id.")
+    return m
 
 
 def _parse_strings(df: pd.DataFrame) -> None:

@@ -232,3 +232,22 @@ def test_net_returns_keep_matched_returns_and_drop_unmatched(tmp_path):
     assert audit.loc["returns_unmatched", "customers_removed"] == 1
     assert res.transactions["amount"].sum() == pytest.approx(7 + 10 + 14 - 3.5)
     assert len(data.clean(tx, returns="keep").transactions) == 5
+
+
+def test_missing_columns_suggest_common_synonyms_and_a_sidecar_mapping_file_fixes_them(tmp_path):
+    p = write(tmp_path, "CustomerID,InvoiceNo,Date,StockCode,Qty,Price\n1,a,2024-01-01,p,1,2\n", "erp.csv")
+    with pytest.raises(DataError) as e:
+        data.load_transactions(p)
+    msg = str(e.value)
+    for pair in ("'CustomerID' → 'customer_id'", "'InvoiceNo' → 'order_id'", "'Date' → 'order_date'",
+                 "'StockCode' → 'product_id'", "'Qty' → 'quantity'", "'Price' → 'unit_price'"):
+        assert pair in msg
+    assert "erp.csv.mapping.yaml" in msg
+    (tmp_path / "erp.csv.mapping.yaml").write_text(
+        "CustomerID: customer_id\nInvoiceNo: order_id\nDate: order_date\nStockCode: product_id\nQty: quantity\n"
+        "Price: unit_price\n", encoding="utf-8")
+    tx = data.load_transactions(p)
+    assert tx.loc[0, "amount"] == 2.0 and tx.attrs["crmcore"]["mapping_file"].endswith("erp.csv.mapping.yaml")
+    (tmp_path / "erp.csv.mapping.yaml").write_text("CustomerID: client\n", encoding="utf-8")
+    with pytest.raises(DataError, match="canonical name"):
+        data.load_transactions(p)
