@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -36,6 +37,9 @@ def backend():
         _backend = ibis.duckdb.connect()
         limit = os.environ.get("CRMCORE_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
         _backend.con.execute(f"SET memory_limit = '{limit}'").fetchall()
+        # spill files go to the system temp folder, not a .tmp folder in the user's working directory
+        spill = Path(tempfile.gettempdir()) / "crmcore-duckdb"
+        _backend.con.execute(f"SET temp_directory = '{spill.as_posix()}'").fetchall()
     return _backend
 
 
