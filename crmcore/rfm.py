@@ -103,7 +103,13 @@ def _is_return(t, has_return: bool):
 
 
 def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None):
-    """One pass over the lines (customer aggregates) + one over orders (largest order).
+    """Two group-bys: lines → orders (customer, order), then orders → customers.
+
+    Collapsing lines to orders first makes "distinct orders" a plain count and the largest order a
+    plain max, instead of a COUNT(DISTINCT) over all lines and a second pass joined back: about
+    twice as fast on 10M lines. Purchase days are counted on each order's first purchase day;
+    ``day_split`` counts orders whose purchase lines fall on more than one day, for which the
+    caller recounts the days over the lines (rare: most systems date a whole order once).
 
     Every output column is coalesced so the result has no NULLs: Ibis turns a column with a NULL
     into Python objects row by row, which costs seconds on 500k customers. A customer with only
@@ -111,27 +117,36 @@ def _rfm_expr(t, asof_ts, *, has_return: bool, has_promo: bool, hp: float | None
     t = t.filter(t.order_date < asof_ts)
     is_ret = _is_return(t, has_return)
     buy = ~is_ret
-    day = t.order_date.date()
-    zero = 0.0
     aggs = dict(
-        first_purchase=t.order_date.min(where=buy).coalesce(asof_ts),
-        last_purchase=t.order_date.max(where=buy).coalesce(asof_ts),
-        orders=t.order_id.nunique(where=buy),
-        purchase_days=day.nunique(where=buy),
-        lines=t.count(where=buy),
-        spend=t.amount.sum(where=buy).coalesce(zero),
-        returned=(-t.amount.sum(where=is_ret)).coalesce(zero),
+        d0=t.order_date.min(where=buy),
+        d1=t.order_date.max(where=buy),
+        n=t.count(where=buy),
+        s=t.amount.sum(where=buy),
+        r=t.amount.sum(where=is_ret),
     )
     if has_promo:
-        aggs["promo_spend"] = t.amount.sum(where=buy & t.is_promo).coalesce(zero)
+        aggs["ps"] = t.amount.sum(where=buy & t.is_promo)
     if hp is not None:
-        aggs["high_price_spend"] = t.amount.sum(where=buy & (t.unit_price >= float(hp))).coalesce(zero)
-    base = t.group_by("customer_id").aggregate(**aggs)
-    b = t.filter(buy)
-    orders = b.group_by(["customer_id", "order_id"]).aggregate(v=b.amount.sum())
-    per_order = orders.group_by("customer_id").aggregate(max_purchase=orders.v.max())
-    out = base.left_join(per_order, "customer_id").drop("customer_id_right")
-    return out.mutate(max_purchase=out.max_purchase.coalesce(zero))
+        aggs["hs"] = t.amount.sum(where=buy & (t.unit_price >= float(hp)))
+    o = t.group_by(["customer_id", "order_id"]).aggregate(**aggs)
+    bought = o.n > 0
+    zero = 0.0
+    out = dict(
+        first_purchase=o.d0.min().coalesce(asof_ts),
+        last_purchase=o.d1.max().coalesce(asof_ts),
+        orders=o.count(where=bought),
+        purchase_days=o.d0.date().nunique(where=bought),
+        day_split=o.count(where=bought & (o.d0.date() != o.d1.date())),
+        lines=o.n.sum(),
+        spend=o.s.sum().coalesce(zero),
+        returned=(-o.r.sum()).coalesce(zero),
+        max_purchase=o.s.max().coalesce(zero),
+    )
+    if has_promo:
+        out["promo_spend"] = o.ps.sum().coalesce(zero)
+    if hp is not None:
+        out["high_price_spend"] = o.hs.sum().coalesce(zero)
+    return o.group_by("customer_id").aggregate(**out)
 
 
 def _price_quantile(tx: Any, asof_ts, q: float, has_return: bool) -> float | None:
@@ -207,6 +222,8 @@ def rfm_table(
         hp = _price_quantile(tx, asof_ts, float(high_price_quantile), has_return)
         t = engine.table(tx)  # execute() freed the view of a DataFrame
     df = engine.execute(_rfm_expr(t, asof_ts, has_return=has_return, has_promo=has_promo, hp=hp), tx)
+    if not df.empty and df["day_split"].any():
+        df = df.drop(columns="purchase_days").merge(_purchase_days(tx, asof_ts, has_return), on="customer_id", how="left")
     if df.empty:
         first = _first_date(tx)
         raise data_error(f"no purchase is dated before asof={asof_ts:%Y-%m-%d}", source="rfm_table", column="order_date",
@@ -226,6 +243,14 @@ def rfm_table(
     return _finish(df, asof_ts, frequency=frequency, monetary=monetary, returns=returns, unit=recency_unit,
                    hp=hp, hpq=high_price_quantile if high_price_threshold is None else None,
                    has_promo=has_promo, n_only_returns=n_only_returns, only_return_examples=examples)
+
+
+def _purchase_days(tx: Any, asof_ts, has_return: bool) -> pd.DataFrame:
+    """Distinct purchase days per customer counted over the lines (for orders dated on several days)."""
+    t = engine.table(tx)
+    t = t.filter(t.order_date < asof_ts)
+    b = t.filter(~_is_return(t, has_return))
+    return engine.execute(b.group_by("customer_id").aggregate(purchase_days=b.order_date.date().nunique()), tx)
 
 
 def _first_date(tx: Any):
@@ -331,8 +356,23 @@ def _check_table(table: Any, need: Sequence[str], what: str) -> pd.DataFrame:
 def _rank_scores(good: np.ndarray, bins: int) -> np.ndarray:
     """1 + floor(bins × #{strictly worse}/n) where larger ``good`` is better."""
     n = len(good)
-    worse = np.searchsorted(np.sort(good), good, side="left")  # customers with a strictly smaller value
+    order = np.argsort(good, kind="stable")
+    v = good[order]
+    # customers with a strictly smaller value = position of the first of each run of equal values
+    first = np.empty(n, dtype=bool)
+    first[:1] = True
+    np.not_equal(v[1:], v[:-1], out=first[1:])
+    worse = np.empty(n, dtype="int64")
+    worse[order] = np.maximum.accumulate(np.where(first, np.arange(n), 0))
     return (1 + np.floor(bins * worse / n + 1e-12)).astype("int64")
+
+
+def _has_duplicates(ids: pd.Series) -> bool:
+    """Whether an id repeats; a strictly increasing column (rfm_table's order) is checked without hashing."""
+    if ids.is_monotonic_increasing:
+        v = ids.to_numpy()
+        return bool(len(v) > 1 and (v[1:] == v[:-1]).any())
+    return bool(ids.duplicated().any())
 
 
 def _cuts_from(values: np.ndarray, scores: np.ndarray, bins: int, lower_better: bool) -> tuple[float, ...]:
@@ -389,7 +429,7 @@ def score(
         raise data_error("are missing", source="score", column=c, n_bad=int(df[c].isna().sum()), n_total=len(df),
                          examples=[(r, df.at[r, "customer_id"]) for r in rows],
                          fix="Drop those customers or fill the values before scoring")
-    if df["customer_id"].duplicated().any():
+    if _has_duplicates(df["customer_id"]):
         dup = df["customer_id"][df["customer_id"].duplicated()].head(3).tolist()
         raise data_error(f"customer_id repeats ({', '.join(map(str, dup))})", source="score",
                          fix="Pass one row per customer (rfm_table gives that)")
@@ -418,7 +458,7 @@ def score(
             notes.append(f"{k}: no customer has score {', '.join(map(str, empty))} (tied values of {col}: "
                          f"{int(biggest.iloc[0]):,} of {len(v):,} customers have {col} = {biggest.index[0]:g})")
         out[k] = s
-    out["rfm_code"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
+    out["rfm_code"] = (out["R"] * 100 + out["F"] * 10 + out["M"]).astype(str)  # bins ≤ 9: one digit each
     out["rfm_sum"] = out["R"] + out["F"] + out["M"]
     out.attrs = dict(df.attrs)
     return RFMScores(out, cuts, int(bins), method, TIE_RULE if method == "quantile" else "fixed cut points",

@@ -84,6 +84,23 @@ def test_rfm_table_does_not_mutate_and_ignores_row_order(tx):
     pd.testing.assert_frame_equal(t1, t2)
 
 
+def test_rfm_table_order_over_two_days_and_return_inside_an_order():
+    """Lines are collapsed to orders first: an order whose lines fall on two days still counts
+    both days, and a return line inside a purchase order is not part of that order's value."""
+    t = rfm.rfm_table(_lines([
+        ("E", "O1", "2024-01-01 23:50", "P1", 1, 10.0, False, False),
+        ("E", "O1", "2024-01-02 00:10", "P2", 1, 20.0, False, False),  # same order, next day
+        ("E", "O1", "2024-01-02 00:20", "P2", -1, 20.0, False, True),  # a return line in that order
+        ("E", "O2", "2024-01-03 09:00", "P1", 1, 5.0, False, False),
+        ("F", "O3", "2024-01-04 12:00", "P1", 2, 10.0, False, False),
+    ]), asof=ASOF, returns="net").set_index("customer_id")
+    e = t.loc["E"]
+    assert (e.orders, e.purchase_days, e.lines) == (2, 3, 3)       # days 01-01, 01-02, 01-03
+    assert (e.spend, e.returned, e.revenue, e.max_purchase) == (35, 20, 15, 30)
+    assert (e.recency, e.tenure, e.mean_interval) == (8, 10, 1.0)
+    assert (t.loc["F", "purchase_days"], t.loc["F", "orders"]) == (1, 1)
+
+
 def test_rfm_table_runs_on_a_parquet_path(tx, tmp_path):
     p = tmp_path / "tx.parquet"
     tx.to_parquet(p)
