@@ -122,6 +122,46 @@ def test_published_ife_example_david_retail_computer_store_totals_2_50():
     assert m.to_frame()["weight"].iloc[-1] == pytest.approx(1.00)
 
 
+def test_published_efe_example_david_ust_totals_2_10():
+    """David, F. R., Strategic Management: Concepts and Cases (an early-2000s edition, Prentice
+    Hall), ch. 3, Table 3-11 "An Example External Factor Evaluation Matrix for UST, Inc.":
+    5 opportunities and 5 threats, weights summing to 1.00, published total 2.10.
+    Rows as reproduced at https://studylib.net/doc/8043564 (a copy of the textbook page; a second,
+    font-garbled copy is at https://www.scribd.com/doc/234689610/efe-cpm).
+
+    In that copy the numbers of threats 1-2 and 4-5 are printed interleaved (".10 .05 / 2 3 /
+    .20 .15" and ".10 .20 / 2 1 / .20 .20"); the pairing below is the only one in which every
+    weight × rating equals its printed score. Opportunities .15 + .15 + .05 + .60 + .30 = 1.25;
+    threats .20 + .15 + .10 + .20 + .20 = .85; total 2.10.
+    """
+    rows = [
+        ("O1", "O", "Global markets are practically untapped by smokeless tobacco market", 0.15, 1, 0.15),
+        ("O2", "O", "Increased demand caused by public banning of smoking", 0.05, 3, 0.15),
+        ("O3", "O", "Astronomical Internet advertising growth", 0.05, 1, 0.05),
+        ("O4", "O", "Pinkerton is leader in discount tobacco market", 0.15, 4, 0.60),
+        ("O5", "O", "More social pressure to quit smoking, thus leading users to switch to alternatives", 0.10, 3, 0.30),
+        ("T1", "T", "Legislation against the tobacco industry", 0.10, 2, 0.20),
+        ("T2", "T", "Production limits on tobacco increases competition for production", 0.05, 3, 0.15),
+        ("T3", "T", "Smokeless tobacco market is concentrated in southeast region of United States", 0.05, 2, 0.10),
+        ("T4", "T", "Bad media exposure from the FDA", 0.10, 2, 0.20),
+        ("T5", "T", "Clinton Administration", 0.20, 1, 0.20),
+    ]
+    table = pd.DataFrame(rows, columns=["id", "type", "factor", "weight", "rating", "published"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # weights already sum to 1.00: no normalising, no warning
+        m = swot.evaluate_matrix(table, which="EFE", ratings="david")
+    assert list(m.table["weighted_score"]) == pytest.approx(list(table["published"]))
+    assert m.subtotal("O") == pytest.approx(1.25)
+    assert m.subtotal("T") == pytest.approx(0.85)
+    assert m.total == pytest.approx(2.10)
+    assert m.total < 2.5 and m.level == "medium"  # below David's 2.5 average, in the 2.0-2.99 band
+    # the same rows inside a full SWOT table give the same EFE total, whatever the IFE rows are
+    full = pd.concat([HAND[HAND["type"].isin(["S", "W"])], table.drop(columns="published")], ignore_index=True)
+    r = swot.evaluate(full, ratings="david")
+    assert r.efe_total == pytest.approx(2.10) and r.ife_total == pytest.approx(2.6)
+    assert r.ie_cell == "V"  # IFE 0.3×4 + 0.2×3 + 0.3×2 + 0.2×1 = 2.6 average × EFE 2.1 medium
+
+
 @pytest.mark.parametrize(
     "ife, efe, cell",
     [
