@@ -11,14 +11,21 @@ import matplotlib as mpl
 from matplotlib import font_manager
 
 
-@lru_cache(maxsize=1)
-def cjk_font_name() -> str | None:
-    """Register the bundled CJK font with matplotlib and return its family name (None if absent)."""
+def cjk_font_path() -> str | None:
+    """Path of the bundled Noto Sans CJK file (None if the package is missing)."""
     try:
         import noto_cjk_sans_jp_regular as font_pkg
     except ImportError:  # pragma: no cover - it is a core dependency
         return None
-    path = str(font_pkg.FONT_PATH)
+    return str(font_pkg.FONT_PATH)
+
+
+@lru_cache(maxsize=1)
+def cjk_font_name() -> str | None:
+    """Register the bundled CJK font with matplotlib and return its family name (None if absent)."""
+    path = cjk_font_path()
+    if path is None:  # pragma: no cover
+        return None
     font_manager.fontManager.addfont(path)
     return font_manager.FontProperties(fname=path).get_name()
 

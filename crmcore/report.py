@@ -200,7 +200,54 @@ def to_html(nb, *, show_code: bool = False, parameters: Mapping[str, Any], noteb
         }
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return embed_cjk_font(body)
+
+
+_CJK_FAMILY = "crmcore CJK"
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
+_DATA_URI = re.compile(r"data:[a-z/+.-]+;base64,[A-Za-z0-9+/=]+")
+
+
+def embed_cjk_font(page: str) -> str:
+    """Embed the Noto Sans CJK glyphs a page uses, so Chinese prose and tables never show boxes.
+
+    Plots carry the font already; the HTML text would otherwise depend on the viewer having a
+    CJK system font. Only the characters on the page are kept (a few hundred KB for a zh report),
+    as a WOFF data URI listed first for text, tables and code; Latin text keeps the system fonts.
+    """
+    text = _DATA_URI.sub("", _SCRIPT.sub("", page))
+    chars = sorted({ch for ch in text if ord(ch) >= 0x2E80})
+    if not chars or "</head>" not in page:
+        return page
+    from .plotting import cjk_font_path
+
+    path = cjk_font_path()
+    if path is None:  # pragma: no cover - a core dependency
+        return page
+    import base64
+    import io
+    import logging
+
+    from fontTools import subset
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    opts = subset.Options()
+    opts.flavor = "woff"  # zlib-compressed; WOFF2 would need the brotli package
+    opts.layout_features = ["*"]
+    font = subset.load_font(path, opts)
+    sub = subset.Subsetter(opts)
+    sub.populate(text="".join(chars))
+    sub.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, opts)
+    uri = base64.b64encode(buf.getvalue()).decode("ascii")
+    fam = f'"{_CJK_FAMILY}"'
+    css = (f'<style type="text/css">\n@font-face {{ font-family: {fam}; src: url(data:font/woff;base64,{uri}) format("woff"); }}\n'
+           f":root {{ --jp-content-font-family: {fam}, system-ui, -apple-system, \"Segoe UI\", helvetica, arial, sans-serif;\n"
+           f"  --jp-ui-font-family: {fam}, system-ui, -apple-system, \"Segoe UI\", helvetica, arial, sans-serif;\n"
+           f"  --jp-code-font-family: menlo, consolas, \"DejaVu Sans Mono\", {fam}, monospace; }}\n"
+           f"body, .crm-header {{ font-family: var(--jp-content-font-family); }}\n</style>\n")
+    return page.replace("</head>", css + "</head>", 1)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -231,7 +278,10 @@ def run(notebook: str | Path, *, parameters: Mapping[str, Any] | None = None, pa
     try:
         with _kernel_env():
             pm.execute_notebook(str(path), str(tmp_nb), parameters=params, kernel_name="python3", cwd=str(path.parent),
-                                progress_bar=progress, log_output=False, request_save_on_cell_execute=False)
+                                progress_bar=progress, log_output=False, request_save_on_cell_execute=False,
+                                # the kernel's start-up warnings (plain TCP on localhost) are noise in a report run;
+                                # its errors still show, and a failing cell is reported from the notebook
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except pm.PapermillExecutionError as e:
         os.replace(tmp_nb, failed)
         msg = f"{path.name}: cell {e.exec_count} failed — {e.ename}: {e.evalue}"
@@ -294,7 +344,7 @@ code{{font-size:12px}}.failed{{color:#b00}}</style></head><body>
 </body></html>
 """
     index = out_dir / "index.html"
-    _atomic_write(index, page)
+    _atomic_write(index, embed_cjk_font(page))
     return index
 
 

@@ -82,3 +82,23 @@ def test_html_in_product_names_is_shown_as_text(tmp_path):
     html = (tmp_path / "r" / "00_data_overview.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_chinese_text_gets_the_used_cjk_glyphs_embedded_and_nothing_else():
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from crmcore.report import embed_cjk_font
+
+    page = ("<html><head><title>t</title></head><body><p>重要价值客户：RFM 分析</p>"
+            "<script>var s = '不应计入';</script><img src=\"data:image/png;base64,QUJD\"></body></html>")
+    out = embed_cjk_font(page)
+    uri = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", out)
+    assert uri and out.index("@font-face") < out.index("</head>")
+    font = TTFont(io.BytesIO(base64.b64decode(uri.group(1))))
+    covered = {chr(c) for c in font.getBestCmap()}
+    assert covered == set("重要价值客户：分析")  # the page's CJK characters, not the script's, not Latin
+    english = "<html><head></head><body><p>Champions</p></body></html>"
+    assert embed_cjk_font(english) == english  # an English page is left as it was
