@@ -96,9 +96,6 @@ class ABCResult(Result):
     title = "ABC analysis"
     _conventions = ("by", "value", "shares")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def summary(self) -> pd.DataFrame:
         """Per class: items, share of items, value, share of value."""
         g = self.table.groupby("class")
@@ -209,9 +206,6 @@ class TwoAxisABC(Result):
     shares: tuple[float, float, float]
     title = "Two-axis ABC"
     _conventions = ("x", "y", "shares")
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
 
     def grid(self, what: str = "customers") -> pd.DataFrame:
         """Customers (or ``"revenue"``) per (x class, y class) cell; rows = x class."""

@@ -691,9 +691,6 @@ class Worksheet(Result):
     def method_name(self) -> str:
         return text(self.result.method, self.lang, LABELS)
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def lines(self) -> list[str]:
         """The worksheet as printable lines in the chosen language."""
         r, lang = self.result, self.lang
@@ -766,9 +763,6 @@ class MethodComparison(Result):
     max_difference_at: str
     rankings_agree: bool
     title = "eigen vs geometric vs arithmetic (三种权重方法比较)"
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
 
     def summary(self, lang: str = "en") -> str:
         check_lang(lang)

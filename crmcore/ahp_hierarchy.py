@@ -576,9 +576,6 @@ class MonteCarloResult(Result):
     title = "Monte Carlo over judgements (判断扰动模拟)"
     _conventions = ("n", "seed", "perturbation", "spread")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def summary(self, lang: str = "en") -> str:
         check_lang(lang)
         t = self.table.iloc[0]

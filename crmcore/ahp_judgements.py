@@ -84,7 +84,6 @@ def complete(matrix: Any, *, method: str = "llsm", ri: RIChoice = "saaty1980", t
         raise ParameterError(f"method={method!r}: use 'llsm', 'lambda_max' or 'harker'.")
     m = pairwise(matrix)
     v = m.values
-    n = m.n
     known = np.isfinite(v)
     y = _llsm_logweights(v)
     done = np.where(known, v, np.exp(y[:, None] - y[None, :]))

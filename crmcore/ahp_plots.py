@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .labels import check_lang, text
+from .plotting import new_ax
 
 LABELS = {
     "matrix": {"en": "Judgement matrix", "zh": "判断矩阵"},
@@ -26,19 +26,13 @@ LABELS = {
 }
 
 
-def _ax(ax, size=(7, 4.5)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
-
-
 def plot_matrix(matrix: Any, ax=None, lang: str = "en"):
     """Heatmap of ``log a_ij`` (red: row more important), cells written as ``3`` / ``1/5``."""
     from . import ahp
 
     check_lang(lang)
     m = ahp.pairwise(matrix)
-    ax = _ax(ax, (2.2 + 0.75 * m.n, 1.4 + 0.65 * m.n))
+    ax = new_ax(ax, (2.2 + 0.75 * m.n, 1.4 + 0.65 * m.n), layout="constrained")
     logv = np.log(m.values)
     lim = np.log(9)
     im = ax.imshow(np.nan_to_num(logv), cmap="RdBu_r", vmin=-lim, vmax=lim)
@@ -59,7 +53,7 @@ def plot_matrix(matrix: Any, ax=None, lang: str = "en"):
 def plot_weights(result: Any, ax=None, lang: str = "en"):
     """Horizontal bars of the weights, sorted, with a CR badge (green < threshold, red otherwise)."""
     check_lang(lang)
-    ax = _ax(ax)
+    ax = new_ax(ax, (7, 4.5), layout="constrained")
     order = np.argsort(result.weights)
     labs = [result.labels[k] for k in order]
     ax.barh(labs, result.weights[order], color="#4C72B0")
@@ -81,7 +75,7 @@ def plot_hierarchy(result: Any, ax=None, lang: str = "en"):
     nodes = result.nodes.set_index("node")
     depth = int(w["level"].max()) if len(w) else 1
     leaves = w[w["is_leaf"]]
-    ax = _ax(ax, (3.2 * (depth + 1), max(3.0, 0.45 * len(leaves) + 1)))
+    ax = new_ax(ax, (3.2 * (depth + 1), max(3.0, 0.45 * len(leaves) + 1)), layout="constrained")
     # y positions: leaves evenly spaced, parents at the mean of their leaves
     ypos: dict[str, float] = {}
     full = (w["node"] + " > " + w["element"]).tolist()
@@ -120,7 +114,7 @@ def plot_hierarchy(result: Any, ax=None, lang: str = "en"):
 def plot_sweep(result: Any, ax=None, lang: str = "en"):
     """Priority lines as the criterion weight varies; dashed line at the current weight, dots at changes."""
     check_lang(lang)
-    ax = _ax(ax)
+    ax = new_ax(ax, (7, 4.5), layout="constrained")
     for col in result.table.columns:
         ax.plot(result.table.index, result.table[col], label=str(col), lw=1.5)
     ax.axvline(result.current, ls="--", color="0.3", lw=1)

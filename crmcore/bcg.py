@@ -135,9 +135,6 @@ class BCGResult(Result):
     def title(self) -> str:  # type: ignore[override]
         return f"{text('title', self.lang, LABELS)} — {text(self.basis, self.lang, LABELS)}, {self.period}"
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def summary(self) -> pd.DataFrame:
         """Units and revenue share per quadrant, in the order star, cash cow, question mark, dog."""
         t = self.table

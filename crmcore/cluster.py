@@ -662,9 +662,6 @@ class KChoice(Result):
     title: str = "Choosing k (选择聚类数)"
     _conventions = ("model", "rule", "seed", "sample_size", "sampled")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def reason(self, lang: str = "en") -> str:
         """Why this k, generated from the numbers."""
         check_lang(lang)
@@ -801,9 +798,6 @@ class Stability(Result):
     title: str = "Bootstrap stability (自助法稳定性)"
     _conventions = ("model", "n_boot", "seed")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def summary(self, k: int, lang: str = "en") -> str:
         t = self.table.set_index("k")
         kb = int(t["mean_ari"].idxmax())
@@ -873,9 +867,6 @@ class ModelComparison(Result):
     notes: tuple[str, ...] = ()
     title: str = "Clustering models compared (常见的聚类模型比较)"
     _conventions = ("k", "seed")
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
 
 
 def compare_models(
@@ -1005,9 +996,6 @@ class Profile(Result):
     lang: str = "en"
     title: str = "Cluster profiles (类别画像)"
     _conventions = ("rfm", "revenue")
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
 
     def name_of(self, lang: str | None = None) -> dict[int, str]:
         """cluster → unique name in ``lang`` (the cluster number when unnamed)."""
@@ -1164,9 +1152,6 @@ class CrossTab(Result):
     title: str = "Clusters vs segments (聚类与分群对照)"
     _conventions = ("n",)
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def shares(self) -> pd.DataFrame:
         """Row shares: of each cluster's customers, the share in each segment."""
         return self.table.div(self.table.sum(axis=1), axis=0)
@@ -1211,9 +1196,6 @@ class ScalingEffect(Result):
     raw_sd: pd.Series       # standard deviation of each raw feature (its "units")
     title: str = "Why scaling matters (为什么要标准化)"
     _conventions = ("k", "seed")
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
 
     def summary(self, lang: str = "en") -> str:
         """What the raw clustering misses, in one sentence generated from the η² table."""

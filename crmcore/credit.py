@@ -278,9 +278,6 @@ class CreditResult(Result):
     title = "Customer credit grades (客户信用评级)"
     _conventions = ("asof", "weights", "cuts", "limit_months", "dpd_cap", "round_to")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def grades(self) -> pd.DataFrame:
         """Customers, outstanding amount and total limit per grade (A–D, unrated)."""
         t = self.table

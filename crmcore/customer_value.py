@@ -234,9 +234,6 @@ class ScoreResult(Result):
     title = "customer value score (客户价值评分)"
     _conventions = ("kind", "tiers")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def weights_frame(self, lang: str = "en") -> pd.DataFrame:
         """Leaf weights with their group and labels."""
         rows = []

@@ -67,26 +67,14 @@ def file_hash(path: str | Path) -> str:
 # ---------------------------------------------------------------- reading files
 def _read_csv(path: Path, *, encoding: str | None, sep: str | None, header_names: list[str] | None) -> pd.DataFrame:
     kw: dict[str, Any] = dict(dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True)
-    if sep:
-        kw["sep"] = sep
-    else:
-        kw["sep"] = None
-        kw["engine"] = "python"
     if header_names:
         kw.update(header=None, names=header_names)
     tried = [encoding] if encoding else ["utf-8-sig", "gb18030"]
     errors = []
     for enc in tried:
         try:
-            if kw.get("engine") == "python":
-                # sniffing the separator needs the python engine; read a sample to sniff, then use C
-                sample = pd.read_csv(path, nrows=50, encoding=enc, **kw)
-                sep_found = _sniff_sep(path, enc)
-                kw2 = {k: v for k, v in kw.items() if k not in ("sep", "engine")}
-                df = pd.read_csv(path, encoding=enc, sep=sep_found, **kw2)
-                del sample
-            else:
-                df = pd.read_csv(path, encoding=enc, **kw)
+            # no sep given: sniff it from the first 20 kB, then read with pandas' fast C parser
+            df = pd.read_csv(path, encoding=enc, sep=sep or _sniff_sep(path, enc), **kw)
             if enc == "gb18030" and not encoding:
                 warnings.warn(f"{path.name} is not UTF-8; read it as GBK/GB18030 (Chinese Excel export).", stacklevel=3)
             return df
@@ -105,8 +93,8 @@ def _read_csv(path: Path, *, encoding: str | None, sep: str | None, header_names
 
 def _sniff_sep(path: Path, enc: str) -> str:
     import csv
-
     import gzip
+
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding=enc, errors="replace") as fh:
         sample = fh.read(20000)
@@ -593,8 +581,6 @@ def scan_transactions(path: str | Path, *, mapping: Mapping[str, str] | None = N
     :func:`load_transactions` makes row by row are made as engine aggregates (counts of bad
     values and up to three examples). The result feeds every ``crmcore.engine`` function.
     """
-    import ibis
-
     from . import engine
 
     cfg = dict(PRESETS[preset]) if preset else {}

@@ -53,9 +53,6 @@ class Dormancy(Result):
     title = "Dormancy"
     _conventions = ("method", "thresholds", "fallback_interval")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def summary(self) -> pd.DataFrame:
         """Per state: customers, share, revenue, revenue share, annual revenue (run-rate)."""
         g = self.table.groupby("state")

@@ -31,6 +31,7 @@ import pandas as pd
 
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import check_lang, text
+from .plotting import ensure_cjk, new_ax
 from .results import Result
 
 # --------------------------------------------------------------------------------------------
@@ -931,26 +932,6 @@ def interpret(attr: AttributionResult, lang: str = "en") -> str:
 UP_COLOR, DOWN_COLOR, FLAT_COLOR = "#2e7d32", "#c62828", "#757575"
 
 
-def _ensure_font() -> None:
-    """Put the CJK font in the family list so Chinese labels render (no other rc change).
-
-    Matplotlib falls back glyph by glyph only across the *families* named in ``font.family``; a
-    generic name such as "sans-serif" resolves to one font, so the CJK font listed in
-    ``font.sans-serif`` is never reached. The generic name is replaced by its first font here.
-    """
-    import matplotlib as mpl
-
-    from .plotting import cjk_font_name
-
-    name = cjk_font_name()
-    fams = list(mpl.rcParams["font.family"])
-    if not name or name in fams:
-        return
-    generic = ("sans-serif", "serif", "monospace", "cursive", "fantasy")
-    concrete = [mpl.rcParams[f"font.{f}"][0] if f in generic and mpl.rcParams[f"font.{f}"] else f for f in fams]
-    mpl.rcParams["font.family"] = list(dict.fromkeys([*concrete, name]))
-
-
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -960,14 +941,10 @@ def _set_title(ax, title: str, **kwargs) -> None:
 
 
 def _new_ax(ax, figsize, lang: str = "en", names: Sequence[str] = ()):
-    import matplotlib.pyplot as plt
-
     # only when Chinese text will be drawn: the CJK font has no bold face and matplotlib says so
     if lang == "zh" or any(_CJK.search(str(n)) for n in names):
-        _ensure_font()
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+        ensure_cjk()  # again: a style set after import may have reset the font family
+    return new_ax(ax, figsize)
 
 
 def _tree_layout(steps: int) -> list[tuple[str, float, float, str | None]]:

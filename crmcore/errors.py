@@ -5,7 +5,7 @@ says how to fix it. All are ``ValueError`` subclasses so ``except ValueError`` s
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 
 class CrmError(ValueError):
@@ -73,3 +73,19 @@ def data_error(
     if columns is not None:
         msg += f" Columns found: {', '.join(map(str, columns))}."
     return cls(msg)
+
+
+def numeric_columns(df: Any, cols: Sequence[str], *, source: str, row: Callable[[int], str], noun: str) -> None:
+    """Turn ``cols`` of a hand-made table (factors, drivers) into floats in place, or raise a
+    DomainError naming the first row that is not a finite number: ``row(i)`` describes row ``i``."""
+    import numpy as np
+    import pandas as pd
+
+    for col in cols:
+        num = pd.to_numeric(df[col], errors="coerce")
+        bad = num.isna() | ~np.isfinite(num.astype(float))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DomainError(f"column {col!r} in {source}: {row(i)} has {col} {df.at[i, col]!r}, which is not a number "
+                              f"({int(bad.sum())} of {len(df)} {noun}s). Give every {noun} a numeric {col}.")
+        df[col] = num.astype(float)

@@ -42,6 +42,7 @@ import pandas as pd
 from . import engine
 from .errors import DataError, ParameterError
 from .labels import WEEKDAYS, check_lang, text
+from .plotting import new_ax
 from .results import Result
 
 # --------------------------------------------------------------------------------------------
@@ -329,8 +330,6 @@ def _check_tx(tx: Any) -> list[str]:
                 raise DataError(f"column {c!r} holds {tx[c].dtype} values (row 0: {tx[c].iloc[0]!r}), not numbers. "
                                 "Load the data with crmcore.data.load_transactions, which parses numbers.")
     return cols
-
-
 
 
 class _Q:
@@ -924,16 +923,8 @@ def _answer(q: _Q, asof_ts: pd.Timestamp, lang: str, window_days: int, top: int,
 # --------------------------------------------------------------------------------------------
 
 
-def _ax(ax, figsize=None):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
 def _empty(a: QuestionAnswer, ax, lang: str, what: str = ""):
-    ax = _ax(ax)
+    ax = new_ax(ax)
     q = _BY_KEY[a.key]
     msg = text("no_data", lang, LABELS) + (f": {', '.join(a.missing_columns)}" if a.missing_columns else "")
     ax.text(0.5, 0.5, msg if not what else what, ha="center", va="center", transform=ax.transAxes, wrap=True)
@@ -973,7 +964,7 @@ def plot_what(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = N
     kind = kind or ("categories" if "categories" in a.tables else "products")
     if kind not in a.tables:
         return _empty(a, ax, lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     df = a.tables[kind]
     col = "category" if kind == "categories" else ("product_name" if "product_name" in df else "product_id")
     return _barh(ax, df[col], df["revenue_share"], text("revenue_share", lang),
@@ -986,7 +977,7 @@ def plot_who(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = No
     check_lang(lang)
     if not a.tables:
         return _empty(a, ax, lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     df = a.tables["value_tiers" if kind == "tiers" else "new_returning"]
     share_col = "customer_share" if "customer_share" in df else None
     long = []
@@ -1022,7 +1013,7 @@ def plot_when(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = N
     import seaborn as sns
 
     if kind == "heatmap":
-        ax = _ax(ax, (9, 3.6))
+        ax = new_ax(ax, (9, 3.6))
         heat = a.tables["weekday_hour"].copy()
         heat.index = WEEKDAYS[lang]
         sns.heatmap(heat, ax=ax, cmap="Blues", cbar_kws={"label": text("orders", lang)})
@@ -1030,7 +1021,7 @@ def plot_when(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = N
         ax.set_ylabel("")
         ax.set_title("When 何时买 — " + text("weekday", lang) + " × " + text("hour", lang, LABELS))
         return ax
-    ax = _ax(ax)
+    ax = new_ax(ax)
     df = a.tables["repurchase_intervals"]
     sns.barplot(x=df["days"], y=df["share"], ax=ax, color="#4C72B0")
     ax.set_xlabel(text("days", lang, LABELS))
@@ -1048,7 +1039,7 @@ def plot_where(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = 
     kind = kind or ("channel" if "channel" in a.tables else "region")
     if kind not in a.tables:
         return _empty(a, ax, lang, f"{text('no_data', lang, LABELS)}: {kind}")
-    ax = _ax(ax)
+    ax = new_ax(ax)
     df = a.tables[kind].head(15)
     return _barh(ax, df[kind], df["revenue_share"], text("revenue_share", lang), f"Where 在哪买 — {text(kind, lang)}")
 
@@ -1062,7 +1053,7 @@ def plot_how_much(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None
     kind = kind or "frequency"
     import seaborn as sns
 
-    ax = _ax(ax)
+    ax = new_ax(ax)
     if kind == "frequency":
         df, x, y, xl = a.tables["frequency"], "orders_per_customer", "share_of_customers", "orders_per_customer"
         yl = text("share_of_customers", lang, LABELS)
@@ -1087,7 +1078,7 @@ def plot_how(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = No
     check_lang(lang)
     if not a.tables:
         return _empty(a, ax, lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     if "payment_by_channel" in a.tables:
         tab = a.tables["payment_by_channel"]
         tab.plot(kind="barh", stacked=True, ax=ax, colormap="tab20c", width=0.7)
@@ -1113,7 +1104,7 @@ def plot_why(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = No
         return _empty(a, ax, lang)
     import seaborn as sns
 
-    ax = _ax(ax)
+    ax = new_ax(ax)
     df = a.tables[table]
     x = df["relative_price"] if kind == "price" else df["label"]
     sns.barplot(x=x.astype(str), y=df["units_per_line"], ax=ax, color="#55A868")

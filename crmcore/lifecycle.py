@@ -291,9 +291,6 @@ class StageResult(Result):
     title = "Lifecycle stages (客户生命周期阶段)"
     _conventions = ("asof", "rules")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def counts(self) -> pd.DataFrame:
         """Customers, share and last-365-day revenue per stage, in lifecycle order."""
         t = self.table

@@ -72,6 +72,15 @@ def ensure_cjk() -> None:
     fam = list(mpl.rcParams["font.family"])
     if name in fam:
         return
-    generic = {"sans-serif": "font.sans-serif", "serif": "font.serif", "monospace": "font.monospace"}
-    concrete = [mpl.rcParams[generic[f]][0] if f in generic else f for f in fam]
-    mpl.rcParams["font.family"] = concrete + [name]
+    generic = ("sans-serif", "serif", "monospace", "cursive", "fantasy")
+    concrete = [mpl.rcParams[f"font.{f}"][0] if f in generic and mpl.rcParams[f"font.{f}"] else f for f in fam]
+    mpl.rcParams["font.family"] = list(dict.fromkeys([*concrete, name]))
+
+
+def new_ax(ax=None, figsize=None, **subplots):
+    """``ax`` itself, or the Axes of a new figure (``figsize`` and other ``plt.subplots`` options)."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize, **subplots)
+    return ax

@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, DomainError, ParameterError, data_error
+from .errors import DataError, DomainError, ParameterError, data_error, numeric_columns
 from .labels import check_lang, text
 from .results import Result
 
@@ -225,14 +225,7 @@ def _check_drivers(df: pd.DataFrame, *, source: str) -> pd.DataFrame:
     def where(i: int) -> str:
         return f"driver {out.at[i, 'driver']!r} of force {out.at[i, 'force']!r} (scenario {out.at[i, 'scenario']!r})"
 
-    for col in ("weight", "score"):
-        num = pd.to_numeric(out[col], errors="coerce")
-        bad = num.isna() | ~np.isfinite(num.astype(float))
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DomainError(f"column {col!r} in {source}: {where(i)} has {col} {out.at[i, col]!r}, which is not a number "
-                              f"({int(bad.sum())} of {len(out)} drivers). Give every driver a numeric {col}.")
-        out[col] = num.astype(float)
+    numeric_columns(out, ("weight", "score"), source=source, row=where, noun="driver")
     neg = out["weight"] < 0
     if neg.any():
         i = int(np.flatnonzero(neg.to_numpy())[0])

@@ -279,9 +279,9 @@ def run(notebook: str | Path, *, parameters: Mapping[str, Any] | None = None, pa
         with _kernel_env():
             pm.execute_notebook(str(path), str(tmp_nb), parameters=params, kernel_name="python3", cwd=str(path.parent),
                                 progress_bar=progress, log_output=False, request_save_on_cell_execute=False,
-                                # the kernel's start-up warnings (plain TCP on localhost) are noise in a report run;
-                                # its errors still show, and a failing cell is reported from the notebook
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                # the kernel's own log (a TCP warning at start, a KeyboardInterrupt line at some
+                                # shutdowns) is noise here: a failing cell or a dead kernel is reported by papermill
+                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except pm.PapermillExecutionError as e:
         os.replace(tmp_nb, failed)
         msg = f"{path.name}: cell {e.exec_count} failed — {e.ename}: {e.evalue}"

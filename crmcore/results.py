@@ -1,7 +1,7 @@
 """What every result object shares: a table, the conventions that made it, an HTML repr.
 
-Method modules define frozen dataclasses that inherit :class:`Result` and implement
-``to_frame()``; ``conventions()`` lists the keyword choices that produced the numbers so
+Method modules define frozen dataclasses that inherit :class:`Result` with a ``table`` field
+(or their own ``to_frame()``); ``conventions()`` lists the keyword choices that produced the numbers so
 a report can print them next to the table.
 """
 from __future__ import annotations
@@ -19,8 +19,9 @@ class Result:
     #: human title shown in the HTML repr; subclasses override
     title: str = "result"
 
-    def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def to_frame(self) -> pd.DataFrame:
+        """The result's main table (subclasses whose table is built on demand override this)."""
+        return self.table
 
     def conventions(self) -> dict[str, Any]:
         """The keyword choices behind the numbers (fields named in ``_conventions``)."""

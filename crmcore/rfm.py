@@ -41,6 +41,7 @@ import pandas as pd
 from . import engine
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import check_lang, text
+from .plotting import new_ax
 from .results import Result
 
 LABELS: dict[str, dict[str, str]] = {
@@ -325,9 +326,6 @@ class RFMScores(Result):
     title = "RFM scores"
     _conventions = ("method", "bins", "tie_rule")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
     def cuts_frame(self) -> pd.DataFrame:
         """Cut points as a table: one row per score boundary."""
         rows = {k: list(v) for k, v in self.cuts.items()}
@@ -609,9 +607,6 @@ class Segments(Result):
     thresholds: dict[str, float] | None = None
     title = "RFM segments"
     _conventions = ("scheme", "basis", "on")
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
 
     def counts(self) -> pd.Series:
         """Customers per segment, in the scheme's order (empty segments shown as 0)."""
@@ -924,14 +919,6 @@ def migration(
 
 
 # ---------------------------------------------------------------- plots
-def _ax(ax):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots()
-    return ax
-
-
 def plot_distribution(table: pd.DataFrame, column: str = "monetary", *, log: bool = False, ax=None, lang: str = "en"):
     """Histogram of ``recency``, ``frequency`` or ``monetary`` (``log=True``: log-scaled x axis)."""
     import seaborn as sns
@@ -939,7 +926,7 @@ def plot_distribution(table: pd.DataFrame, column: str = "monetary", *, log: boo
     check_lang(lang)
     df = _check_table(table, ["customer_id", column], "plot_distribution")
     _choice("column", column, tuple(_AXES.values()))
-    ax = _ax(ax)
+    ax = new_ax(ax)
     v = df[column].astype(float)
     if log:
         v = v[v > 0]
@@ -961,7 +948,7 @@ def plot_rf_heatmap(scores: RFMScores, *, ax=None, lang: str = "en"):
     mean_m = df.pivot_table(index="R", columns="F", values="monetary", aggfunc="mean").reindex(index=idx, columns=range(1, bins + 1))
     n = df.pivot_table(index="R", columns="F", values="monetary", aggfunc="size").reindex(index=idx, columns=range(1, bins + 1))
     annot = mean_m.round(0).astype("Int64").astype(str).where(mean_m.notna(), "") + "\n(" + n.fillna(0).astype(int).astype(str) + ")"
-    ax = _ax(ax)
+    ax = new_ax(ax)
     sns.heatmap(mean_m, annot=annot.to_numpy(), fmt="", cmap="YlGnBu", ax=ax,
                 cbar_kws={"label": text("mean_M", lang, LABELS)}, annot_kws={"fontsize": 7})
     ax.set_xlabel(text("F", lang, LABELS))
@@ -980,7 +967,7 @@ def plot_segments(segments: Segments, *, ax=None, lang: str | None = None):
         pd.DataFrame({"segment": summ["segment_name"], "share": summ["share"], "what": text("customers", lang)}),
         pd.DataFrame({"segment": summ["segment_name"], "share": summ["revenue_share"], "what": text("revenue", lang)}),
     ])
-    ax = _ax(ax)
+    ax = new_ax(ax)
     sns.barplot(data=long, y="segment", x="share", hue="what", ax=ax, orient="h")
     ax.set_xlabel(text("share", lang))
     ax.set_ylabel("")
@@ -996,7 +983,7 @@ def plot_migration(result: Migration, *, ax=None, lang: str = "en"):
     check_lang(lang)
     rules = {r["segment"]: r[lang] for r in (RFM11 if result.scheme == "rfm11" else CN8 if result.scheme == "cn8" else [])}
     rates = result.rates.rename(index=lambda s: rules.get(s, s), columns=lambda s: rules.get(s, s))
-    ax = _ax(ax)
+    ax = new_ax(ax)
     sns.heatmap(rates, annot=True, fmt=".0%", cmap="Blues", ax=ax, cbar=False, annot_kws={"fontsize": 7})
     ax.set_xlabel(f"{text('to', lang, LABELS)} {result.asof_to}")
     ax.set_ylabel(f"{text('from', lang, LABELS)} {result.asof_from}")

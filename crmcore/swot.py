@@ -50,8 +50,9 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, DomainError, ParameterError, data_error
+from .errors import DataError, DomainError, ParameterError, data_error, numeric_columns
 from .labels import check_lang, text
+from .plotting import new_ax
 from .results import Result
 
 TYPES = ("S", "W", "O", "T")
@@ -192,14 +193,7 @@ def _check_table(df: pd.DataFrame, *, source: str) -> pd.DataFrame:
             + ". Use S (strength), W (weakness), O (opportunity) or T (threat).")
     out["type"] = mapped
 
-    for col in ("weight", "rating"):
-        num = pd.to_numeric(out[col], errors="coerce")
-        bad = num.isna() | ~np.isfinite(num.astype(float))
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DomainError(f"column {col!r} in {source}: factor {out.at[i, 'id']!r} has {col} {out.at[i, col]!r}, "
-                              f"which is not a number ({int(bad.sum())} of {len(out)} factors). Give every factor a numeric {col}.")
-        out[col] = num.astype(float)
+    numeric_columns(out, ("weight", "rating"), source=source, row=lambda i: f"factor {out.at[i, 'id']!r}", noun="factor")
     neg = out["weight"] < 0
     if neg.any():
         i = int(np.flatnonzero(neg.to_numpy())[0])
@@ -625,20 +619,12 @@ _COLORS = {"S": "#4c9a6a", "W": "#d08c3f", "O": "#4a7fb5", "T": "#c0504d"}
 _STRAT_COLORS = {"grow": "#cfe8d5", "hold": "#fdf0c4", "harvest": "#f6d0cc"}
 
 
-def _new_ax(ax, figsize):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
 def plot_board(result: SwotResult, ax=None, lang: str = "en", *, width: int | None = None):
     """The 2×2 SWOT board: S and W on top, O and T below, each factor with weight × rating, text wrapped."""
     check_lang(lang)
     import matplotlib.patches as mpatches
 
-    ax = _new_ax(ax, (11, 8))
+    ax = new_ax(ax, (11, 8))
     width = width or (24 if lang == "zh" else 44)
     f = result.factors
     n_max = max(1, int(f["type"].value_counts().max()))
@@ -676,7 +662,7 @@ def plot_board(result: SwotResult, ax=None, lang: str = "en", *, width: int | No
 def plot_position(result: SwotResult, ax=None, lang: str = "en"):
     """The SWOT strategic position (S − W, O − T) in its quadrant, with the four quadrant names."""
     check_lang(lang)
-    ax = _new_ax(ax, (6.5, 6))
+    ax = new_ax(ax, (6.5, 6))
     r = result
     lim = max(0.3, abs(r.x), abs(r.y)) * 1.35
     ax.axhline(0, color="0.3", lw=1)
@@ -703,7 +689,7 @@ def plot_ie(result: SwotResult, ax=None, lang: str = "en"):
     check_lang(lang)
     import matplotlib.patches as mpatches
 
-    ax = _new_ax(ax, (6.5, 6))
+    ax = new_ax(ax, (6.5, 6))
     # x runs from 4 (left, strong) to 1 (right, weak) as in David's figure
     x_bands = [(3.0, 4.0), (2.0, 3.0), (1.0, 2.0)]
     y_bands = [(3.0, 4.0), (2.0, 3.0), (1.0, 2.0)]

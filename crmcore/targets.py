@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -35,6 +35,7 @@ import pandas as pd
 
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import WEEKDAYS, check_lang, text
+from .plotting import new_ax
 from .results import Result
 
 MISSING = ("error", "zero")
@@ -1242,14 +1243,6 @@ def backtest(daily_sales: Any, *, days: Sequence[int] = (7, 14, 21), months: Seq
 # Plots
 # ---------------------------------------------------------------------------------------------
 
-def _ax(ax):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots()
-    return ax
-
-
 def _thousands(ax) -> None:
     from matplotlib.ticker import FuncFormatter
 
@@ -1259,7 +1252,7 @@ def _thousands(ax) -> None:
 def plot_weights(weights: WeightIndex, ax=None, lang: str = "en"):
     """Bar chart of the day weight index per weekday, with the uniform level K/7."""
     check_lang(lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     w = weights.weekday_weights
     ax.bar(WEEKDAYS[lang], w.to_numpy(), color="#4C72B0")
     ax.axhline(weights.weekly_index / 7, color="grey", ls="--", lw=1, label=_t("uniform", lang))
@@ -1272,7 +1265,7 @@ def plot_weights(weights: WeightIndex, ax=None, lang: str = "en"):
 def plot_cumulative(tracking: Tracking, ax=None, lang: str = "en"):
     """Cumulative actual vs cumulative target, and the forecast path to the month end."""
     check_lang(lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     t = tracking.table
     day = t["date"].dt.day
     n = tracking.forecast.days_elapsed
@@ -1296,7 +1289,7 @@ def plot_cumulative(tracking: Tracking, ax=None, lang: str = "en"):
 def plot_unit_weight(tracking: Tracking, ax=None, lang: str = "en"):
     """Unit weight value curve (单位权重曲线): each day's sales ÷ its weight, and the running value."""
     check_lang(lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     t = tracking.table.iloc[: tracking.forecast.days_elapsed]
     day = t["date"].dt.day
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1316,7 +1309,7 @@ def plot_unit_weight(tracking: Tracking, ax=None, lang: str = "en"):
 def plot_daily(tracking: Tracking, ax=None, lang: str = "en"):
     """Daily sales as bars with each day's target as a marker; best and worst days outlined."""
     check_lang(lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     t = tracking.table
     day = t["date"].dt.day
     ax.bar(day, t["actual"].fillna(0), color="#4C72B0", alpha=0.8, label=text("actual", lang))
@@ -1335,7 +1328,7 @@ def plot_daily(tracking: Tracking, ax=None, lang: str = "en"):
 def plot_comparison(comparison: Comparison, ax=None, lang: str = "en"):
     """Horizontal bars of the percentage difference per item, one colour per basis."""
     check_lang(lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     t = comparison.table.dropna(subset=["pct_difference"])
     items = list(dict.fromkeys(t["item"]))
     bases = list(dict.fromkeys(t["basis"]))
@@ -1358,7 +1351,7 @@ def plot_comparison(comparison: Comparison, ax=None, lang: str = "en"):
 def plot_backtest(bt: Backtest, ax=None, lang: str = "en"):
     """MAPE of the weight-index and run-rate month forecasts by forecast day."""
     check_lang(lang)
-    ax = _ax(ax)
+    ax = new_ax(ax)
     sm = bt.summary
     x = np.arange(len(sm))
     ax.bar(x - 0.2, sm["mape_weight"], width=0.4, label=_t("method_weight", lang), color="#4C72B0")
