@@ -69,18 +69,67 @@ def read_records(nb: Any) -> dict[str, Any]:
     return out
 
 
-def resolve_asof(asof: str, dataset: str) -> str:
-    """``asof`` as given, or the data set's fixed snapshot date when it is "" (never today)."""
-    from .datasets import default_asof
+#: how far past the data's last day a snapshot may lie (a monthly report run a few weeks late is fine)
+ASOF_GRACE_DAYS = 31
 
-    if asof:
-        return asof
-    found = default_asof(dataset)
-    if found is None:
-        from .errors import ParameterError
 
-        raise ParameterError(f"asof is empty and dataset {dataset!r} has no default; set asof='YYYY-MM-DD'.")
-    return found
+def data_range(tx: Any) -> tuple[Any, Any]:
+    """First and last ``order_date`` of transactions (a DataFrame, or any table the engine reads)."""
+    import pandas as pd
+
+    if isinstance(tx, pd.DataFrame):
+        col = tx["order_date"]
+        return col.min(), col.max()
+    from . import engine
+
+    t = engine.table(tx)
+    row = engine.execute(t.aggregate(first=t.order_date.min(), last=t.order_date.max()))
+    return pd.Timestamp(row["first"].iloc[0]), pd.Timestamp(row["last"].iloc[0])
+
+
+def resolve_asof(asof: str, data: Any) -> str:
+    """The snapshot date for a run: ``asof`` as given, checked against the data, or derived from them.
+
+    ``data`` is the transactions (DataFrame or engine table). An empty ``asof`` becomes the day after
+    the last transaction (never today's date). A given ``asof`` before the first transaction, or more
+    than :data:`ASOF_GRACE_DAYS` days after the last, is refused with the data's date range, so a params
+    file written for one data set cannot silently call every customer of another "dormant".
+    A data set *name* (the older call) gives that data set's fixed snapshot date when ``asof`` is empty.
+    """
+    import pandas as pd
+
+    from .errors import ParameterError
+
+    if isinstance(data, str):
+        from .datasets import default_asof
+
+        if asof:
+            return asof
+        found = default_asof(data)
+        if found is None:
+            raise ParameterError(f"asof is empty and dataset {data!r} has no default; set asof='YYYY-MM-DD'.")
+        return found
+    first, last = data_range(data)
+    if first is None or pd.isna(first):
+        raise ParameterError("the data hold no transactions, so there is no snapshot date to derive; check the file.")
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if not asof:
+        return (last.normalize() + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    from .engine import check_asof
+
+    ts = check_asof(asof)
+    span = f"the data run from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    if ts <= first.normalize():
+        raise ParameterError(f"asof={asof} is on or before the first transaction: {span}. "
+                             f"Leave asof empty (the day after the last transaction, "
+                             f"{last.normalize() + pd.Timedelta(days=1):%Y-%m-%d}) or pick a date inside that range.")
+    limit = last.normalize() + pd.Timedelta(days=ASOF_GRACE_DAYS)
+    if ts > limit:
+        raise ParameterError(f"asof={asof} is more than {ASOF_GRACE_DAYS} days after the last transaction: {span}. "
+                             f"Every customer would look dormant. Leave asof empty (the day after the last "
+                             f"transaction, {last.normalize() + pd.Timedelta(days=1):%Y-%m-%d}) or pick a date up "
+                             f"to {limit:%Y-%m-%d}.")
+    return ts.strftime("%Y-%m-%d")
 
 
 def load_dataset(dataset: str = "demo", data_path: str = "", **kwargs):
