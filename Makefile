@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 PIN    := -c constraints.txt
 
-.PHONY: report test venv notebooks constraints bench clean-reports
+.PHONY: report lessons course test venv notebooks constraints bench clean-reports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,18 @@ $(VENV)/.test-deps: pyproject.toml constraints.txt | $(BIN)/python
 
 venv: $(VENV)/.report-deps
 
-## build every notebook's HTML report on the demo data, in English and Chinese, into reports/ (index: reports/index.html)
+## build every notebook's management report on the demo data, in English and Chinese (one parallel call), into
+## reports/ (index: reports/index.html)
 report: $(VENV)/.report-deps
-	$(BIN)/crm report --all
-	$(BIN)/crm report --all --lang zh
+	$(BIN)/crm report --all --lang en,zh
+
+## the whole lessons (goals, exercises, answers, code) in both languages, course map first: reports/lessons/index.html
+lessons: $(VENV)/.report-deps
+	$(BIN)/crm report --all --lesson --lang en,zh --out reports/lessons
+
+## learner copies for a class in reports/course/: en, zh (with solutions) and the student editions en-student, zh-student
+course: $(VENV)/.report-deps
+	for l in en zh; do $(BIN)/crm course reports/course/$$l --lang $$l && $(BIN)/crm course reports/course/$$l-student --lang $$l --student || exit 1; done
 
 ## run the whole test suite: unit tests, notebook smoke runs, nbval over the committed notebooks
 test: $(VENV)/.test-deps
@@ -49,4 +57,4 @@ bench: $(VENV)/.test-deps
 	for b in bench/bench_*.py; do $(BIN)/python "$$b" || exit 1; done
 
 clean-reports:
-	rm -rf reports/*.html reports/*.ipynb reports/output
+	rm -rf reports/*.html reports/*.ipynb reports/output reports/lessons reports/.crm-locks

@@ -1,10 +1,23 @@
 """ABC classification, Pareto/Lorenz curve and the long tail (ABC 分类、帕累托曲线、长尾).
 
-Items (customers, products or categories) are sorted by value, largest first. The class of an
-item is decided by the share of the total held by items with a **strictly larger** value
-(``start``): A while ``start < a``, B while ``start < a + b``, else C — with the default
-``shares=(0.80, 0.15, 0.05)``, A is the smallest set of items that reaches 80 % of revenue,
-and tied values always share a class (no dependence on row order).
+Items (customers, products or categories) are sorted by value, largest first. Tied values always
+share a class (no dependence on row order). The item whose share *crosses* a cut-off (80 %, 95 %)
+belongs to one side or the other, and both conventions are in use (``crossing``):
+
+* ``"upper"`` (default): the class is decided by the share held by items with a **strictly larger**
+  value (``start``): A while ``start < a``, B while ``start < a + b``, else C. The crossing item
+  joins the upper class, so A is the *smallest* set of items that reaches 80 % of revenue — the
+  "vital few" reading of Juran's Pareto principle, and what a manager who asks "which customers
+  make up 80 % of sales?" means.
+* ``"lower"``: the class is decided by the cumulative share *including* the item (``cum_share``,
+  taken at the end of its tie group): A while ``cum_share ≤ a``, B while ``cum_share ≤ a + b``,
+  else C. The crossing item falls to the lower class, so A is the *largest* set whose share stays
+  within 80 % — the rule "cumulative % ≤ 80 → A" of many inventory textbooks and spreadsheet
+  templates. A can then be empty (one item above 80 %).
+
+Example, values 50, 40, 10 (cumulative 50 %, 90 %, 100 %; shares 80/15/5): ``"upper"`` gives
+A = {50, 40} (the 40 crosses 80 %), B = {10} (it starts at 90 % < 95 %), C empty; ``"lower"``
+gives A = {50}, B = {40} (90 % ≤ 95 %), C = {10}.
 
 Gini coefficient G = 1 − 2·(area under the Lorenz curve), the Lorenz curve being the
 cumulative share of value against the cumulative share of items sorted from smallest to largest
@@ -43,6 +56,17 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: headers of :meth:`ABCResult.summary` (en / zh)
+COLUMNS: dict[str, dict[str, str]] = {
+    "class": {"en": "Class key", "zh": "类别代码"},
+    "class_name": {"en": "Class", "zh": "类别"},
+    "items": {"en": "Items", "zh": "个数"},
+    "item_share": {"en": "Share of items", "zh": "个数占比"},
+    "value": {"en": "Revenue", "zh": "销售额"},
+    "value_share": {"en": "Share of revenue", "zh": "销售额占比"},
+}
+
+
 def _check_shares(shares: Sequence[float]) -> tuple[float, float, float]:
     try:
         a, b, c = (float(x) for x in shares)
@@ -54,13 +78,29 @@ def _check_shares(shares: Sequence[float]) -> tuple[float, float, float]:
     return a, b, c
 
 
-def classify(values: pd.Series, *, shares: Sequence[float] = (0.8, 0.15, 0.05)) -> pd.DataFrame:
-    """ABC classes for a Series of values indexed by item id (the tie-safe rule above).
+CROSSING = ("upper", "lower")
 
-    Returns a DataFrame sorted by value (desc) then id: ``value, share, cum_share, start, class``.
+
+def _check_crossing(crossing: str) -> str:
+    if crossing not in CROSSING:
+        raise ParameterError(f"crossing={crossing!r} is not supported; use 'upper' (the item that crosses a cut-off "
+                             "joins the upper class) or 'lower' (it joins the lower class).")
+    return crossing
+
+
+def classify(values: pd.Series, *, shares: Sequence[float] = (0.8, 0.15, 0.05), crossing: str = "upper") -> pd.DataFrame:
+    """ABC classes for a Series of values indexed by item id (the tie-safe rules above).
+
+    ``crossing``: ``"upper"`` — the item that crosses a cut-off joins the upper class (A is the
+    smallest set reaching ``shares[0]``); ``"lower"`` — it joins the lower class (A is the items
+    whose cumulative share is at most ``shares[0]``).
+
+    Returns a DataFrame sorted by value (desc) then id: ``value, share, cum_share, start, end, class``
+    (``start``/``end``: share held by larger items / by larger and equal items).
     Items with a value ≤ 0 hold no share and are class C.
     """
     a, b, _ = _check_shares(shares)
+    _check_crossing(crossing)
     v = pd.Series(values, dtype=float)
     if v.isna().any():
         bad = v[v.isna()]
@@ -79,7 +119,11 @@ def classify(values: pd.Series, *, shares: Sequence[float] = (0.8, 0.15, 0.05)) 
     # share held by items with a strictly larger value: identical values share a class
     g = df.groupby("value", sort=False)
     df["start"] = (g["cum_share"].transform("first") - g["share"].transform("first")).clip(lower=0)
-    cls = np.where(df["start"] < a - 1e-12, "A", np.where(df["start"] < a + b - 1e-12, "B", "C"))
+    df["end"] = g["cum_share"].transform("last")
+    if crossing == "upper":
+        cls = np.where(df["start"] < a - 1e-12, "A", np.where(df["start"] < a + b - 1e-12, "B", "C"))
+    else:
+        cls = np.where(df["end"] <= a + 1e-12, "A", np.where(df["end"] <= a + b + 1e-12, "B", "C"))
     df["class"] = np.where(df["value"] <= 0, "C", cls)
     return df
 
@@ -93,8 +137,9 @@ class ABCResult(Result):
     value: str
     shares: tuple[float, float, float]
     lang: str = "en"
+    crossing: str = "upper"
     title = "ABC analysis"
-    _conventions = ("by", "value", "shares")
+    _conventions = ("by", "value", "shares", "crossing")
 
     def summary(self) -> pd.DataFrame:
         """Per class: items, share of items, value, share of value."""
@@ -142,8 +187,17 @@ class ABCResult(Result):
         s = self.summary().set_index("class")
         lt = self.long_tail(0.2)
         items = text(self.by, lang, LABELS)
+        if s.at["A", "items"] == 0:
+            top = self.table.iloc[0]
+            if lang == "zh":
+                return (f"按“累计占比不超过 {self.shares[0]:.0%} 才算 A 类”的口径，A 类为空：销售额最高的一个{items}就占了 "
+                        f"{top['share']:.1%}；前 20% 的{items}贡献 {lt['head_share']:.1%}；基尼系数 {self.gini():.2f}。")
+            return (f"The A class is empty under the rule 'cumulative share at most {self.shares[0]:.0%}': the largest "
+                    f"single item already holds {top['share']:.1%}; the top 20% of {items} bring "
+                    f"{lt['head_share']:.1%}; Gini coefficient {self.gini():.2f}.")
         if lang == "zh":
-            return (f"A 类{items}共 {s.at['A', 'items']:,} 个（占{items}的 {s.at['A', 'item_share']:.1%}），"
+            unit = "位" if self.by == "customer_id" else "个"
+            return (f"A 类{items}共 {s.at['A', 'items']:,} {unit}（占{items}总数的 {s.at['A', 'item_share']:.1%}），"
                     f"贡献了 {s.at['A', 'value_share']:.1%} 的销售额；前 20% 的{items}贡献 {lt['head_share']:.1%}，"
                     f"长尾（其余 80%）贡献 {lt['tail_share']:.1%}；基尼系数 {self.gini():.2f}。")
         return (f"{s.at['A', 'items']:,} A-class {items} ({s.at['A', 'item_share']:.1%} of {items}) bring "
@@ -181,24 +235,27 @@ def abc(
     shares: Sequence[float] = (0.8, 0.15, 0.05),
     asof: Any = None,
     lang: str = "en",
+    crossing: str = "upper",
 ) -> ABCResult:
     """ABC classes of customers (``by="customer_id"``), products (``"product_id"``) or categories.
 
     ``data``: transactions (aggregated in the engine to revenue per item = sum of ``amount``, so
     net of return lines; only ``order_date < asof`` when ``asof`` is given; an item whose net is
     ≤ 0 is class C with no share), or a one-row-per-item table holding ``by`` and ``value``
-    (e.g. an rfm_table with ``value="revenue"`` or ``"monetary"``).
+    (e.g. an rfm_table with ``value="revenue"`` or ``"monetary"``). ``crossing``: see the module
+    docstring (``"upper"``: A is the smallest set reaching 80 %; ``"lower"``: cumulative share ≤ 80 %).
     """
     check_lang(lang)
     sh = _check_shares(shares)
+    _check_crossing(crossing)
     v = _values(data, by, value, asof)
-    table = classify(v, shares=sh).rename(columns={"item": by})
-    return ABCResult(table, by, value, sh, lang)
+    table = classify(v, shares=sh, crossing=crossing).rename(columns={"item": by})
+    return ABCResult(table, by, value, sh, lang, crossing)
 
 
 @dataclass(frozen=True)
 class TwoAxisABC(Result):
-    """The two-axis variant: an ABC class on visits and one on spend; the 3×3 grid of customers."""
+    """The two-axis variant (数据化管理): an ABC class on visits and one on spend; the 3×3 grid of customers."""
 
     table: pd.DataFrame = field(repr=False)
     x: str
@@ -215,10 +272,22 @@ class TwoAxisABC(Result):
             g = self.table.pivot_table(index="class_x", columns="class_y", values=self.y, aggfunc="sum")
         return g.reindex(index=["A", "B", "C"], columns=["A", "B", "C"], fill_value=0).fillna(0)
 
+    def labelled_grid(self, lang: str = "en", what: str = "customers") -> pd.DataFrame:
+        """:meth:`grid` with readable row and column labels in ``lang`` (rows: x class, columns: y class)."""
+        check_lang(lang)
+        from .labels import column
+
+        g = self.grid(what)
+        cls = {"A": "A", "B": "B", "C": "C"} if lang == "en" else {"A": "A 类", "B": "B 类", "C": "C 类"}
+        g.index = [f"{column(self.x, lang)}: {cls[k]}" for k in g.index]
+        g.columns = [f"{column(self.y, lang)}: {cls[k]}" for k in g.columns]
+        return g
+
 
 def abc_two_axis(table: pd.DataFrame, *, x: str = "frequency", y: str = "monetary",
-                 shares: Sequence[float] = (0.8, 0.15, 0.05)) -> TwoAxisABC:
-    """ABC on two measures of the same customers (visit count × spend, as in the seeds).
+                 shares: Sequence[float] = (0.8, 0.15, 0.05), crossing: str = "upper") -> TwoAxisABC:
+    """ABC on two measures of the same customers (visit count × spend), the two-axis variant taught in
+    the Chinese data-management teaching (数据化管理).
 
     Each axis is classified on its own cumulative share (the tie-safe rule); ``cell`` is e.g.
     ``"AB"`` = A on visits, B on spend. "AA" are the core customers, "CA" big but rare buyers,
@@ -232,8 +301,8 @@ def abc_two_axis(table: pd.DataFrame, *, x: str = "frequency", y: str = "monetar
         raise data_error(f"missing column(s) {', '.join(missing)}", source="abc_two_axis", columns=table.columns,
                          fix="Pass an rfm_table (customer_id, frequency, monetary)")
     ids = table["customer_id"].astype(str)
-    cx = classify(pd.Series(table[x].to_numpy(), index=ids), shares=sh).set_index("item")["class"]
-    cy = classify(pd.Series(table[y].to_numpy(), index=ids), shares=sh).set_index("item")["class"]
+    cx = classify(pd.Series(table[x].to_numpy(), index=ids), shares=sh, crossing=crossing).set_index("item")["class"]
+    cy = classify(pd.Series(table[y].to_numpy(), index=ids), shares=sh, crossing=crossing).set_index("item")["class"]
     out = table[["customer_id", x, y]].copy()
     out["class_x"] = cx.reindex(ids).to_numpy()
     out["class_y"] = cy.reindex(ids).to_numpy()

@@ -27,7 +27,7 @@ is reported too.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -40,15 +40,65 @@ from .labels import check_lang
 from .results import Result
 
 SEP = " > "
+_COMPLETION_NAMES = {
+    "llsm": ("logarithmic least squares (Bozóki, Fülöp & Rónyai 2010)", "对数最小二乘法（Bozóki 等 2010）"),
+    "lambda_max": ("the λmax-optimal completion (Bozóki, Fülöp & Rónyai 2010)", "λmax 最优补全法（Bozóki 等 2010）"),
+    "harker": ("Harker's (1987) method", "Harker（1987）法"),
+}
 
 
 # --------------------------------------------------------------------------- spec
 
 
-def load_spec(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
-    """A hierarchy spec from a YAML path or a dict (returned as a plain dict)."""
+def load_spec(source: str | Path | Mapping[str, Any], *, lang: str | None = None) -> dict[str, Any]:
+    """A hierarchy spec from a YAML path or a dict (returned as a plain dict).
+
+    A spec may carry ``names: {element: {en: ..., zh: ...}}`` (also for the goal and expert names).
+    With ``lang`` given, every name the spec uses (goal, labels, alternatives, children, pairs,
+    ratings/values keys, experts) is replaced by its name in ``lang``; a one-language file without
+    ``names`` is returned as it is. Do not relabel specs whose element names are column names (the
+    customer-value and key-account files): :mod:`crmcore.customer_value` translates those itself.
+    """
     if isinstance(source, Mapping):
-        return dict(source)
+        spec = dict(source)
+        return _relabel_spec(spec, lang) if lang else spec
+    spec = _read_yaml(source)
+    return _relabel_spec(spec, lang) if lang else spec
+
+
+def _relabel_spec(spec: dict[str, Any], lang: str) -> dict[str, Any]:
+    check_lang(lang)
+    names = spec.get("names") or {}
+    if not names:
+        return spec
+
+    def nm(x: Any) -> Any:
+        v = names.get(x) if isinstance(x, str) else None
+        return v.get(lang, x) if isinstance(v, Mapping) else x
+
+    def node(d: Any) -> Any:
+        if not isinstance(d, Mapping):
+            return d
+        out = {}
+        for k, v in d.items():
+            if k in ("labels", "alternatives") and isinstance(v, list):
+                out[k] = [nm(x) for x in v]
+            elif k == "pairs" and isinstance(v, list):
+                out[k] = [[nm(r[0]), nm(r[1]), *r[2:]] if isinstance(r, (list, tuple)) else r for r in v]
+            elif k in ("ratings", "values") and isinstance(v, Mapping):
+                out[k] = {nm(a): b for a, b in v.items()}
+            elif k in ("children", "experts") and isinstance(v, Mapping):
+                out[k] = {nm(a): node(b) for a, b in v.items()}
+            elif k == "goal":
+                out[k] = nm(v)
+            else:
+                out[k] = v
+        return out
+
+    return node(spec)
+
+
+def _read_yaml(source: str | Path) -> dict[str, Any]:
     path = Path(source)
     if not path.exists():
         raise ParameterError(f"hierarchy file {str(path)!r} does not exist; give a YAML path or a dict.")
@@ -210,7 +260,16 @@ class HierarchyResult(Result):
     threshold: float
     structure: tuple[Node, ...] = field(repr=False)
     ri: Any = field(repr=False, default="saaty1980")
+    completed: pd.DataFrame = field(repr=False, default_factory=lambda: pd.DataFrame(
+        columns=["node", "pair", "value", "method"]))
+    completion: str = "llsm"
+    names: Mapping[str, Mapping[str, str]] = field(repr=False, default_factory=dict)
     title = "AHP hierarchy (层次分析)"
+
+    def display(self, element: str, lang: str = "en") -> str:
+        """An element's name in ``lang`` from ``names`` (the spec's ``names:`` or given), else as written."""
+        v = self.names.get(element)
+        return v.get(lang, element) if isinstance(v, Mapping) else element
     _conventions = ("method", "ri_table", "synthesis", "threshold")
 
     def to_frame(self) -> pd.DataFrame:
@@ -240,25 +299,38 @@ class HierarchyResult(Result):
         pw = self.nodes[self.nodes["kind"] == "pairwise"]
         worst = pw.sort_values("CR", ascending=False).iloc[0] if len(pw) else None
         zh = lang == "zh"
-        s = (f"权重最大的末级指标是 {lw.index[0]}（{lw.iloc[0]:.3f}）" if zh else
-             f"The heaviest leaf criterion is {lw.index[0]} ({lw.iloc[0]:.3f})")
+        d = lambda x: self.display(x, lang)  # noqa: E731
+        syn = {"distributive": "分配模式", "ideal": "理想模式", "absolute": "绝对模式"}
+        tied = [d(x) for x, v in lw.items() if abs(v - lw.iloc[0]) <= 1e-9]  # equal weights: name them all
+        if len(tied) > 1:
+            s = (f"权重最大的末级指标是{'、'.join(tied)}（各 {lw.iloc[0]:.3f}）" if zh else
+                 f"The heaviest leaf criteria are {', '.join(tied[:-1])} and {tied[-1]} ({lw.iloc[0]:.3f} each)")
+        else:
+            s = (f"权重最大的末级指标是{tied[0]}（{lw.iloc[0]:.3f}）" if zh else
+                 f"The heaviest leaf criterion is {tied[0]} ({lw.iloc[0]:.3f})")
         if len(self.alternatives):
             top = self.alternatives.iloc[0]
-            s += (f"；综合得分最高的方案是 {top['alternative']}（{top['priority']:.3f}）" if zh else
-                  f"; the best alternative is {top['alternative']} ({top['priority']:.3f}, {self.synthesis} synthesis)")
+            s += (f"；综合得分最高的方案是 {d(top['alternative'])}（{top['priority']:.3f}，{syn.get(self.synthesis, self.synthesis)}合成）"
+                  if zh else f"; the best alternative is {d(top['alternative'])} ({top['priority']:.3f}, "
+                  f"{self.synthesis} synthesis)")
         if worst is not None:
-            s += (f"；各判断矩阵中 CR 最大为 {worst['CR']:.4f}（{worst['node']}），层次总排序 CR = {self.overall_cr:.4f}，"
+            node = SEP.join(d(x) for x in str(worst["node"]).split(SEP))
+            s += (f"；各判断矩阵中 CR 最大为 {worst['CR']:.4f}（{node}），层次总排序 CR = {self.overall_cr:.4f}，"
                   + ("通过一致性检验。" if self.consistent else "需要修正。") if zh else
-                  f"; the largest node CR is {worst['CR']:.4f} ({worst['node']}) and the hierarchy CR is "
+                  f"; the largest node CR is {worst['CR']:.4f} ({node}) and the hierarchy CR is "
                   f"{self.overall_cr:.4f}: " + ("acceptable." if self.consistent else "revise before use."))
         else:
             s += "。" if zh else "."
+        if len(self.completed):
+            k, how = len(self.completed), _COMPLETION_NAMES[self.completion]
+            s += (f"缺失的 {k} 个判断已用{how[1]}补全。" if zh else
+                  f" {k} missing judgement{'s were' if k > 1 else ' was'} filled by {how[0]}.")
         return s
 
-    def plot(self, ax=None, lang: str = "en"):
+    def plot(self, ax=None, lang: str = "en", title: str | None = None):
         from .ahp_plots import plot_hierarchy
 
-        return plot_hierarchy(self, ax=ax, lang=lang)
+        return plot_hierarchy(self, ax=ax, lang=lang, title=title)
 
     def _scores(self, scores: pd.DataFrame | None) -> pd.DataFrame:
         if scores is None:
@@ -271,8 +343,9 @@ class HierarchyResult(Result):
               synthesis: str | None = None, top: int = 10) -> "SweepResult":
         """One-criterion sensitivity sweep (see :func:`sweep`); ``criterion`` may be any element."""
         leaves = self._leaves_under(criterion)
-        return sweep(self.leaf_weights().to_dict(), self._scores(scores), leaves, name=criterion, steps=steps,
-                     synthesis=synthesis or self.synthesis, top=top)
+        sw = sweep(self.leaf_weights().to_dict(), self._scores(scores), leaves, name=criterion, steps=steps,
+                   synthesis=synthesis or self.synthesis, top=top)
+        return replace(sw, names=self.names)
 
     def _leaves_under(self, criterion: str) -> list[str]:
         w = self.weights
@@ -296,11 +369,26 @@ class HierarchyResult(Result):
                            synthesis=synthesis)
 
 
+COMPLETIONS = ("llsm", "lambda_max", "harker")
+
+
 def hierarchy(spec: str | Path | Mapping[str, Any], *, method: str = "eigen", ri: ahp.RIChoice = "saaty1980",
-              synthesis: str = "distributive", threshold: float = 0.1) -> HierarchyResult:
-    """Evaluate an AHP hierarchy of any depth (see the module docstring for the spec)."""
+              synthesis: str = "distributive", threshold: float = 0.1, completion: str = "llsm",
+              names: Mapping[str, Mapping[str, str]] | None = None) -> HierarchyResult:
+    """Evaluate an AHP hierarchy of any depth (see the module docstring for the spec).
+
+    A node with missing judgements (``None`` / ``"?"``, or pairs left out) is completed first, as
+    :func:`crmcore.ahp.complete` does: ``completion="llsm"`` (default: logarithmic least squares,
+    ``a_ij = w_i/w_j``; Bozóki, Fülöp & Rónyai 2010, §3), ``"lambda_max"`` (the values that minimise
+    λmax, ibid. §2) or ``"harker"`` (Harker 1987). ``result.completed`` lists every filled judgement
+    (node, pair, value, method); the summary says how many were filled. The Monte Carlo perturbs the
+    filled judgements like the given ones. ``names`` (``{element: {en, zh}}``, added to the spec's
+    ``names:``) only changes how elements are written in ``summary(lang)`` and ``plot(lang)``.
+    """
     spec = load_spec(spec)
     ahp._check_method(method)
+    if completion not in COMPLETIONS:
+        raise ParameterError(f"completion={completion!r}; use one of {', '.join(map(repr, COMPLETIONS))}.")
     if synthesis not in SYNTHESES:
         raise ParameterError(f"synthesis={synthesis!r}; use one of {', '.join(map(repr, SYNTHESES))}.")
     goal = str(spec.get("goal", "goal"))
@@ -311,12 +399,30 @@ def hierarchy(spec: str | Path | Mapping[str, Any], *, method: str = "eigen", ri
     paths = {nd.path for nd in nodes}
     leaves = [nd.path + (lab,) for nd in nodes if not nd.is_alternatives for lab in nd.labels
               if nd.path + (lab,) not in paths or any(x.path == nd.path + (lab,) and x.is_alternatives for x in nodes)]
-    names = [p[-1] for p in leaves]
-    dup = sorted({x for x in names if names.count(x) > 1})
+    leaf_names = [p[-1] for p in leaves]
+    dup = sorted({x for x in leaf_names if leaf_names.count(x) > 1})
     if dup:
         raise DomainError(f"leaf criteria must have distinct names; {', '.join(map(repr, dup))} appear more than once. "
                           "Rename them, e.g. 'price (online)' and 'price (store)'.")
-    return _evaluate(goal, tuple(nodes), alts, method=method, ri=ri, synthesis=synthesis, threshold=threshold)
+    nodes, filled = _complete_nodes(nodes, completion, ri, threshold)
+    res = _evaluate(goal, tuple(nodes), alts, method=method, ri=ri, synthesis=synthesis, threshold=threshold)
+    shown = {str(k): dict(v) for k, v in (spec.get("names") or {}).items() if isinstance(v, Mapping)}
+    shown.update({str(k): dict(v) for k, v in (names or {}).items()})
+    return replace(res, completed=filled, completion=completion, names=shown)
+
+
+def _complete_nodes(nodes: list[Node], completion: str, ri: ahp.RIChoice, threshold: float
+                    ) -> tuple[list[Node], pd.DataFrame]:
+    """Nodes with every matrix complete, and the table of the judgements that were filled in."""
+    out, rows = [], []
+    for nd in nodes:
+        if nd.kind == "pairwise" and nd.matrix is not None and not nd.matrix.is_complete:
+            c = ahp.complete(nd.matrix, method=completion, ri=ri, threshold=threshold)
+            rows += [(nd.name, f"{r} / {col}", float(v), completion)
+                     for r, col, v in zip(c.filled["row"], c.filled["column"], c.filled["value"])]
+            nd = replace(nd, matrix=c.matrix)
+        out.append(nd)
+    return out, pd.DataFrame(rows, columns=["node", "pair", "value", "method"])
 
 
 def _evaluate(goal: str, nodes: tuple[Node, ...], alts: tuple[str, ...] | None, *, method: str, ri: ahp.RIChoice,
@@ -460,8 +566,14 @@ class SweepResult(Result):
     synthesis: str
     measure: str = "priority"  # what the lines show: "priority" (sums to 1) or "score" (0–100)
     rank_changes: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    names: Mapping[str, Mapping[str, str]] = field(repr=False, default_factory=dict)
     title = "one-criterion sensitivity (单因素灵敏度分析)"
     _conventions = ("criterion", "current", "synthesis")
+
+    def display(self, element: str, lang: str = "en") -> str:
+        """The criterion's (or an alternative's) name in ``lang`` from ``names``, else as written."""
+        v = self.names.get(element)
+        return v.get(lang, element) if isinstance(v, Mapping) else element
 
     def to_frame(self) -> pd.DataFrame:
         return self.changes
@@ -476,21 +588,24 @@ class SweepResult(Result):
     def summary(self, lang: str = "en") -> str:
         check_lang(lang)
         lo, hi = self.stable_range()
-        top = self.table.loc[self.table.index[np.argmin(np.abs(self.table.index - self.current))]].idxmax()
+        top = self.display(str(self.table.loc[self.table.index[np.argmin(np.abs(self.table.index - self.current))]]
+                                .idxmax()), lang)
+        crit = self.display(self.criterion, lang)
+        k = len(self.changes)
         if lang == "zh":
             if self.changes.empty:
-                return f"{self.criterion} 的权重从 0 变到 1，排名第一的始终是 {top}。"
-            return (f"{self.criterion} 当前权重 {self.current:.3f}；在 [{lo:.3f}, {hi:.3f}] 内排名第一的都是 {top}；"
-                    f"共有 {len(self.changes)} 个转折点。")
+                return f"{crit}的权重从 0 变到 1，排名第一的始终是 {top}。"
+            return (f"{crit}当前权重为 {self.current:.3f}；只要它在 [{lo:.3f}, {hi:.3f}] 之内，排名第一的都是 {top}；"
+                    f"权重从 0 变到 1 的过程中，第一名共更替 {k} 次。")
         if self.changes.empty:
-            return f"As the weight of {self.criterion} moves from 0 to 1, {top} stays first."
-        return (f"{self.criterion} has weight {self.current:.3f}; {top} stays first while it lies in "
-                f"[{lo:.3f}, {hi:.3f}]; the top alternative changes at {len(self.changes)} point(s).")
+            return f"As the weight of {crit} moves from 0 to 1, {top} stays first."
+        return (f"{crit} has weight {self.current:.3f}; {top} stays first while it lies in "
+                f"[{lo:.3f}, {hi:.3f}]; as it moves from 0 to 1 the leader changes {k} time{'s' if k > 1 else ''}.")
 
-    def plot(self, ax=None, lang: str = "en"):
+    def plot(self, ax=None, lang: str = "en", title: str | None = None):
         from .ahp_plots import plot_sweep
 
-        return plot_sweep(self, ax=ax, lang=lang)
+        return plot_sweep(self, ax=ax, lang=lang, title=title)
 
 
 def sweep(weights: Mapping[str, float], scores: pd.DataFrame, criterion: str | Sequence[str], *,
@@ -581,9 +696,13 @@ class MonteCarloResult(Result):
         t = self.table.iloc[0]
         who = t.iloc[0]  # first column: the alternative (or customer id)
         if lang == "zh":
-            return (f"在 {self.n} 次随机扰动判断（{self.perturbation}，幅度 {self.spread:g}）中，{who} "
+            how = {"scale": f"每个判断在 1–9 标度上随机移动至多 {self.spread:g} 档",
+                   "lognormal": f"对数正态扰动，σ = {self.spread:g}"}.get(self.perturbation, self.perturbation)
+            return (f"在 {self.n} 次随机扰动判断（{how}）中，{who} "
                     f"排名第一的概率为 {t['p_first']:.1%}，平均名次 {t['mean_rank']:.2f}。")
-        return (f"In {self.n} random perturbations of the judgements ({self.perturbation}, spread {self.spread:g}), "
+        how = {"scale": f"each judgement moved at random by up to {self.spread:g} step(s) on the 1–9 scale",
+               "lognormal": f"lognormal, σ = {self.spread:g}"}.get(self.perturbation, self.perturbation)
+        return (f"In {self.n} random perturbations of the judgements ({how}), "
                 f"{who} ranks first {t['p_first']:.1%} of the time (mean rank {t['mean_rank']:.2f}).")
 
 

@@ -8,7 +8,7 @@
   weighted geometric mean (Aczél & Saaty 1983; Forman & Peniwati 1998), per-expert CR screening
   and dispersion.
 
-Everything here is also reachable as ``crmcore.ahp.<name>``.
+Everything here is also reachable as ``crmcore.ahp.<name>``. Imports only ``ahp_matrix`` (never ``ahp``).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .ahp import (SCALE, AHPResult, PairwiseMatrix, RIChoice, _check_method, _make, _result, _upper_pairs,
+from .ahp_matrix import (SCALE, AHPResult, PairwiseMatrix, RIChoice, _check_method, _make, _result, _upper_pairs,
                   _weights, judgement_text, pairwise, priorities, random_index)
 from .errors import DomainError, ParameterError
 from .labels import check_lang

@@ -48,6 +48,7 @@ import pandas as pd
 from . import engine
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import check_lang, text
+from .labels import value as label_value
 from .results import Result
 
 QUADRANTS = ("star", "cash_cow", "question_mark", "dog")
@@ -96,6 +97,11 @@ def classify(growth: float, relative_share: float, *, growth_threshold: float = 
             (False, False): "dog"}[(hi_g, hi_s)]
 
 
+def quadrant_name(quadrant: str, lang: str = "en") -> str:
+    """A quadrant's name in ``lang`` ("cash_cow" → "cash cow" / "现金牛")."""
+    return text(quadrant, lang, LABELS)
+
+
 def strategy(quadrant: str, lang: str = "en") -> str:
     """The strategy hint of a quadrant, e.g. ``"hold (or harvest)"`` / ``"维持（或收获）"``."""
     check_lang(lang)
@@ -129,7 +135,14 @@ class BCGResult(Result):
     basis: str
     share_convention: str
     lang: str = "en"
-    _conventions = ("basis", "period", "growth_rule", "share_rule", "share_convention")
+    #: proxy only: the unit column asked for (when the data lacked it, ``unit`` is the fallback used),
+    #: the period length used and whether it was chosen from the data (freq="auto")
+    requested_unit: str | None = None
+    freq: str | None = None
+    freq_chosen: bool = False
+    #: proxy only: "unit (period)" of units left out for lack of revenue in one of two periods
+    left_out: tuple[str, ...] = ()
+    _conventions = ("basis", "period", "growth_rule", "share_rule", "share_convention", "freq")
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -149,11 +162,12 @@ class BCGResult(Result):
                          "strategy": strategy(qd, self.lang)})
         return pd.DataFrame(rows)
 
-    def interpret(self, lang: str | None = None) -> list[str]:
-        return interpret(self, lang=lang or self.lang)
+    def interpret(self, lang: str | None = None, top: int | None = None) -> list[str]:
+        return interpret(self, lang=lang or self.lang, top=top)
 
-    def plot(self, ax=None, lang: str | None = None, arrows: bool = True, labels: bool = True):
-        return plot(self, ax=ax, lang=lang or self.lang, arrows=arrows, labels=labels)
+    def plot(self, ax=None, lang: str | None = None, arrows: bool = True, labels: bool = True,
+             top: int | None = None):
+        return plot(self, ax=ax, lang=lang or self.lang, arrows=arrows, labels=labels, top=top)
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,7 +290,7 @@ def _periods(values: pd.Series) -> list[str]:
 
 
 def _place(df: pd.DataFrame, *, unit: str, period: Any, growth_threshold: Any, share_threshold: Any,
-           basis: str, convention: str, lang: str) -> BCGResult:
+           basis: str, convention: str, lang: str, **extra: Any) -> BCGResult:
     """Classify every period with its own thresholds; pick the current and previous period."""
     periods = _periods(df["period"])
     if period is None:
@@ -310,7 +324,7 @@ def _place(df: pd.DataFrame, *, unit: str, period: Any, growth_threshold: Any, s
     cur = cur.sort_values([sort_key, unit], ascending=[False, True], kind="stable").reset_index(drop=True)
     g_thr, s_thr = thresholds[period]
     return BCGResult(cur, hist, unit, period, previous, g_thr, s_thr, _rule_text(growth_threshold, "growth"),
-                     _rule_text(share_threshold, "share"), basis, convention, lang)
+                     _rule_text(share_threshold, "share"), basis, convention, lang, **extra)
 
 
 def from_market(
@@ -342,6 +356,53 @@ def from_market(
 
 
 _FREQS = {"Y": ("Y", "year"), "Q": ("Q", "quarter"), "M": ("M", "month")}
+#: a leading period counts as covered when the data start within this fraction of it (the first sale
+#: of a year may fall on 6 January; data that start on 1 December do not cover the year)
+_COVER = 0.10
+
+
+def _sales(tx: Any, *, asof_ts: pd.Timestamp, level: str, freq: str) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """Revenue per period start and unit before ``asof``, and the first transaction's date."""
+    t = engine.table(tx)
+    t = t.filter(t.order_date < asof_ts)
+    t = t.mutate(period=t.order_date.truncate(_FREQS[freq][0]))
+    sales = engine.execute(t.group_by(["period", level]).aggregate(revenue=t.amount.sum(),
+                                                                    first=t.order_date.min()), tx)
+    if sales.empty:
+        raise DataError(f"the transactions have no rows before asof={asof_ts:%Y-%m-%d}.")
+    first = pd.Timestamp(sales["first"].min())
+    sales = sales.drop(columns="first")
+    sales["period"] = pd.to_datetime(sales["period"])
+    sales[level] = sales[level].astype("str")
+    return sales, first
+
+
+def _complete(periods: pd.Series, freq: str, asof_ts: pd.Timestamp, first: pd.Timestamp) -> pd.Series:
+    """Periods the data cover entirely: ended before asof, and (the earliest) begun no later than
+    :data:`_COVER` of its length before the first transaction."""
+    p = periods.dt.to_period(freq)
+    start, end = p.dt.start_time, p.dt.end_time
+    covered = first <= start + (end - start) * _COVER
+    return (end < asof_ts) & covered
+
+
+def choose_freq(tx: Any, *, asof: Any, level: str = "category") -> str:
+    """The longest period ("Y", then "Q", then "M") with at least two complete periods before ``asof``."""
+    asof_ts = engine.check_asof(asof)
+    sales, first = _sales(tx, asof_ts=asof_ts, level=level, freq="M")
+    months = pd.Series(sales["period"].unique())
+    for f in ("Y", "Q", "M"):
+        starts = pd.Series(months.dt.to_period(f).dt.start_time.unique())
+        if int(_complete(starts, f, asof_ts, first).sum()) >= 2:
+            return f
+    raise DomainError(f"the data before asof={asof_ts:%Y-%m-%d} hold fewer than two complete months; the proxy "
+                      f"needs two complete periods to measure growth.")
+
+
+def _columns(tx: Any) -> list[str]:
+    if isinstance(tx, pd.DataFrame) or hasattr(tx, "op"):  # a frame, or an Ibis table the caller owns
+        return list(tx.columns)
+    return list(engine.table(tx).columns)  # a path: a lazy scan, nothing registered to free
 
 
 def from_transactions(
@@ -349,6 +410,7 @@ def from_transactions(
     *,
     asof: Any,
     level: str = "category",
+    fallback: str | None = None,
     freq: str = "Y",
     period: Any = None,
     growth_threshold: float | str = 0.10,
@@ -360,37 +422,54 @@ def from_transactions(
     growth_u,t = revenue_u,t / revenue_u,t−1 − 1 (consecutive complete periods of ``freq``);
     relative share_u,t = revenue_u,t / max over other units v ≠ u of revenue_v,t (the top unit is
     compared with the second). Revenue is the sum of ``amount`` of lines dated before ``asof``
-    (return lines, if kept, net it). Only periods that end on or before ``asof`` are used; a unit
-    with no revenue in the earlier period has no growth and is left out with a warning.
+    (return lines, if kept, net it). Only periods the data cover entirely are used: they end before
+    ``asof``, and the earliest begins no more than 10% of its length before the first transaction
+    (data that start on 1 December do not make a year). A unit with no revenue in the earlier
+    period has no growth and is left out with a warning.
+
+    Parameters
+    ----------
+    tx : canonical transactions — a pandas DataFrame, an Ibis table on any backend, or the path of a
+        Parquet/CSV file (read by the engine), as every engine-backed method accepts.
+    level : the column naming the units (``"category"``, ``"product_id"`` …).
+    fallback : a column to group by when the data lack ``level`` (e.g. ``"product_id"`` for Online
+        Retail, which has no category); the result's ``requested_unit`` and its sentences say so.
+        ``None`` (default): a missing ``level`` is an error.
+    freq : "Y", "Q", "M", or "auto" — the longest of them with two complete periods before asof
+        (:func:`choose_freq`); the sentences then name the period length chosen.
     """
     check_lang(lang)
     _threshold(growth_threshold, "growth_threshold", positive=False)
     _threshold(share_threshold, "share_threshold", positive=True)
-    if freq not in _FREQS:
-        raise ParameterError(f"freq={freq!r}: use 'Y' (years), 'Q' (quarters) or 'M' (months).")
+    if freq not in (*_FREQS, "auto"):
+        raise ParameterError(f"freq={freq!r}: use 'Y' (years), 'Q' (quarters), 'M' (months) or 'auto'.")
     asof_ts = engine.check_asof(asof)
-    if not isinstance(tx, pd.DataFrame):
-        raise DataError(f"from_transactions needs a canonical transactions DataFrame, not a {type(tx).__name__}.")
-    missing = [c for c in ("order_date", "amount", level) if c not in tx.columns]
+    if not isinstance(tx, (pd.DataFrame, str, Path)) and not hasattr(tx, "op"):
+        raise DataError(f"from_transactions needs canonical transactions (a DataFrame, an Ibis table or a "
+                        f"Parquet/CSV path), not a {type(tx).__name__}.")
+    cols = _columns(tx)
+    requested = level
+    if level not in cols and fallback is not None and fallback in cols:
+        level = fallback
+    missing = [c for c in ("order_date", "amount", level) if c not in cols]
     if missing:
         raise data_error(f"missing column(s) {', '.join(map(repr, missing))} for the transaction proxy",
-                         source="the transactions", columns=tx.columns,
-                         fix=f"Pass level= one of the columns (e.g. 'product_id') or load data with a {level!r} column")
-    if len(tx) == 0:
+                         source="the transactions", columns=cols,
+                         fix=f"Pass level= one of the columns (e.g. 'product_id'), fallback='product_id', "
+                             f"or load data with a {level!r} column")
+    if isinstance(tx, pd.DataFrame) and len(tx) == 0:
         raise DataError("the transactions have no rows.")
-    t = engine.table(tx)
-    t = t.filter(t.order_date < asof_ts)
-    t = t.mutate(period=t.order_date.truncate(_FREQS[freq][0]))
-    sales = engine.execute(t.group_by(["period", level]).aggregate(revenue=t.amount.sum()), tx)
-    sales["period"] = pd.to_datetime(sales["period"])
-    sales[level] = sales[level].astype("str")
-    ends = sales["period"].dt.to_period(freq).dt.end_time
-    sales = sales[ends < asof_ts]
+    chosen = freq == "auto"
+    if chosen:
+        freq = choose_freq(tx, asof=asof_ts, level=level)
+    sales, first = _sales(tx, asof_ts=asof_ts, level=level, freq=freq)
+    sales = sales[_complete(sales["period"], freq, asof_ts, first).to_numpy()]
     wide = sales.pivot_table(index=level, columns="period", values="revenue", aggfunc="sum", fill_value=0.0)
     wide = wide.sort_index(axis=1)
     if wide.shape[1] < 2:
-        raise DomainError(f"the proxy needs two complete {_FREQS[freq][1]}s before asof={asof_ts:%Y-%m-%d}; "
-                          f"found {wide.shape[1]}. Use a shorter freq ('Q' or 'M') or a later asof.")
+        raise DomainError(f"the proxy needs two complete {_FREQS[freq][1]}s covered by the data before "
+                          f"asof={asof_ts:%Y-%m-%d} (the data start {first:%Y-%m-%d}); found {wide.shape[1]}. "
+                          f"Use a shorter freq ('Q' or 'M'), freq='auto', or a later asof.")
     if wide.shape[0] < 2:
         raise DomainError(f"the proxy compares units within the firm and needs at least two {level} values; found "
                           f"{wide.shape[0]}. Use level='product_id'.")
@@ -399,8 +478,8 @@ def from_transactions(
         cur, prev = wide[cur_p], wide[prev_p]
         # the largest *other* unit: the leader for everyone but the leader, the runner-up for the leader
         ranked = cur.sort_values(ascending=False, kind="stable")
-        leader, first, second = ranked.index[0], ranked.iloc[0], ranked.iloc[1]
-        rival = pd.Series(first, index=cur.index)
+        leader, first_rev, second = ranked.index[0], ranked.iloc[0], ranked.iloc[1]
+        rival = pd.Series(first_rev, index=cur.index)
         rival[leader] = second
         rival_name = pd.Series(leader, index=cur.index)
         rival_name[leader] = ranked.index[1]
@@ -417,14 +496,53 @@ def from_transactions(
                       + (" …" if len(dropped) > 10 else ""), stacklevel=2)
     if df.empty:
         raise DomainError("no unit has revenue in two consecutive periods; nothing to place.")
+    if level == "product_id" and "product_name" in cols:
+        # a product code means little to a manager: carry the product's name (the largest, if it varies)
+        t = engine.table(tx)
+        names = engine.execute(t.group_by(level).aggregate(product_name=t.product_name.max()), tx)
+        df["product_name"] = df[level].map(dict(zip(names[level].astype(str), names["product_name"])))
     return _place(df, unit=level, period=period, growth_threshold=growth_threshold, share_threshold=share_threshold,
                   basis="proxy", convention="unit revenue / largest other unit's revenue in the firm (the top unit vs the second)",
-                  lang=lang)
+                  lang=lang, requested_unit=requested, freq=freq, freq_chosen=chosen, left_out=tuple(dropped))
+
+
+def describe_data(tx: Any, asof: Any, market_file: Any, lang: str = "en") -> list[str]:
+    """Sentences on the data a BCG report uses: the transactions' span and snapshot, the market file."""
+    check_lang(lang)
+    from .nbtools import data_range
+
+    first, last = data_range(tx)
+    n = len(tx) if isinstance(tx, pd.DataFrame) else None
+    rows = f"{n:,} transaction lines" if n is not None else "transactions"
+    if lang == "en":
+        out = [f"{rows} from {pd.Timestamp(first):%Y-%m-%d} to {pd.Timestamp(last):%Y-%m-%d}; snapshot date {asof}."]
+        out.append(f"Market data: {Path(market_file).name}." if market_file else
+                   "No market data for these transactions (the demo market file describes the demo retailer only), "
+                   "so only the proxy from the firm's own sales is shown.")
+    else:
+        rows = f"{n:,} 行交易明细" if n is not None else "交易数据"
+        out = [f"{rows}，时间从 {pd.Timestamp(first):%Y-%m-%d} 到 {pd.Timestamp(last):%Y-%m-%d}；截止日 {asof}。"]
+        out.append(f"市场数据：{Path(market_file).name}。" if market_file else
+                   "这批交易数据没有对应的市场数据（演示市场文件只描述演示零售商），因此只展示基于企业自身销售的代理矩阵。")
+    return out
+
+
+def market_for(dataset: str, data_path: str = "") -> Path | None:
+    """The market file that belongs to a data set: the demo retailer's fictional ``data/bcg_market.csv``
+    for "demo" and "tiny" (same categories), none for any other data (Online Retail, a user's file)."""
+    if not data_path and dataset in ("demo", "tiny"):
+        return Path(__file__).resolve().parent.parent / "data" / "bcg_market.csv"
+    return None
 
 
 # --------------------------------------------------------------------------------------------
 # Words
 # --------------------------------------------------------------------------------------------
+
+
+def _rs(x: float) -> str:
+    """A relative share: 2 decimals, 3 significant digits below 0.1 (0.0123, not 0.01)."""
+    return f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.3g}"
 
 
 def _count_phrase(n: int, q: str, lang: str) -> str:
@@ -435,54 +553,118 @@ def _count_phrase(n: int, q: str, lang: str) -> str:
     return f"{n} {names[0] if n == 1 else names[1]}"
 
 
-def interpret(result: BCGResult, *, lang: str = "en") -> list[str]:
-    """Sentences generated from the numbers: the portfolio, each unit with its hint, the moves."""
+_UNIT_WORDS = {"category": ("category", "品类"), "product_id": ("product", "商品"), "channel": ("channel", "渠道"),
+               "region": ("region", "区域")}
+_FREQ_WORDS = {"Y": ("years", "年"), "Q": ("quarters", "季度"), "M": ("months", "月")}
+
+
+def _display_name(row: dict, unit: str, lang: str) -> str:
+    name = unit_name(row[unit], lang)
+    pn = row.get("product_name")
+    return f"{name} ({pn})" if isinstance(pn, str) and pn.strip() else name
+
+
+def unit_name(v: Any, lang: str = "en") -> str:
+    """A unit's name in ``lang`` (the demo categories translated, other names as they are)."""
+    return str(label_value(str(v), lang))
+
+
+def notes(result: BCGResult, lang: str = "en") -> list[str]:
+    """What the proxy changed to fit the data: a grouping the data lack, a period length chosen."""
+    check_lang(lang)
+    out = []
+    if result.basis != "proxy":
+        return out
+    if result.requested_unit and result.requested_unit != result.unit:
+        a = _UNIT_WORDS.get(result.requested_unit, (result.requested_unit, result.requested_unit))
+        b = _UNIT_WORDS.get(result.unit, (result.unit, result.unit))
+        out.append(f"The data have no {result.requested_unit!r} column, so the proxy groups the sales by "
+                   f"{b[0]} ({result.unit}) instead of by {a[0]}." if lang == "en" else
+                   f"数据中没有“{result.requested_unit}”列，因此代理矩阵改按{b[1]}（{result.unit}）而不是按{a[1]}分组。")
+    lost = [x for x in result.left_out if x.endswith(f"({result.period})")]
+    if lost:
+        out.append(f"{len(lost):,} units sold nothing in {result.period} or in the period before, so they have no growth "
+                   f"and are left out." if lang == "en" else
+                   f"有 {len(lost):,} 个业务单元在 {result.period} 期或上一期没有销售，无法计算增长率，未列入矩阵。")
+    if result.freq_chosen and result.freq in _FREQ_WORDS:
+        w = _FREQ_WORDS[result.freq]
+        out.append(f"Periods are {w[0]}: the longest period of which the data hold two complete ones before the "
+                   f"snapshot date." if lang == "en" else
+                   f"期间按{w[1]}划分：这是数据在截止日前至少包含两个完整期间的最长期间长度。")
+    return out
+
+
+def interpret(result: BCGResult, *, lang: str = "en", top: int | None = None) -> list[str]:
+    """Sentences generated from the numbers: the portfolio, each unit with its hint (the ``top``
+    largest by revenue when given), the moves, and for the proxy what it is and what was changed."""
     check_lang(lang)
     t, u = result.table, result.unit
-    out = []
+    out = list(notes(result, lang))
     summ = result.summary()
     counts = [_count_phrase(int(r.units), r.quadrant, lang) for r in summ.itertuples()]
     has_rev = "revenue" in t and t["revenue"].sum() > 0
     if lang == "en":
         when = "" if result.period == "current" else f"In {result.period}, "
-        s = f"{when}{len(t)} units: {', '.join(counts[:-1])} and {counts[-1]}."
+        s = f"{when}{len(t):,} units: {', '.join(counts[:-1])} and {counts[-1]}."
         s = s[0].upper() + s[1:]
         if has_rev:
             sh = {r.quadrant: r.revenue_share for r in summ.itertuples()}
             s += (f" Stars bring {sh['star']:.1%} of revenue, cash cows {sh['cash_cow']:.1%}, question marks "
                   f"{sh['question_mark']:.1%} and dogs {sh['dog']:.1%}.")
         s += (f" Thresholds: growth {result.growth_threshold:.1%} ({result.growth_rule}), relative share "
-              f"{result.share_threshold:.2f} ({result.share_rule}); values on a threshold count as high.")
+              f"{_rs(result.share_threshold)} ({result.share_rule}); values on a threshold count as high.")
+        if result.growth_threshold <= 0:
+            s += " The growth threshold is not above zero, so \"high growth\" here includes units whose sales shrink."
     else:
         when = "" if result.period == "current" else f"{result.period} 期"
-        s = f"{when}共 {len(t)} 个业务单元：{'、'.join(counts)}。"
+        s = f"{when}共 {len(t):,} 个业务单元：{'、'.join(counts)}。"
         if has_rev:
             sh = {r.quadrant: r.revenue_share for r in summ.itertuples()}
             s += (f"明星类贡献 {sh['star']:.1%} 的销售额，现金牛类 {sh['cash_cow']:.1%}，问题类 {sh['question_mark']:.1%}，"
                   f"瘦狗类 {sh['dog']:.1%}。")
-        rule = lambda r: "固定值" if r == "fixed" else ("本期中位数" if r.startswith("median") else "本期平均值")
+        rule = lambda r: "固定值" if r == "fixed" else ("本期中位数" if r.startswith("median") else "本期平均值")  # noqa: E731
         s += (f"分界线：增长率 {result.growth_threshold:.1%}（{rule(result.growth_rule)}），相对份额 "
-              f"{result.share_threshold:.2f}（{rule(result.share_rule)}）；恰好落在分界线上的算作“高”。")
+              f"{_rs(result.share_threshold)}（{rule(result.share_rule)}）；恰好落在分界线上的算作“高”。")
+        if result.growth_threshold <= 0:
+            s += "增长率分界线不高于零，因此这里的“高增长”也包括销售额下降的单元。"
     out.append(s)
     g_word = {"market": ("market growth", "市场增长率"), "proxy": ("revenue growth", "销售额增长率")}[result.basis]
-    for r in t.itertuples(index=False):
+    shown = t if top is None or len(t) <= top else t.head(top)  # the table is sorted by revenue, largest first
+    if len(shown) < len(t):
+        out.append(f"The {len(shown)} units with the most revenue in {result.period}:" if lang == "en" else
+                   f"以下为 {result.period} 期销售额最高的 {len(shown)} 个业务单元：")
+    for r in shown.itertuples(index=False):
         d = r._asdict()
         q = d["quadrant"]
         main, alt, note_en, note_zh = STRATEGY[q]
+        if q == "star" and round(d["relative_share"], _ROUND) < 1:
+            # high share by a median/mean threshold is not the lead: the unit is not the largest
+            note_en, note_zh = ("invest while it grows; it is not the largest unit yet (relative share below 1)",
+                                "趁增长加大投入；它还不是份额最大的单元（相对份额低于 1）")
+        if result.basis == "proxy":
+            note_en = note_en.replace("while the market grows", "while its sales grow")
+            note_zh = note_zh.replace("在市场增长中", "在销售增长中")
+        name = _display_name(d, u, lang)
         if lang == "en":
-            out.append(f"{d[u]} is a {text(q, 'en', LABELS)} ({g_word[0]} {d['growth']:.1%}, relative share "
-                       f"{d['relative_share']:.2f}): {strategy(q, 'en')} — {note_en}.")
+            out.append(f"{name} is a {text(q, 'en', LABELS)} ({g_word[0]} {d['growth']:.1%}, relative share "
+                       f"{_rs(d['relative_share'])}): {strategy(q, 'en')} — {note_en}.")
         else:
-            out.append(f"{d[u]} 属于{text(q, 'zh', LABELS)}类（{g_word[1]} {d['growth']:.1%}，相对份额 "
-                       f"{d['relative_share']:.2f}）：{strategy(q, 'zh')}——{note_zh}。")
+            out.append(f"{name} 属于{text(q, 'zh', LABELS)}类（{g_word[1]} {d['growth']:.1%}，相对份额 "
+                       f"{_rs(d['relative_share'])}）：{strategy(q, 'zh')}——{note_zh}。")
     if result.previous is not None and "previous_quadrant" in t:
-        moved = t[t["previous_quadrant"].notna() & (t["previous_quadrant"] != t["quadrant"])]
+        moved_all = t[t["previous_quadrant"].notna() & (t["previous_quadrant"] != t["quadrant"])]
+        moved = moved_all[moved_all[u].isin(shown[u])]
         for r in moved.itertuples(index=False):
             d = r._asdict()
             a, b = d["previous_quadrant"], d["quadrant"]
-            out.append(f"{d[u]} moved from {text(a, 'en', LABELS)} to {text(b, 'en', LABELS)} since {result.previous}."
-                       if lang == "en" else f"{d[u]} 自 {result.previous} 起由{text(a, 'zh', LABELS)}类变为{text(b, 'zh', LABELS)}类。")
-        if moved.empty:
+            name = unit_name(d[u], lang)
+            out.append(f"{name} moved from {text(a, 'en', LABELS)} to {text(b, 'en', LABELS)} since {result.previous}."
+                       if lang == "en" else f"{name} 由 {result.previous} 期的{text(a, 'zh', LABELS)}类变为{text(b, 'zh', LABELS)}类。")
+        others = len(moved_all) - len(moved)
+        if others:
+            out.append(f"{others:,} of the other units changed quadrant since {result.previous}." if lang == "en"
+                       else f"与 {result.previous} 期相比，其余业务单元中有 {others:,} 个改变了象限。")
+        if moved_all.empty:
             out.append(f"No unit changed quadrant since {result.previous}." if lang == "en"
                        else f"自 {result.previous} 以来没有业务单元改变象限。")
     if result.basis == "proxy":
@@ -494,21 +676,143 @@ def interpret(result: BCGResult, *, lang: str = "en") -> list[str]:
     return out
 
 
+#: readable headers (en/zh) for crm.show
+COLUMNS: dict[str, dict[str, str]] = {
+    "quadrant": {"en": "Quadrant", "zh": "象限"},
+    "label": {"en": "Quadrant", "zh": "象限"},
+    "units": {"en": "Units", "zh": "业务单元数"},
+    "members": {"en": "Members", "zh": "包含的业务单元"},
+    "revenue": {"en": "Revenue", "zh": "销售额"},
+    "revenue_share": {"en": "Share of revenue", "zh": "销售额占比"},
+    "strategy": {"en": "Strategy hint", "zh": "策略建议"},
+    "growth": {"en": "Growth", "zh": "增长率"},
+    "own_share": {"en": "Own market share", "zh": "本企业市场份额"},
+    "largest_competitor_share": {"en": "Largest competitor's share", "zh": "最大竞争对手份额"},
+    "market_growth": {"en": "Market growth", "zh": "市场增长率"},
+    "relative_share": {"en": "Relative share", "zh": "相对份额"},
+    "previous_growth": {"en": "Growth, previous period", "zh": "上期增长率"},
+    "previous_relative_share": {"en": "Relative share, previous period", "zh": "上期相对份额"},
+    "previous_quadrant": {"en": "Quadrant, previous period", "zh": "上期象限"},
+    "previous_revenue": {"en": "Revenue, previous period", "zh": "上期销售额"},
+    "largest_other": {"en": "Largest other unit", "zh": "最大的其他单元"},
+    "period": {"en": "Period", "zh": "期间"},
+    "product_name": {"en": "Product name", "zh": "商品名称"},
+    "quadrant_market": {"en": "Quadrant, market data", "zh": "象限（市场数据）"},
+    "quadrant_proxy": {"en": "Quadrant, proxy", "zh": "象限（代理指标）"},
+}
+
+
+def _translate_units(frame: pd.DataFrame, cols: list[str], lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    for c in cols:
+        if c in out:
+            out[c] = [unit_name(v, lang) if isinstance(v, str) else v for v in out[c]]
+    return out
+
+
+def units_table(result: BCGResult, lang: str | None = None, *, top: int | None = None) -> pd.DataFrame:
+    """The placed units (largest revenue first, the ``top`` ones when given) for ``crm.show``: unit
+    names, quadrants and hints in ``lang``; growth as a fraction (shown as %), relative share, revenue."""
+    lang = check_lang(lang or result.lang)
+    t = result.table if top is None else result.table.head(top)
+    cols = [result.unit, "product_name", "growth", "relative_share", "revenue", "quadrant", "strategy", "previous_quadrant"]
+    out = t[[c for c in cols if c in t]].copy()
+    out["quadrant"] = [text(q, lang, LABELS) for q in out["quadrant"]]
+    out["strategy"] = [strategy(q, lang) for q in t["quadrant"]]
+    if "previous_quadrant" in out:
+        out["previous_quadrant"] = [text(q, lang, LABELS) if isinstance(q, str) else "" for q in out["previous_quadrant"]]
+    return _translate_units(out, [result.unit], lang)
+
+
+def summary_table(result: BCGResult, lang: str | None = None, *, max_members: int = 8) -> pd.DataFrame:
+    """Units and revenue share per quadrant for ``crm.show``; at most ``max_members`` names per quadrant."""
+    lang = check_lang(lang or result.lang)
+    s = result.summary()
+    t = result.table
+    members = []
+    for q in s["quadrant"]:
+        names = [unit_name(v, lang) for v in t.loc[t["quadrant"] == q, result.unit]]
+        more = len(names) - max_members
+        sep = ", " if lang == "en" else "、"
+        members.append(sep.join(names[:max_members]) + (f" … (+{more:,})" if more > 0 else ""))
+    out = pd.DataFrame({"label": [text(q, lang, LABELS) for q in s["quadrant"]], "units": s["units"],
+                        "members": members, "revenue": s["revenue"], "revenue_share": s["revenue_share"],
+                        "strategy": [strategy(q, lang) for q in s["quadrant"]]})
+    return out.dropna(axis=1, how="all")
+
+
+def compare_table(market: BCGResult, proxy: BCGResult, lang: str = "en") -> pd.DataFrame:
+    """Quadrant of each unit found in both the market view and the proxy (empty when none is shared)."""
+    check_lang(lang)
+    a = market.table[[market.unit, "quadrant"]].rename(columns={market.unit: "unit"})
+    b = proxy.table[[proxy.unit, "quadrant"]].rename(columns={proxy.unit: "unit"})
+    m = a.merge(b, on="unit", how="inner", suffixes=("_market", "_proxy"))
+    for c in ("quadrant_market", "quadrant_proxy"):
+        m[c] = [text(q, lang, LABELS) for q in m[c]]
+    m["unit"] = [unit_name(v, lang) for v in m["unit"]]
+    word = _UNIT_WORDS.get(market.unit, ("unit", "业务单元"))
+    return m.rename(columns={"unit": word[0].capitalize() if lang == "en" else word[1]})
+
+
+def compare_sentences(market: BCGResult, proxy: BCGResult, lang: str = "en") -> list[str]:
+    """How far the proxy agrees with the market view, on the units both contain."""
+    check_lang(lang)
+    a = market.table.set_index(market.unit)["quadrant"]
+    b = proxy.table.set_index(proxy.unit)["quadrant"]
+    common = [u for u in a.index if u in b.index]
+    if not common:
+        return ["The market file and the transactions share no unit, so the proxy cannot be checked against the "
+                "market view." if lang == "en" else "市场数据与交易数据没有共同的业务单元，无法用市场视角检验代理矩阵。"]
+    differ = [u for u in common if a[u] != b[u]]
+    if not differ:
+        return [f"The proxy puts all {len(common)} shared units in the same quadrant as the market data." if lang == "en"
+                else f"共有的 {len(common)} 个业务单元在代理矩阵中的象限与市场数据完全一致。"]
+    names = [unit_name(u, lang) for u in differ]
+    if lang == "en":
+        return [f"The proxy disagrees with the market data on {len(differ)} of {len(common)} units "
+                f"({', '.join(names)}): for these the firm's own sales tell a different story from the market."]
+    return [f"在共有的 {len(common)} 个业务单元中，代理矩阵与市场数据有 {len(differ)} 个象限不一致"
+            f"（{'、'.join(names)}）：这些单元的自身销售表现与市场情况并不相符。"]
+
+
 # --------------------------------------------------------------------------------------------
 # Plot
 # --------------------------------------------------------------------------------------------
 
 
-def plot(result: BCGResult, ax=None, lang: str = "en", *, arrows: bool = True, labels: bool = True):
+def _declutter(ax, notes: list) -> None:
+    """Move labels that would overlap an earlier (larger-revenue) label up or down until they are free."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for a in notes:
+        x0, y0 = a.xyann
+        for k in range(24):
+            box = a.get_window_extent(renderer).expanded(1.05, 1.15)
+            if not any(box.overlaps(b) for b in placed):
+                break
+            step = (k // 2 + 1) * 9 * (1 if k % 2 == 0 else -1)
+            a.xyann = (x0, y0 + step)
+            if step < 0:
+                a.set_va("top")
+                a.xyann = (x0, -y0 + step + 9)
+            else:
+                a.set_va("bottom")
+        placed.append(a.get_window_extent(renderer))
+
+
+def plot(result: BCGResult, ax=None, lang: str = "en", *, arrows: bool = True, labels: bool = True,
+         top: int | None = None):
     """Bubble chart: relative share on a log, reversed x-axis (high share on the left), growth on y
-    (negative values shown), bubble area ∝ revenue, threshold lines, arrows from the previous period."""
+    (negative values shown), bubble area ∝ revenue, threshold lines, arrows from the previous period.
+    ``top`` draws only the units with the most revenue (the title says how many of how many)."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
     check_lang(lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 6))
-    t = result.table
+    t = result.table if top is None or len(result.table) <= top else result.table.head(top)
     x = t["relative_share"].to_numpy(float)
     y = t["growth"].to_numpy(float) * 100
     if "revenue" in t and t["revenue"].max() > 0:
@@ -539,20 +843,27 @@ def plot(result: BCGResult, ax=None, lang: str = "en", *, arrows: bool = True, l
                         xytext=(d["previous_relative_share"], d["previous_growth"] * 100),
                         arrowprops=dict(arrowstyle="->", color="0.3", lw=1.0, shrinkA=0, shrinkB=6), zorder=2)
     if labels:
+        notes_ = []
         for xi, yi, si, name in zip(x, y, size, t[result.unit]):
             # just above the bubble: its radius in points is sqrt(area)/2
-            ax.annotate(str(name), (xi, yi), textcoords="offset points", xytext=(0, np.sqrt(si) / 2 + 2),
-                        ha="center", va="bottom", fontsize=8, zorder=4)
+            notes_.append(ax.annotate(unit_name(name, lang), (xi, yi), textcoords="offset points",
+                                      xytext=(0, np.sqrt(si) / 2 + 2), ha="center", va="bottom", fontsize=8, zorder=4,
+                                      bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.6)))
+        _declutter(ax, notes_)
     corners = {"star": (0.02, 0.97, "left", "top"), "question_mark": (0.98, 0.97, "right", "top"),
                "cash_cow": (0.02, 0.03, "left", "bottom"), "dog": (0.98, 0.03, "right", "bottom")}
     for q, (cx, cy, ha, va) in corners.items():
         ax.text(cx, cy, f"{text(q, lang, LABELS)} · {strategy(q, lang)}", transform=ax.transAxes, ha=ha, va=va,
-                fontsize=9, color=_COLORS[q], fontweight="bold")
+                fontsize=9, color=_COLORS[q], fontweight="bold" if lang == "en" else "normal")
     proxy = result.basis == "proxy"
     ax.set_xlabel(text("x_proxy" if proxy else "x_market", lang, LABELS))
     ax.set_ylabel(text("y_proxy" if proxy else "y_market", lang, LABELS))
-    ax.set_title(f"{text('title', lang, LABELS)} — {result.period}" + (" (proxy)" if proxy and lang == "en" else
-                                                                         "（代理指标）" if proxy else ""))
+    title = f"{text('title', lang, LABELS)} — {result.period}" + (" (proxy)" if proxy and lang == "en" else
+                                                                   "（代理指标）" if proxy else "")
+    if len(t) < len(result.table):
+        title += (f"\n{len(t)} of {len(result.table):,} units, largest revenue first" if lang == "en" else
+                  f"\n销售额最高的 {len(t)} 个业务单元（共 {len(result.table):,} 个）")
+    ax.set_title(title, fontweight="normal" if lang == "zh" else None)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
     handles = [Line2D([], [], marker="o", ls="", color=_COLORS[q], alpha=0.7, markersize=9,
                       label=text(q, lang, LABELS)) for q in QUADRANTS]

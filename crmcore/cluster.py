@@ -20,6 +20,14 @@ The pipeline:
 4. :func:`profile` — size, share, revenue share, mean and median of each feature against the
    overall mean, and automatic names from the 8-class RFM rule (:func:`naming_rule`).
 
+**Centres and inertia — one definition everywhere.** A cluster's centre is the point the model
+assigns customers by: the final centres of (mini-batch) k-means (``cluster_centers_``, what
+``predict`` uses), the component means of a Gaussian mixture (``means_``), and the label means for
+Ward and DBSCAN (which cannot assign new customers). Inertia is the sum of squared distances of the
+customers to their own cluster's centre, ``W = Σ_i ‖z_i − μ_c(i)‖²`` (noise left out) — for k-means
+exactly scikit-learn's ``inertia_``. :func:`fit`, :func:`choose_k` and ``Clustering.centers`` all use
+it (:func:`_centres_inertia`).
+
 **Stable labels.** Every fit sorts the customers by id before fitting (so a shuffled input gives
 the same fit) and then relabels the clusters canonically: **cluster 0 has the highest mean of the
 monetary column** (``order_by``; the first of monetary / revenue / amount / sales found, else the
@@ -44,9 +52,11 @@ import pandas as pd
 
 from . import rfm as _rfm
 from .errors import DataError, DomainError, ParameterError, data_error
-from .labels import check_lang, text
+from .labels import COMMON, check_lang, text
 from .results import Result
 
+#: share of the total raw variance from which one feature is said to dominate raw distances
+DOMINANT_SHARE = 0.8
 SCALINGS = ("standard", "robust", "minmax", "none")
 MODELS = ("kmeans", "minibatch", "gmm", "ward", "dbscan")
 #: default restarts per model (fixed, so results do not depend on sklearn's "auto")
@@ -86,6 +96,9 @@ LABELS: dict[str, dict[str, str]] = {
     "eta2": {"en": "share of feature variance explained by clusters (η²)",
              "zh": "特征方差中被类别解释的比例（η²）"},
     "noise": {"en": "noise", "zh": "噪声"},
+    "prep_raw": {"en": "raw values", "zh": "原始数值"},
+    "prep_standard": {"en": "standardised", "zh": "标准化"},
+    "prep_log1p + standard": {"en": "log1p + standardised", "zh": "log1p + 标准化"},
     # models
     "kmeans": {"en": "k-means", "zh": "K 均值"},
     "minibatch": {"en": "mini-batch k-means", "zh": "小批量 K 均值"},
@@ -126,12 +139,32 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "say_scaling": {
         "en": "Clustered on raw values, the {k} clusters capture {vhi:.0%} of the variation in {hi} but only "
-              "{vlo:.0%} of {lo}: distances are dominated by the feature with the largest spread ({big}, "
-              "standard deviation {sd:,.0f}). After log1p and standardising, they capture at least {vmin:.0%} "
-              "of every feature.",
-        "zh": "直接用原始数值聚类时，{k} 个类别解释了 {hi} 变异的 {vhi:.0%}，却只解释了 {lo} 的 {vlo:.0%}："
-              "距离被离散程度最大的特征（{big}，标准差 {sd:,.0f}）主导。经过 log1p 和标准化后，每个特征至少有 "
-              "{vmin:.0%} 的变异被类别解释。",
+              "{vlo:.0%} of {lo}. After log1p and standardising, they capture at least {vmin:.0%} of every feature.",
+        "zh": "直接用原始数值聚类时，{k} 个类别解释了{hi}变异的 {vhi:.0%}，对{lo}却只解释了 {vlo:.0%}；"
+              "经过 log1p 和标准化后，每个特征至少有 {vmin:.0%} 的变异被类别解释。",
+    },
+    "say_scaling_dominant": {
+        "en": "In raw units {big} carries {vshare:.1%} of the total variance (standard deviation {sd}), so raw "
+              "distances are mostly differences in {big}.",
+        "zh": "按原始单位，{big}占全部方差的 {vshare:.1%}（标准差 {sd}），原始距离主要反映{big}的差异。",
+    },
+    "say_scaling_balanced": {
+        "en": "No single feature dominates the raw distances: the largest share of the total variance is "
+              "{vshare:.1%} ({big}).",
+        "zh": "原始距离并不由单一特征主导：占全部方差最多的{big}也只占 {vshare:.1%}。",
+    },
+    "say_distinct": {
+        "en": "The customers have only {n} distinct combinations of feature values, so the data support at most "
+              "{n} clusters; k = {ks} were not scored.",
+        "zh": "客户的特征取值只有 {n} 种不同组合，数据最多支持 {n} 个类别；k = {ks} 未参与评分。",
+    },
+    "tenure": {"en": "tenure (days)", "zh": "首购至今天数"},
+    "max_purchase": {"en": "largest single order", "zh": "最大单笔消费"},
+    "say_k_outside": {
+        "en": "k={k} is outside the range tried, k_min..k_max = {lo}..{hi}. Choose k between {lo} and {hi}, "
+              "widen k_min/k_max, or set k = 0 to use the recommended k ({rec}).",
+        "zh": "k={k} 超出了评估范围 k_min..k_max = {lo}..{hi}。请在 {lo} 到 {hi} 之间选择 k，放宽 k_min/k_max，"
+              "或设 k = 0 使用推荐的聚类数（{rec}）。",
     },
     "segments": {"en": "RFM segment", "zh": "RFM 分群"},
     "true_type": {"en": "true type", "zh": "真实类型"},
@@ -146,6 +179,43 @@ LABELS: dict[str, dict[str, str]] = {
     "name": {"en": "name", "zh": "名称"},
     "action": {"en": "suggested action", "zh": "建议策略"},
 }
+
+#: Table headers (en/zh) of the clustering report tables (notebook 07) beyond crmcore.labels.COLUMNS.
+COLUMNS: dict[str, dict[str, str]] = {
+    "count": {"en": "Customers", "zh": "客户数"}, "mean": {"en": "Mean", "zh": "均值"},
+    "std": {"en": "Standard deviation", "zh": "标准差"}, "min": {"en": "Minimum", "zh": "最小值"},
+    "25%": {"en": "25% quantile", "zh": "25% 分位数"}, "50%": {"en": "Median", "zh": "中位数"},
+    "75%": {"en": "75% quantile", "zh": "75% 分位数"}, "max": {"en": "Maximum", "zh": "最大值"},
+    "k": {"en": "k", "zh": "聚类数 k"}, "inertia": {"en": "Inertia", "zh": "簇内平方和"},
+    "silhouette": {"en": "Silhouette", "zh": "轮廓系数"}, "calinski_harabasz": {"en": "Calinski–Harabasz", "zh": "CH 指数"},
+    "davies_bouldin": {"en": "Davies–Bouldin", "zh": "DB 指数"},
+    "smallest_share": {"en": "Smallest cluster share", "zh": "最小类别占比"},
+    "knee": {"en": "Knee", "zh": "拐点"}, "recommended": {"en": "Recommended", "zh": "推荐"},
+    "mean_ari": {"en": "Mean ARI", "zh": "平均 ARI"}, "sd_ari": {"en": "SD of ARI", "zh": "ARI 标准差"},
+    "min_ari": {"en": "Lowest ARI", "zh": "最低 ARI"}, "model": {"en": "Model", "zh": "模型"},
+    "clusters": {"en": "Clusters", "zh": "类别数"}, "sizes": {"en": "Cluster sizes", "zh": "各类客户数"},
+    "noise_share": {"en": "Noise share", "zh": "噪声占比"}, "ari_vs_first": {"en": "ARI vs k-means", "zh": "与 K 均值的 ARI"},
+    "runtime_s": {"en": "Runtime (s)", "zh": "运行时间（秒）"}, "cluster": {"en": "Cluster", "zh": "类别"},
+    "size": {"en": "Customers", "zh": "客户数"}, "code": {"en": "R/F/M vs mean", "zh": "R/F/M 与均值比较"},
+    "name": {"en": "Name", "zh": "名称"}, "feature": {"en": "Feature", "zh": "特征"},
+    "log1p": {"en": "log1p applied", "zh": "是否取 log1p"}, "center": {"en": "Centre", "zh": "中心"},
+    "scale": {"en": "Scale", "zh": "尺度"}, "tenure": {"en": "Tenure (days)", "zh": "首购至今天数"},
+    "max_purchase": {"en": "Largest single order", "zh": "最大单笔消费"},
+    "true_type": {"en": "True type", "zh": "真实类型"}, "preparation": {"en": "Preparation", "zh": "预处理方式"},
+    "raw_mean": {"en": "Raw mean", "zh": "原始均值"}, "raw_sd": {"en": "Raw standard deviation", "zh": "原始标准差"},
+    "raw_skew": {"en": "Raw skewness", "zh": "原始偏度"},
+    # the demo data's latent customer types (the generator's answer key)
+    "at_risk": {"en": "At risk", "zh": "流失风险客户"}, "bargain": {"en": "Bargain hunters", "zh": "价格敏感客户"},
+    "champion": {"en": "Champions", "zh": "明星客户"}, "lost": {"en": "Lost", "zh": "已流失客户"},
+    "loyal": {"en": "Loyal", "zh": "忠诚客户"}, "new": {"en": "New", "zh": "新客户"},
+    "occasional": {"en": "Occasional", "zh": "偶尔购买客户"},
+}
+for _f in ("recency", "frequency", "monetary", "tenure", "max_purchase"):
+    _n = LABELS.get(_f) or COMMON[_f]
+    COLUMNS[f"{_f}_mean"] = {"en": f"{_n['en']}: mean", "zh": f"{_n['zh']}：均值"}
+    COLUMNS[f"{_f}_median"] = {"en": f"{_n['en']}: median", "zh": f"{_n['zh']}：中位数"}
+    COLUMNS[f"{_f}_mean_index"] = {"en": f"{_n['en']}: mean ÷ overall mean", "zh": f"{_n['zh']}：均值 ÷ 总体均值"}
+del _f, _n
 
 # the 8-class names, rule and actions are the RFM module's (one source for both methods)
 NAMES: dict[str, dict[str, str]] = {r["segment"]: {"en": r["en"], "zh": r["zh"]} for r in _rfm.CN8}
@@ -438,9 +508,9 @@ class Clustering(Result):
     k: int
     seed: int
     order_by: str
-    centers: pd.DataFrame
-    inertia: float
-    runtime: float
+    centers: pd.DataFrame   # the centres the model assigns by (module docstring), canonical labels
+    inertia: float          # Σ squared distance to those centres (= scikit-learn's inertia_ for k-means)
+    runtime: float          # wall-clock seconds: varies between runs, never shown in a report
     mapping: Mapping[int, int]
     estimator: Any = None
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -497,6 +567,19 @@ def _fit_matrix(Z: np.ndarray, k: int, model: str, *, seed: int, n_init: int | N
     return est, np.asarray(lab, dtype=int), time.perf_counter() - t0
 
 
+def _centres_inertia(est: Any, model: str, Z: np.ndarray, raw: np.ndarray) -> tuple[dict[int, np.ndarray], float]:
+    """Centre of each raw label and the inertia around those centres (see the module docstring)."""
+    ids = sorted(int(u) for u in np.unique(raw) if u >= 0)
+    if model in ("kmeans", "minibatch"):
+        cen = {u: np.asarray(est.cluster_centers_[u], dtype=float) for u in ids}
+    elif model == "gmm":
+        cen = {u: np.asarray(est.means_[u], dtype=float) for u in ids}
+    else:
+        cen = {u: Z[raw == u].mean(axis=0) for u in ids}
+    inertia = float(sum(((Z[raw == u] - cen[u]) ** 2).sum() for u in ids))
+    return cen, inertia
+
+
 def fit(
     X: Any,
     k: int = 4,
@@ -551,10 +634,9 @@ def fit(
                                     eps=eps, min_samples=min_samples, threads=threads)
     labels, mapping = _canonical(lab, F.raw[order_by].to_numpy())
     s = pd.Series(labels, index=F.data.index, name="cluster")
-    keep = labels >= 0
-    centers = F.data[keep].groupby(labels[keep]).mean().rename_axis("cluster")
-    inertia = float(sum(((F.data[keep][labels[keep] == c] - centers.loc[c]) ** 2).to_numpy().sum()
-                        for c in centers.index))
+    cen, inertia = _centres_inertia(est, model, Z, lab)
+    centers = pd.DataFrame([cen[u] for u in sorted(cen, key=lambda u: mapping[u])],
+                           index=pd.Index(sorted(mapping[u] for u in cen), name="cluster"), columns=F.data.columns)
     return Clustering(labels=s, features=F, model=model, k=len(centers), seed=seed, order_by=order_by,
                       centers=centers, inertia=inertia, runtime=runtime, mapping=mapping, estimator=est,
                       params=params)
@@ -659,8 +741,26 @@ class KChoice(Result):
     sample_size: int
     sampled: bool
     features: Features
+    n_distinct: int | None = None   # distinct feature vectors when fewer than the largest k tried
     title: str = "Choosing k (选择聚类数)"
     _conventions = ("model", "rule", "seed", "sample_size", "sampled")
+
+    def resolve(self, k: int = 0) -> int:
+        """The k to use: the recommended k when ``k == 0``, else ``k`` if it lies in the range tried
+        (and the data support it); anything else is refused with the range in the message."""
+        ks = [int(x) for x in self.table.loc[self.table["supported"], "k"]]
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise ParameterError(f"k={k!r} must be a whole number (0 = the recommended k).")
+        if k == 0:
+            return self.recommended
+        lo, hi = int(self.table["k"].min()), int(self.table["k"].max())
+        if k not in ks:
+            msg = _t("say_k_outside", "en").format(k=k, lo=lo, hi=hi, rec=self.recommended)
+            if lo <= k <= hi:
+                msg = (f"k={k}: " + _t("say_distinct", "en").format(n=self.n_distinct, ks=k)
+                       + f" Use k ≤ {self.n_distinct} or k = 0.")
+            raise ParameterError(msg)
+        return int(k)
 
     def reason(self, lang: str = "en") -> str:
         """Why this k, generated from the numbers."""
@@ -683,7 +783,12 @@ class KChoice(Result):
             key = {"silhouette": "crit_silhouette", "knee": "crit_knee", "calinski_harabasz": "crit_ch",
                    "davies_bouldin": "crit_db"}[self.rule]
             how = _t("how_rule", lang).format(rule=self.rule, name=_t(key, lang))
-        return _t("say_choice", lang).format(k=self.recommended, how=how, per=sep.join(per))
+        out = _t("say_choice", lang).format(k=self.recommended, how=how, per=sep.join(per))
+        if self.n_distinct is not None:
+            skipped = [int(x) for x in self.table.loc[~self.table["supported"], "k"]]
+            ks = f"{skipped[0]}–{skipped[-1]}" if len(skipped) > 1 else str(skipped[0])
+            out += ("" if lang == "zh" else " ") + _t("say_distinct", lang).format(n=self.n_distinct, ks=ks)
+        return out
 
     def plot(self, axes=None, lang: str = "en"):
         return plot_choose_k(self, axes=axes, lang=lang)
@@ -711,6 +816,8 @@ def recommend_k(table: pd.DataFrame, *, rule: str = "vote") -> tuple[int, int | 
     if rule not in RULES:
         raise ParameterError(f"rule={rule!r} is not supported; use one of {', '.join(map(repr, RULES))}.")
     t = table.set_index("k").sort_index()
+    if "supported" in t.columns:
+        t = t[t["supported"]]
     kn = knee(t.index, t["inertia"])
     choices: dict[str, int | None] = {
         "knee": kn,
@@ -766,24 +873,68 @@ def choose_k(
         raise ParameterError(f"choose_k fits k-means, mini-batch k-means or gmm; got model={model!r}.")
     ks = _check_k_range(k_range, F.n)
     Z = F.data.to_numpy()
+    n_distinct = _n_distinct(Z, ks)
     rows = []
     for k in ks:
+        if k > n_distinct:  # more clusters than distinct customers: k-means would return empty/duplicate centres
+            rows.append({"k": k, "inertia": np.nan, "silhouette": np.nan, "calinski_harabasz": np.nan,
+                         "davies_bouldin": np.nan, "smallest_share": np.nan, "runtime_s": np.nan,
+                         "supported": False})
+            continue
         est, lab, rt = _fit_matrix(Z, k, model, seed=seed, n_init=n_init, batch_size=batch_size,
                                    eps=None, min_samples=0, threads=threads)
-        if model == "gmm":
-            inertia = float(sum(((Z[lab == c] - Z[lab == c].mean(0)) ** 2).sum() for c in np.unique(lab)))
-        else:
-            inertia = float(est.inertia_)
+        inertia = _centres_inertia(est, model, Z, lab)[1]
         with _threads(threads):
             sc = scores(Z, lab, sample_size=sample_size, seed=seed)
         rows.append({"k": k, "inertia": inertia, **sc,
-                     "smallest_share": float(np.bincount(lab).min() / len(lab)), "runtime_s": rt})
+                     "smallest_share": float(np.bincount(lab).min() / len(lab)), "runtime_s": rt,
+                     "supported": True})
     table = pd.DataFrame(rows)
     rec, kn, choices = recommend_k(table, rule=rule)
     table["knee"] = table["k"] == kn
     table["recommended"] = table["k"] == rec
     return KChoice(table=table, knee=kn, choices=choices, recommended=rec, rule=rule, model=model, seed=seed,
-                   sample_size=sample_size, sampled=F.n > sample_size, features=F)
+                   sample_size=sample_size, sampled=F.n > sample_size, features=F,
+                   n_distinct=n_distinct if n_distinct < ks[-1] else None)
+
+
+def rfm_notes(table: pd.DataFrame, lang: str = "en") -> list[str]:
+    """What a report must say about an ``rfm_table``: customers left out because they have only return
+    lines before asof (``table.attrs['crmcore']['rfm']['customers_only_returns']``). Empty when none."""
+    check_lang(lang)
+    n = int(table.attrs.get("crmcore", {}).get("rfm", {}).get("customers_only_returns", 0) or 0)
+    if not n:
+        return []
+    if lang == "zh":
+        return [f"有 {n:,} 个客户在分析时点之前只有退货记录，未计入客户表。"]
+    return [f"{n:,} customer{'s have' if n > 1 else ' has'} only return lines before asof and {'are' if n > 1 else 'is'} "
+            "left out of the customer table."]
+
+
+def check_k_param(k: int, k_min: int, k_max: int) -> int:
+    """Check a notebook's ``k`` against its ``k_min..k_max`` before anything is fitted (0 = recommended k).
+
+    ``crm report 07 -p k 500`` used to fail with ``KeyError: 500`` deep inside; this names the range.
+    """
+    for name, v in (("k", k), ("k_min", k_min), ("k_max", k_max)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ParameterError(f"{name}={v!r} must be a whole number.")
+    if not 2 <= k_min <= k_max:
+        raise ParameterError(f"k_min..k_max = {k_min}..{k_max}: give 2 ≤ k_min ≤ k_max, e.g. 2..8.")
+    if k != 0 and not k_min <= k <= k_max:
+        raise ParameterError(_t("say_k_outside", "en").format(k=k, lo=k_min, hi=k_max, rec="chosen by choose_k"))
+    return int(k)
+
+
+def _n_distinct(Z: np.ndarray, ks: Sequence[int]) -> int:
+    """Number of distinct feature vectors; refuses data that support none of the k tried."""
+    n = len(np.unique(np.round(Z, 12), axis=0))
+    if n < 2:
+        raise DomainError("all customers have the same feature values: there is nothing to cluster.")
+    if n < ks[0]:
+        raise DomainError(f"the customers have only {n} distinct combinations of feature values, so the data "
+                          f"support at most {n} clusters; set k_min ≤ {n}.")
+    return n
 
 
 # ====================================================================== stability
@@ -799,7 +950,11 @@ class Stability(Result):
     _conventions = ("model", "n_boot", "seed")
 
     def summary(self, k: int, lang: str = "en") -> str:
-        t = self.table.set_index("k")
+        check_lang(lang)
+        t = self.table.set_index("k").dropna(subset=["mean_ari"])
+        if k not in t.index:
+            raise ParameterError(f"k={k} was not in the stability run (k = {', '.join(map(str, t.index))}); "
+                                 "run stability over a range that includes it.")
         kb = int(t["mean_ari"].idxmax())
         if kb == k:
             return _t("say_stability_best", lang).format(b=self.n_boot, best=t.loc[kb, "mean_ari"], kb=kb)
@@ -837,10 +992,14 @@ def stability(
         raise ParameterError(f"n_boot={n_boot!r} must be a whole number ≥ 2.")
     ks = _check_k_range(k_range, F.n)
     Z = F.data.to_numpy()
+    n_distinct = _n_distinct(Z, ks)
     rng = np.random.default_rng(seed)
     draws = [rng.integers(0, F.n, size=F.n) for _ in range(n_boot)]
     rows = []
     for k in ks:
+        if k > n_distinct:  # not supported by the data (see choose_k)
+            rows.append({"k": k, "mean_ari": np.nan, "sd_ari": np.nan, "min_ari": np.nan})
+            continue
         _, ref, _ = _fit_matrix(Z, k, model, seed=seed, n_init=n_init, batch_size=4096, eps=None, min_samples=0,
                                 threads=threads)
         aris = []
@@ -1013,7 +1172,8 @@ class Profile(Result):
         feats = [c for c in self.rfm if c is not None] or list(self.overall.index)
         sep = "，" if lang == "zh" else ", "
         for c, row in self.table.iterrows():
-            facts = sep.join(_t("say_fact", lang).format(feat=f, v=row[f"{f}_mean"], idx=row[f"{f}_mean_index"])
+            facts = sep.join(_t("say_fact", lang).format(feat=_t(f, lang), v=row[f"{f}_mean"],
+                                                         idx=row[f"{f}_mean_index"])
                              for f in feats[:max_features])
             rev = row["revenue_share"] if pd.notna(row["revenue_share"]) else float("nan")
             out.append(_t("say_cluster", lang).format(c=c, name=names[int(c)], share=row["share"], rev=rev,
@@ -1188,7 +1348,12 @@ def crosstab(labels: Any, segments: pd.Series, *, what: str = "segments") -> Cro
 # ====================================================================== why scaling matters
 @dataclass(frozen=True, eq=False, repr=False)
 class ScalingEffect(Result):
-    """η² of each feature under clusterings made with different feature preparations."""
+    """η² of each feature under clusterings made with different feature preparations.
+
+    ``summary`` says a feature dominates the raw distances only when it carries at least
+    ``DOMINANT_SHARE`` (80 %) of the total raw variance (squared Euclidean distances add up the features' squared differences); η² is
+    measured after log1p + standardising, so the feature the raw clusters capture best need not be it.
+    """
 
     table: pd.DataFrame     # variant × feature
     k: int
@@ -1201,9 +1366,17 @@ class ScalingEffect(Result):
         """What the raw clustering misses, in one sentence generated from the η² table."""
         check_lang(lang)
         raw, best = self.table.loc["raw"], self.table.loc["log1p + standard"]
-        big = self.raw_sd.idxmax()
-        return _t("say_scaling", lang).format(hi=raw.idxmax(), vhi=raw.max(), lo=raw.idxmin(), vlo=raw.min(),
-                                              k=self.k, vmin=best.min(), big=big, sd=self.raw_sd[big])
+        name = {f: text(f, lang) for f in self.table.columns}
+        var = self.raw_sd ** 2
+        big = var.idxmax()
+        vshare = float(var[big] / var.sum()) if var.sum() > 0 else 0.0
+        first = _t("say_scaling", lang).format(hi=name[raw.idxmax()], vhi=raw.max(), lo=name[raw.idxmin()],
+                                               vlo=raw.min(), k=self.k, vmin=best.min())
+        # "dominates" only when one feature carries most of the raw variance (what raw distances add up)
+        key = "say_scaling_dominant" if vshare >= DOMINANT_SHARE else "say_scaling_balanced"
+        sd = float(self.raw_sd[big])
+        second = _t(key, lang).format(big=name[big], vshare=vshare, sd=f"{sd:,.0f}" if sd >= 100 else f"{sd:,.2f}")
+        return first + ("" if lang == "zh" else " ") + second
 
     def plot(self, ax=None, lang: str = "en"):
         return plot_scaling_effect(self, ax=ax, lang=lang)
@@ -1266,9 +1439,12 @@ def plot_choose_k(result: KChoice, axes=None, lang: str = "en"):
         ax.set_ylabel(_t(col, lang))
         ax.set_xlabel(_t("k", lang))
         ax.set_xticks(list(t["k"]))
-    axes[0].legend(fontsize=8)
-    axes[0].figure.suptitle(_t("title_choose_k", lang), fontweight="bold")
-    axes[0].figure.tight_layout()
+    fig = axes[0].figure
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.suptitle(_t("title_choose_k", lang), fontweight="bold")
+    # the legend sits under the panels, never on a curve
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return axes
 
 
@@ -1283,6 +1459,12 @@ def plot_stability(result: Stability, ax=None, lang: str = "en"):
     ax.set_ylabel(_t("mean_ari", lang))
     ax.set_title(_t("title_stability", lang))
     return ax
+
+
+def _legend_outside(ax, **kw) -> None:
+    """Legend to the right of the axes, so it never covers data; the figure widens to hold it."""
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, frameon=False, **kw)
+    ax.figure.tight_layout()
 
 
 def _sample_rows(n: int, size: int, seed: int) -> np.ndarray:
@@ -1324,7 +1506,7 @@ def plot_silhouette(clustering: Clustering, ax=None, lang: str = "en", names: Ma
     ax.set_yticks([])
     ax.set_xlabel(_t("silhouette_value", lang))
     ax.set_title(_t("title_silhouette", lang))
-    ax.legend(fontsize=8, loc="lower right")
+    _legend_outside(ax)
     return ax
 
 
@@ -1353,7 +1535,7 @@ def plot_pca(clustering: Clustering, ax=None, lang: str = "en", names: Mapping[i
     ax.set_xlabel(_t("pc", lang).format(i=1, v=v[0]))
     ax.set_ylabel(_t("pc", lang).format(i=2, v=v[1]))
     ax.set_title(_t("title_pca", lang))
-    ax.legend(fontsize=8, markerscale=2)
+    _legend_outside(ax, markerscale=2)
     return ax
 
 
@@ -1370,11 +1552,11 @@ def plot_snake(clustering: Clustering, ax=None, lang: str = "en", names: Mapping
         ax.plot(range(len(row)), row.to_numpy(), marker="o", color=f"C{c % 10}", label=_cluster_name(int(c), names, lang))
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xticks(range(len(means.columns)))
-    ax.set_xticklabels([f"log1p({c})" if c in clustering.features.log_columns else c for c in means.columns],
-                       rotation=20)
+    ax.set_xticklabels([f"log1p({_t(c, lang)})" if c in clustering.features.log_columns else _t(c, lang)
+                        for c in means.columns], rotation=20)
     ax.set_ylabel(_t("z_mean", lang))
     ax.set_title(_t("title_snake", lang))
-    ax.legend(fontsize=8)
+    _legend_outside(ax)
     return ax
 
 
@@ -1385,7 +1567,7 @@ def plot_profile_heatmap(prof: Profile, ax=None, lang: str = "en", features: Seq
     plt = _plt()
     feats = list(features) if features is not None else list(prof.overall.index)
     M = prof.table[[f"{f}_mean_index" for f in feats]].copy()
-    M.columns = feats
+    M.columns = [_t(f, lang) for f in feats]
     names = prof.name_of(lang)
     M.index = [_cluster_name(int(c), names, lang) for c in M.index]
     if ax is None:
@@ -1402,10 +1584,11 @@ def plot_scaling_effect(result: ScalingEffect, ax=None, lang: str = "en"):
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.8))
-    result.table.T.plot.bar(ax=ax, rot=0)
+    t = result.table.rename(index=lambda v: _t(f"prep_{v}", lang), columns=lambda c: _t(c, lang))
+    t.T.plot.bar(ax=ax, rot=0)
     ax.set_ylim(0, 1)
     ax.set_ylabel(_t("eta2", lang))
     ax.set_xlabel(_t("feature", lang))
     ax.set_title(_t("title_scaling", lang))
-    ax.legend(fontsize=8)
+    _legend_outside(ax)
     return ax

@@ -68,6 +68,18 @@ LABELS = {
     "grades_title": {"en": "Customers by credit grade", "zh": "各信用等级客户数"},
 }
 
+#: report headers of the rating tables (pass as ``crm.show(..., columns=credit.COLUMN_LABELS)``)
+COLUMN_LABELS = {
+    "grade": LABELS["grade"], "bucket": {"en": "days past due", "zh": "逾期天数（账龄）"},
+    "mean_score": {"en": "mean score", "zh": "平均信用分"}, "score": {"en": "credit score", "zh": "信用分"},
+    "outstanding": {"en": "outstanding amount", "zh": "应收余额"},
+    "credit_limit": {"en": "credit limit", "zh": "信用额度"}, "invoices": {"en": "invoices", "zh": "发票数"},
+    "collection_rate": LABELS["collection"], "on_time_rate": LABELS["on_time"],
+    "days_past_due": {"en": "days past due (amount-weighted)", "zh": "逾期天数（金额加权）"},
+    "overdue_share": {"en": "overdue share of outstanding", "zh": "逾期占应收比例"},
+    "amount": {"en": "amount", "zh": "金额"}, "share": {"en": "share", "zh": "占比"},
+}
+
 
 # ------------------------------------------------------------------ demo data
 def generate_payments(tx: Any, *, seed: int = SEED, min_invoice_orders: int = 2,
@@ -278,8 +290,15 @@ class CreditResult(Result):
     title = "Customer credit grades (客户信用评级)"
     _conventions = ("asof", "weights", "cuts", "limit_months", "dpd_cap", "round_to")
 
-    def grades(self) -> pd.DataFrame:
-        """Customers, outstanding amount and total limit per grade (A–D, unrated)."""
+    def aging_table(self, lang: str = "en") -> pd.DataFrame:
+        """The portfolio ageing with the bucket names in ``lang`` ("not yet due" for current)."""
+        check_lang(lang)
+        a = self.aging.copy()
+        a["bucket"] = [text("current", lang, LABELS) if b == "current" else b for b in a["bucket"]]
+        return a
+
+    def grades(self, lang: str | None = None) -> pd.DataFrame:
+        """Customers, outstanding amount and total limit per grade (A–D, unrated; its name in ``lang``)."""
         t = self.table
         g = t.groupby("grade")
         out = pd.DataFrame({"customers": g.size(), "mean_score": g["score"].mean(),
@@ -287,7 +306,11 @@ class CreditResult(Result):
         out = out.reindex(["A", "B", "C", "D", "unrated"]).fillna({"customers": 0, "outstanding": 0.0, "credit_limit": 0.0})
         out["customers"] = out["customers"].astype(int)
         out.index.name = "grade"
-        return out.reset_index()
+        out = out.reset_index()
+        if lang is not None:
+            check_lang(lang)
+            out["grade"] = [text(g, lang, LABELS) if g == "unrated" else g for g in out["grade"]]
+        return out
 
     def summary(self, lang: str = "en") -> str:
         check_lang(lang)
@@ -299,11 +322,14 @@ class CreditResult(Result):
         o90 = float(ag.loc["90+", "amount"])
         ab = int(g.loc[["A", "B"], "customers"].sum())
         d = int(g.loc["D", "customers"])
+        if rated == 0:
+            return (f"截至 {self.asof:%Y-%m-%d}，还没有任何客户的发票到期，无法评级。" if lang == "zh" else
+                    f"As of {self.asof:%Y-%m-%d} no account has an invoice due yet, so none can be graded.")
         if lang == "zh":
-            return (f"截至 {self.asof:%Y-%m-%d}，{rated} 位已评级客户中 A、B 级 {ab} 位，D 级 {d} 位（应预付或现款）。"
+            return (f"截至 {self.asof:%Y-%m-%d}，{rated:,} 位已评级客户中 A、B 级 {ab:,} 位，D 级 {d:,} 位（应预付或现款）。"
                     f"应收余额 {total:,.0f}，其中逾期 {over:,.0f}（{over / total if total else 0:.1%}），"
                     f"逾期90天以上 {o90:,.0f}（{o90 / total if total else 0:.1%}）。")
-        return (f"As of {self.asof:%Y-%m-%d}, {ab} of the {rated} rated customers are grade A or B and {d} are "
+        return (f"As of {self.asof:%Y-%m-%d}, {ab:,} of the {rated:,} rated customers are grade A or B and {d:,} are "
                 f"grade D (prepayment or cash only). Of {total:,.0f} outstanding, {over:,.0f} "
                 f"({over / total if total else 0:.1%}) is overdue and {o90:,.0f} "
                 f"({o90 / total if total else 0:.1%}) is more than 90 days past due.")
@@ -321,6 +347,27 @@ class CreditResult(Result):
         ax.set_ylabel(text("customers", lang))
         ax.set_title(text("grades_title", lang, LABELS))
         return ax
+
+
+def payments_source(payments: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+    """What the receivables ledger holds: invoices, accounts, unpaid invoices, issue dates (measure/value in ``lang``)."""
+    check_lang(lang)
+    zh = lang == "zh"
+    n = len(payments)
+    span = (f"{payments['issue_date'].min():%Y-%m-%d} – {payments['issue_date'].max():%Y-%m-%d}" if n else "")
+    rows = [("发票数" if zh else "invoices", f"{n:,}"),
+            ("企业客户（账户）数" if zh else "business accounts", f"{payments['customer_id'].nunique():,}"),
+            ("数据截止时未回款的发票" if zh else "unpaid at the end of the data", f"{int(payments['paid_date'].isna().sum()):,}"),
+            ("开票日期" if zh else "issue dates", span)]
+    return pd.DataFrame(rows, columns=["指标" if zh else "measure", "数值" if zh else "value"])
+
+
+def no_accounts_sentence(lang: str = "en") -> str:
+    """The credit finding when the data hold no invoice-paid (B2B) accounts."""
+    check_lang(lang)
+    return ("数据中没有以发票方式付款的企业客户，因此不做信用评级；如有应收账款明细，请通过 payments_path 提供。" if lang == "zh" else
+            "The data hold no accounts paying by invoice, so no credit grades are given; pass a receivables ledger "
+            "as payments_path to grade business accounts.")
 
 
 def aging(payments: Any, *, asof: Any) -> pd.DataFrame:

@@ -63,6 +63,26 @@ LABELS = {
     "top_customers": {"en": "Top customers by value score", "zh": "客户价值得分最高的客户"},
 }
 
+#: Table headers (en/zh) of the AHP / customer-value report tables (notebook 06) beyond crmcore.labels.COLUMNS.
+#: The value and key-account tables show each group's contribution to the score, in points.
+COLUMNS: dict[str, dict[str, str]] = {
+    "expert": {"en": "Expert", "zh": "专家"}, "CR": {"en": "CR", "zh": "一致性比率 CR"},
+    "consistent": {"en": "Consistent", "zh": "通过一致性检验"}, "expert_weight": {"en": "Expert weight", "zh": "专家权重"},
+    "weighted_score": {"en": "Weighted RFM score", "zh": "加权 RFM 得分"},
+    "R": {"en": "R score", "zh": "R 得分"}, "F": {"en": "F score", "zh": "F 得分"}, "M": {"en": "M score", "zh": "M 得分"},
+    "group": {"en": "Value group", "zh": "价值维度"}, "indicator": {"en": "Indicator", "zh": "指标"},
+    "group_weight": {"en": "Group weight", "zh": "维度权重"}, "tier": {"en": "Tier", "zh": "客户等级"},
+    "p_first": {"en": "Share of runs ranked first", "zh": "排名第一的概率"}, "mean_rank": {"en": "Mean rank", "zh": "平均名次"},
+    "mean_priority": {"en": "Mean score", "zh": "平均得分"}, "q05": {"en": "Score, 5% quantile", "zh": "得分 5% 分位数"},
+    "q95": {"en": "Score, 95% quantile", "zh": "得分 95% 分位数"}, "alternative": {"en": "Alternative", "zh": "方案"},
+    "priority": {"en": "Overall priority", "zh": "综合权重"}, "a_ij": {"en": "a_ij", "zh": "a_ij"},
+    # value and key-account tables show each group's contribution to the score, in points
+    **{k: {"en": LABELS[k]["en"] + " (points)", "zh": LABELS[k]["zh"] + "（分）"}
+       for k in ("market", "scale", "brand", "information", "network", "sales_2y", "potential_3y",
+                 "winnable", "deliverable", "demonstration")},
+}
+
+
 FIVE_VALUES = ("market", "scale", "brand", "information", "network")
 
 #: The default five-value hierarchy. Judgements are a teaching example (market value matters
@@ -83,11 +103,11 @@ FIVE_VALUE_SPEC: dict[str, Any] = {
 
 #: How each leaf indicator is mapped to 0–1 (函数映射). ``column`` defaults to the leaf name.
 FIVE_VALUE_INDICATORS: dict[str, dict[str, Any]] = {
-    "revenue": {"method": "log"},
-    "avg_order_value": {"method": "log"},
-    "max_order_value": {"method": "log"},
+    "revenue": {"method": "log", "negative": "zero"},
+    "avg_order_value": {"method": "log", "negative": "zero"},
+    "max_order_value": {"method": "log", "negative": "zero"},
     "orders": {"method": "log"},
-    "quantity": {"method": "log"},
+    "quantity": {"method": "log", "negative": "zero"},
     "lines": {"method": "log"},
     "brand_intent": {"method": "manual", "lo": 1, "hi": 5},
     "profile_completeness": {"method": "identity"},
@@ -106,12 +126,15 @@ KEY_ACCOUNT_JUDGEMENTS = {
 }
 
 KEY_ACCOUNT_INDICATORS: dict[str, dict[str, Any]] = {
-    "sales_2y": {"method": "log"},
-    "potential_3y": {"method": "log"},
+    "sales_2y": {"method": "log", "negative": "zero"},
+    "potential_3y": {"method": "log", "negative": "zero"},
     "winnable": {"method": "manual", "lo": 1, "hi": 5},
     "deliverable": {"method": "manual", "lo": 1, "hi": 5},
     "demonstration": {"method": "manual", "lo": 1, "hi": 5},
 }
+
+#: relative tolerance below which a value counts as 0 in the log mapping (see :func:`map_indicator`)
+ZERO_TOL = 1e-9
 
 MAPPINGS = ("minmax", "log", "piecewise", "step", "manual", "identity")
 
@@ -129,12 +152,17 @@ def map_indicator(
     points: Sequence[tuple[float, float]] | None = None,
     breaks: Sequence[float] | None = None,
     scores: Sequence[float] | None = None,
+    negative: str = "refuse",
     name: str = "indicator",
 ) -> np.ndarray:
     """Map raw indicator values into 0–1 (函数映射).
 
     - ``minmax``: ``(x − lo)/(hi − lo)``, clipped; ``lo``/``hi`` default to the data's min/max.
-    - ``log``: min-max of ``ln(1 + x)`` (for skewed amounts and counts; x ≥ 0).
+    - ``log``: min-max of ``ln(1 + x)`` (for skewed amounts and counts; x ≥ 0). Values within
+      ``ZERO_TOL · max(1, max|x|)`` of 0 (floating-point noise of net amounts, e.g. −5.7e-14 after
+      a full return) count as 0; a truly negative value is refused, or counts as 0 with
+      ``negative="zero"`` (net money of a customer whose returns exceed purchases in the window:
+      no market value, not less than none — see :func:`data_notes` for the sentence a report shows).
     - ``piecewise``: linear interpolation through ``points=[(x0, y0), (x1, y1), ...]``, flat
       outside; y in 0–1.
     - ``step``: ``scores[k]`` for ``breaks[k-1] ≤ x < breaks[k]`` (len(scores) = len(breaks)+1).
@@ -157,6 +185,13 @@ def map_indicator(
                         "Fill them (e.g. 0 for no referrals) before scoring.")
     if method in ("minmax", "log"):
         if method == "log":
+            # Net amounts after returns carry floating-point noise (a customer who bought 10.1 and
+            # returned 10.1 can sum to −5.7e-14): |x| ≤ ZERO_TOL · max(1, max|x|) counts as 0.
+            x = np.where(np.abs(x) <= ZERO_TOL * max(1.0, float(np.max(np.abs(x), initial=0.0))), 0.0, x)
+            if negative not in ("refuse", "zero"):
+                raise ParameterError(f"{name}: negative={negative!r}; use 'refuse' or 'zero'.")
+            if negative == "zero":
+                x = np.maximum(x, 0.0)
             neg = np.flatnonzero(x < 0)
             if len(neg):
                 raise DataError(f"column {name!r}: {len(neg):,} values are negative (row {neg[0]}: {x[neg[0]]:g}); "
@@ -258,7 +293,8 @@ class ScoreResult(Result):
         n10 = max(1, int(round(len(t) * 0.1)))
         conc = t["score"].iloc[:n10].sum() / t["score"].sum()
         zh = lang == "zh"
-        s = (f"得分最高的是 {top[self.id_col]}（{top['score']:.1f} 分）；在全部 {len(t):,} 个客户的总分中，"
+        who = "重点客户候选中" if self.kind == "key_account" else "客户价值"
+        s = (f"{who}得分最高的是 {top[self.id_col]}（{top['score']:.1f} 分）；在全部 {len(t):,} 个客户的总分中，"
              f"{text(lead, 'zh', LABELS)}贡献最大（{share[lead]:.0%}）；前 10% 的客户占总分的 {conc:.0%}"
              if zh else
              f"The top {'account' if self.kind == 'key_account' else 'customer'} is {top[self.id_col]} "
@@ -267,7 +303,8 @@ class ScoreResult(Result):
         if "tier" in t.columns and len(self.tiers):
             counts = t["tier"].value_counts()
             a = int(counts.get("A", 0))
-            s += (f"；A 类重点客户 {a} 个。" if zh else f"; {a} are tier A key accounts.")
+            s += (f"；A 类重点客户 {a} 个。" if zh else
+                  f"; {a} {'is a tier-A key account' if a == 1 else 'are tier-A key accounts'}.")
         else:
             s += "。" if zh else "."
         return s
@@ -277,7 +314,7 @@ class ScoreResult(Result):
         leaves = self._groups().get(group, [group])
         sw = ah.sweep(self.weights, self.mapped, leaves, name=group, steps=steps, synthesis="absolute", top=top)
         return ah.SweepResult(sw.criterion, sw.current, sw.table * 100, sw.changes, sw.synthesis, "score",
-                              sw.rank_changes)
+                              sw.rank_changes, names=LABELS)
 
     def monte_carlo(self, *, n: int = 300, seed: int = 0, perturbation: str = "scale", steps: int = 1,
                     sigma: float = 0.2, top: int = 10) -> ah.MonteCarloResult:
@@ -359,7 +396,7 @@ def customer_value(
         spec = ah.load_spec(hierarchy if hierarchy is not None else FIVE_VALUE_SPEC)
         if indicators is None and "indicators" in spec:
             indicators = spec["indicators"]
-        h = ah.hierarchy(spec, method=method, ri=ri)
+        h = ah.hierarchy(spec, method=method, ri=ri, names=LABELS)
     level1 = h.weights_dict(level=1)
     groups = {g: h._leaves_under(g) for g in level1}
     return _score(customers, hierarchy=h, weights=h.weights_dict(), group_weights=level1, groups=groups,
@@ -521,6 +558,60 @@ def rfm_weights(judgements: Any, *, method: str = "eigen", ri: ahp.RIChoice = "s
 
 
 # --------------------------------------------------------------------------- plot
+
+
+def data_notes(customers: pd.DataFrame, *, lang: str = "en", column: str = "revenue") -> list[str]:
+    """What a report must say about the customer table: customers with negative net spend (returns exceed
+    purchases in the window) whose spend and volume indicators count as 0 in the five-value model. Empty when none."""
+    check_lang(lang)
+    n = int((pd.to_numeric(customers[column], errors="coerce") < 0).sum()) if column in customers else 0
+    if not n:
+        return []
+    if lang == "zh":
+        return [f"有 {n:,} 个客户的净消费额为负（数据期内退货多于购买），他们的消费金额和购买数量指标按 0 计。"]
+    return [f"{n:,} customer{'s have' if n > 1 else ' has'} a negative net spend (returns exceed purchases in the "
+            "data); their spend and volume indicators count as 0."]
+
+
+def recommendations(keys: ScoreResult, mc: Any, *, lang: str = "en", robust: float = 0.9,
+                    show: int = 5) -> list[str]:
+    """Recommended actions generated from the key-account tiers and the Monte Carlo robustness.
+
+    Tier A accounts get an account manager, tier B a quarterly review; when no account reaches tier A the
+    sentence says so (the cut-off, not the customers, may need a look). The value ranking is called usable
+    only when its leader stays first in at least ``robust`` (90 %) of the perturbed runs.
+    """
+    check_lang(lang)
+    zh = lang == "zh"
+    out = []
+    tier = keys.table["tier"] if "tier" in keys.table.columns else pd.Series(dtype=object)
+    a_ids = keys.table.loc[tier == "A", keys.id_col].astype(str).tolist()
+    n_b = int((tier == "B").sum())
+    if keys.tiers:
+        cut = keys.tiers[0]
+        if a_ids:
+            ids = "、".join(a_ids[:show]) if zh else ", ".join(a_ids[:show])
+            more = ("等" if zh else ", …") if len(a_ids) > show else ""
+            out.append(f"为 {len(a_ids)} 个 A 类重点客户（{ids}{more}）各指定一名客户经理；"
+                       f"{n_b} 个 B 类潜在重点客户每季度复核一次。" if zh else
+                       f"Assign an account manager to each of the {len(a_ids)} tier-A key accounts ({ids}{more}); "
+                       f"review the {n_b} tier-B accounts every quarter.")
+        else:
+            out.append(f"没有客户达到 A 类（得分 ≥ {cut:g}）：先复核等级分界和候选名单，再确定重点客户。" if zh else
+                       f"No account reaches tier A (score ≥ {cut:g}): review the cut-offs and the candidates before "
+                       "naming key accounts.")
+    t = mc.table.iloc[0]
+    who, p = t.iloc[0], float(t["p_first"])
+    if p >= robust:
+        out.append(f"判断随机扰动时，{who} 有 {p:.1%} 的情况排名第一：客户价值排名稳健，可以直接使用。" if zh else
+                   f"{who} stays first in {p:.1%} of the runs with perturbed judgements: the value ranking is robust "
+                   "and can be used as it is.")
+    else:
+        out.append(f"判断随机扰动时，排名第一的 {who} 只有 {p:.1%} 的情况保持第一：在据此行动之前，先请管理者确认"
+                   "关键判断。" if zh else
+                   f"With perturbed judgements the leader {who} is first in only {p:.1%} of the runs: confirm the "
+                   "key judgements with the managers before acting on the order of the top customers.")
+    return out
 
 
 def plot_contributions(result: ScoreResult, ax=None, lang: str = "en", top: int = 15):

@@ -241,8 +241,16 @@ def _load_cached(name: str) -> pd.DataFrame:
 
 
 def load(name: str = "demo", **kwargs) -> pd.DataFrame:
-    """Canonical transactions for a named data set or a file path (a copy: change it freely)."""
+    """Canonical transactions for a named data set or a file path (a copy: change it freely).
+
+    ``lazy=True`` gives the validated transactions as a lazy Ibis table in the engine instead
+    (see :func:`crmcore.data.open_transactions`); other keywords go to ``load_transactions``.
+    """
     if name in SIZES or name == "online_retail":
+        if kwargs.get("lazy"):
+            from .data import open_transactions
+
+            return open_transactions(_load_cached(name))
         return _load_cached(name).copy()
     from .data import load_transactions
 

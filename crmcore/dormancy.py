@@ -11,7 +11,9 @@ A customer's state comes from the days since the last purchase (recency), in one
 
 Revenue at risk: the revenue each state's customers brought to date, and their yearly run-rate
 ``annual_revenue = revenue × 365 / max(tenure, 365)`` — what a year without them costs if they
-had kept buying at their past pace.
+had kept buying at their past pace. Only customers who are *not active* (dozing, half-asleep,
+dormant) put revenue at risk; the active customers' run-rate is shown as revenue kept, never as
+"at risk".
 """
 from __future__ import annotations
 
@@ -32,13 +34,25 @@ LABELS: dict[str, dict[str, str]] = {
     "dozing": {"en": "dozing", "zh": "瞌睡"},
     "half_asleep": {"en": "half-asleep", "zh": "半睡"},
     "dormant": {"en": "dormant", "zh": "沉睡"},
-    "title": {"en": "Customers and revenue at risk by dormancy state", "zh": "各休眠状态的客户数与风险销售额"},
+    "title": {"en": "Customers by dormancy state", "zh": "各休眠状态的客户数"},
+    "note": {"en": "numbers on bars: yearly revenue at risk (not active) or kept (active)",
+             "zh": "柱上数字：非活跃客户为年度风险销售额，活跃客户为年度保有销售额"},
     "at_risk": {"en": "annual revenue at risk", "zh": "年度风险销售额"},
+    "kept": {"en": "kept", "zh": "保有"},
+    "risk": {"en": "at risk", "zh": "风险"},
     "own": {"en": "own mean interval", "zh": "本人平均购买间隔"},
     "population": {"en": "median interval of repeat customers", "zh": "复购客户的中位购买间隔"},
 }
 
 _DEFAULTS = {"fixed": (90.0, 180.0, 365.0), "relative": (1.5, 3.0, 6.0)}
+
+#: headers of :meth:`Dormancy.summary` (en / zh)
+COLUMNS: dict[str, dict[str, str]] = {
+    "state": {"en": "State key", "zh": "状态代码"},
+    "state_name": {"en": "State", "zh": "状态"},
+    "annual_revenue": {"en": "Annual revenue (run-rate)", "zh": "年化销售额"},
+    "annual_revenue_at_risk": {"en": "Annual revenue at risk", "zh": "年度风险销售额"},
+}
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,8 @@ class Dormancy(Result):
     _conventions = ("method", "thresholds", "fallback_interval")
 
     def summary(self) -> pd.DataFrame:
-        """Per state: customers, share, revenue, revenue share, annual revenue (run-rate)."""
+        """Per state: customers, share, revenue, revenue share, annual revenue (run-rate) and the annual
+        revenue at risk (the run-rate of the states that are not active; blank for active)."""
         g = self.table.groupby("state")
         out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(),
                             "annual_revenue": g["annual_revenue"].sum()}).reindex(list(STATES))
@@ -64,13 +79,15 @@ class Dormancy(Result):
         tot = out["revenue"].sum()
         out["revenue_share"] = out["revenue"] / tot if tot else np.nan
         out.insert(0, "state_name", [text(s, self.lang, LABELS) for s in out.index])
-        return out[["state_name", "customers", "share", "revenue", "revenue_share", "annual_revenue"]] \
-            .rename_axis("state").reset_index()
+        # only customers who are not active put revenue at risk
+        out["annual_revenue_at_risk"] = out["annual_revenue"].where(out.index != "active", np.nan)
+        return out[["state_name", "customers", "share", "revenue", "revenue_share", "annual_revenue",
+                    "annual_revenue_at_risk"]].rename_axis("state").reset_index()
 
     def at_risk(self) -> dict[str, float]:
         """Customers and annual revenue of everyone not active."""
         s = self.summary().set_index("state").drop(index="active")
-        return {"customers": int(s["customers"].sum()), "annual_revenue": float(s["annual_revenue"].sum()),
+        return {"customers": int(s["customers"].sum()), "annual_revenue": float(s["annual_revenue_at_risk"].sum()),
                 "revenue_share": float(s["revenue_share"].sum())}
 
     def sentence(self, lang: str | None = None) -> str:
@@ -78,13 +95,19 @@ class Dormancy(Result):
         s = self.summary().set_index("state")
         r = self.at_risk()
         n = int(s["customers"].sum())
+        if r["customers"] == 0:
+            if lang == "zh":
+                return f"{n:,} 位客户全部处于活跃状态，目前没有需要唤醒的客户。"
+            return f"All {n:,} customers are active; none needs waking."
         if lang == "zh":
             return (f"{n:,} 位客户中，活跃 {s.at['active', 'customers']:,} 位，瞌睡 {s.at['dozing', 'customers']:,} 位，"
                     f"半睡 {s.at['half_asleep', 'customers']:,} 位，沉睡 {s.at['dormant', 'customers']:,} 位；"
-                    f"非活跃客户的年度销售额约 {r['annual_revenue']:,.0f}，需要唤醒。")
+                    f"{r['customers']:,} 位非活跃客户按过去的购买节奏每年约贡献 {r['annual_revenue']:,.0f} 的销售额，"
+                    f"这部分销售额面临流失风险，需要唤醒。")
         return (f"Of {n:,} customers, {s.at['active', 'customers']:,} are active, {s.at['dozing', 'customers']:,} dozing, "
                 f"{s.at['half_asleep', 'customers']:,} half-asleep and {s.at['dormant', 'customers']:,} dormant; "
-                f"the customers who are not active were worth about {r['annual_revenue']:,.0f} a year.")
+                f"the {r['customers']:,} customers who are not active were worth about {r['annual_revenue']:,.0f} a year "
+                f"at their past pace — the revenue at risk.")
 
     def plot(self, ax=None, lang: str | None = None):
         return plot_dormancy(self, ax=ax, lang=lang or self.lang)
@@ -158,9 +181,12 @@ def plot_dormancy(result: Dormancy, *, ax=None, lang: str = "en"):
     s = result.summary()
     names = [text(k, lang, LABELS) for k in s["state"]]
     sns.barplot(x=names, y=s["customers"].to_numpy(), hue=names, palette="RdYlGn_r", legend=False, ax=ax)
-    for i, (n, rev) in enumerate(zip(s["customers"], s["annual_revenue"])):
-        ax.text(i, n, f"{rev:,.0f}", ha="center", va="bottom", fontsize=8)
+    for i, (state, n, rev) in enumerate(zip(s["state"], s["customers"], s["annual_revenue"])):
+        what = text("kept" if state == "active" else "risk", lang, LABELS)
+        ax.text(i, n, f"{what} {rev:,.0f}", ha="center", va="bottom", fontsize=8)
     ax.set_ylabel(text("customers", lang))
-    ax.set_xlabel("")
-    ax.set_title(text("title", lang, LABELS) + f" ({text('at_risk', lang, LABELS)})")
+    ax.set_xlabel(text("note", lang, LABELS), fontsize=8)
+    ax.set_ylim(0, max(1, float(s["customers"].max())) * 1.12)
+    ax.yaxis.set_major_formatter("{x:,.0f}")
+    ax.set_title(text("title", lang, LABELS))
     return ax

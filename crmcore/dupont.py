@@ -9,8 +9,12 @@ between two periods attributed to those factors.
 Every convention is a keyword (``steps``, ``balance``, ``ebit``, ``missing_prior``,
 ``nonpositive_equity``) and is echoed in the result, its tables and plot subtitles. Items are
 looked up by *name*, never by position, so operating and pre-tax income cannot be swapped
-silently (the FinanceToolkit 5-step swaps them positionally: ROE survives because the terms
-cancel, the components do not).
+silently (ROE would survive such a swap because the terms cancel; the components would not).
+FinanceToolkit 2.3.0's extended (5-step) DuPont — interest burden = income before tax / operating
+income, operating margin = operating income / revenue, average balances — equals
+``steps=5, ebit="operating_income", balance="average"`` here (to 1e-16 on the same statements);
+it takes EBIT as operating income, which under Chinese GAAP (营业利润 stated after interest) makes
+the interest burden exceed 1, hence the default ``ebit="pretax_plus_interest"``.
 
 The change in ROE between two periods is attributed to the factors by chain substitution
 (连环替代法, order-dependent; the range over every order is reported), by the Shapley value
@@ -20,6 +24,7 @@ The change in ROE between two periods is attributed to the factors by chain subs
 from __future__ import annotations
 
 import itertools
+import textwrap
 import math
 import re
 from dataclasses import dataclass, field
@@ -80,6 +85,25 @@ LABELS: dict[str, dict[str, str]] = {
     "up": {"en": "up", "zh": "上升"},
     "down": {"en": "down", "zh": "下降"},
 }
+
+#: the demo file's fictional companies in Chinese (a user's own company names pass through unchanged)
+COMPANY_NAMES: dict[str, dict[str, str]] = {
+    "Huamei Retail": {"en": "Huamei Retail", "zh": "华美零售"},
+    "Lvyuan Mart": {"en": "Lvyuan Mart", "zh": "绿源超市"},
+}
+
+
+def company_name(company: Any, lang: str = "en") -> str:
+    """A company's name in ``lang``: the demo companies are translated, other names are kept."""
+    check_lang(lang)
+    c = str(company)
+    return COMPANY_NAMES[c][lang] if c in COMPANY_NAMES else c
+
+
+def factor_name(key: str, lang: str = "en") -> str:
+    """A factor's or ratio's name in ``lang`` ("net_margin" → "net profit margin" / "销售净利率")."""
+    return text(key, lang, LABELS)
+
 
 #: canonical statement items and the names (en/zh) accepted for each
 ITEM_ALIASES: dict[str, tuple[str, ...]] = {
@@ -330,14 +354,25 @@ def read_statements(source: Any, *, company: str = "company", sheet_name: Any = 
 # DuPont
 # --------------------------------------------------------------------------------------------
 
-def _fmt(key: str, v: float, lang: str = "en") -> str:
+def _fmt(key: str, v: float, lang: str = "en", extra: int = 0) -> str:
+    """A component as a reader reads it: margins and ROE in %, turnover and multiplier with × (次/倍)."""
     if v is None or not np.isfinite(v):
         return "–"
     if key in _PERCENT_KEYS:
-        return f"{v:.1%}"
+        return f"{v:.{1 + extra}%}"
     if key in ("asset_turnover", "equity_multiplier"):
-        return f"{v:.2f}×" if lang == "en" else f"{v:.2f}{'次' if key == 'asset_turnover' else '倍'}"
-    return f"{v:.3f}"
+        return f"{v:.{2 + extra}f}×" if lang == "en" else f"{v:.{2 + extra}f}{'次' if key == 'asset_turnover' else '倍'}"
+    return f"{v:.{3 + extra}f}"
+
+
+def _fmt_pair(key: str, a: float, b: float, lang: str = "en") -> tuple[str, str]:
+    """``a`` and ``b`` formatted with enough decimals (up to 2 more) that different values never read
+    the same ("rose from 17.1% to 17.1%")."""
+    for extra in range(3):
+        fa, fb = _fmt(key, a, lang, extra), _fmt(key, b, lang, extra)
+        if fa != fb or a == b:
+            break
+    return fa, fb
 
 
 def _pp(v: float, lang: str = "en", signed: bool = True) -> str:
@@ -699,7 +734,7 @@ class AttributionResult(Result):
             t[eff_cols + rng] = t[eff_cols + rng] * 100
         return t
 
-    def interpret(self, lang: str = "en") -> str:
+    def interpret(self, lang: str = "en") -> list[str]:
         return interpret(self, lang=lang)
 
     def plot(self, ax=None, lang: str = "en", **kwargs):
@@ -866,17 +901,23 @@ def _join(parts: list[str], last: str, sep: str = ", ") -> str:
     return parts[0] if len(parts) == 1 else sep.join(parts[:-1]) + last + parts[-1]
 
 
-def interpret(attr: AttributionResult, lang: str = "en") -> str:
-    """Sentences, generated from the numbers, saying how ROE moved and which factor drove it."""
+def interpret(attr: AttributionResult, lang: str = "en") -> list[str]:
+    """Sentences, generated from the numbers, saying how ROE moved and which factor drove it.
+
+    Values that differ are printed with enough decimals to differ; the factors that "brought" the
+    change are only those whose effect has its sign (a factor pulling the other way is named as such).
+    """
     check_lang(lang)
     eff = attr.effect
     lab = {k: text(k, lang, LABELS) for k in eff.index}
     ch = attr.change
     b, c = attr.base_total, attr.current_total
     bl, cl = attr.base_label, attr.current_label
+    fb, fc = _fmt_pair("roe", b, c, lang)
     ranked = eff.abs().sort_values(ascending=False, kind="stable").index.tolist()
     top = ranked[0]
     x0, x1 = attr.effects.loc[top, "base"], attr.effects.loc[top, "current"]
+    f0, f1 = _fmt_pair(top, x0, x1, lang)
     how = text(f"method_{attr.headline}", lang, LABELS)
     if lang == "zh":  # "2024年" for a year, the label as is for a quarter or month
         bl, cl = (f"{x}年" if re.fullmatch(r"\d{4}", x) else x for x in (bl, cl))
@@ -886,10 +927,10 @@ def interpret(attr: AttributionResult, lang: str = "en") -> str:
     against = eff[top] * ch < 0
     if lang == "en":
         verb = "rose" if ch > 0 else "fell" if ch < 0 else "was unchanged"
-        out.append(f"ROE {verb} from {b:.1%} in {bl} to {c:.1%} in {cl} ({_pp(ch)}).")
+        out.append(f"ROE {verb} from {fb} in {bl} to {fc} in {cl} ({_pp(ch)}).")
         move = "rose" if x1 > x0 else "fell" if x1 < x0 else "held"
-        out.append(f"The largest single effect came from {lab[top]}, which {move} from {_fmt(top, x0)} to "
-                   f"{_fmt(top, x1)} and {'added' if eff[top] >= 0 else 'took'} {_pp(eff[top], signed=False)} "
+        out.append(f"The largest single effect came from {lab[top]}, which {move} from {f0} to "
+                   f"{f1} and {'added' if eff[top] >= 0 else 'took'} {_pp(eff[top], signed=False)} "
                    f"{'to' if eff[top] >= 0 else 'off'} ROE.")
         listing = lambda ks: _join([f"{lab[k]} ({_pp(eff[k])})" for k in ks], " and ")  # noqa: E731
         if against and same:
@@ -899,9 +940,9 @@ def interpret(attr: AttributionResult, lang: str = "en") -> str:
             out.append(f"Other effects: {', '.join(f'{lab[k]} {_pp(eff[k])}' for k in ranked[1:])} ({how}).")
     else:
         verb = "上升" if ch > 0 else "下降" if ch < 0 else "持平"
-        out.append(f"净资产收益率由{bl}的{b:.1%}{'升至' if ch > 0 else '降至' if ch < 0 else '保持在'}{cl}的{c:.1%}，"
+        out.append(f"净资产收益率由{bl}的{fb}{'升至' if ch > 0 else '降至' if ch < 0 else '保持在'}{cl}的{fc}，"
                    f"{verb}{_pp(ch, lang, signed=False)}。")
-        move = "由" + _fmt(top, x0, lang) + ("升至" if x1 > x0 else "降至" if x1 < x0 else "保持在") + _fmt(top, x1, lang)
+        move = "由" + f0 + ("升至" if x1 > x0 else "降至" if x1 < x0 else "保持在") + f1
         out.append(f"影响最大的因素是{lab[top]}，{move}，使净资产收益率{'提高' if eff[top] >= 0 else '降低'}"
                    f"{_pp(eff[top], lang, signed=False)}。")
         listing = lambda ks: _join([f"{lab[k]}（{_pp(eff[k], lang)}）" for k in ks], "和", "、")  # noqa: E731
@@ -922,7 +963,199 @@ def interpret(attr: AttributionResult, lang: str = "en") -> str:
         else:
             out.append(f"替代顺序对{lab[k]}的影响最大：在全部{attr.n_orders}种替代顺序下，其连环替代影响介于"
                        f"{_pp(lo, lang)}与{_pp(hi, lang)}之间{'，连方向都取决于顺序' if flips else ''}。")
-    return "".join(out) if lang == "zh" else " ".join(out)
+    return out
+
+
+#: what a manager can do about a factor that pulled ROE down (en, zh)
+_ACTIONS_DOWN: dict[str, tuple[str, str]] = {
+    "net_margin": ("review prices, discounts, the cost of goods and operating expenses before chasing more sales",
+                   "先检查定价、折扣、商品成本和各项费用，再考虑扩大销售"),
+    "ebit_margin": ("each sale earns less before interest and tax; review gross margin and operating expenses",
+                    "每一元销售在扣除利息和所得税前赚得更少，应检查毛利率和经营费用"),
+    "tax_burden": ("check the effective tax rate (one-off items, expired tax relief, non-deductible costs)",
+                   "检查实际税率，是否有一次性项目、税收优惠到期或不可抵扣的费用"),
+    "interest_burden": ("interest takes a larger bite of operating profit; review the cost and the level of borrowing",
+                        "利息占用的经营利润更多，应检查借款成本和负债规模"),
+    "asset_turnover": ("assets work less hard; look at slow-moving inventory, receivables and under-used stores",
+                       "资产使用效率下降，应关注滞销库存、应收账款和利用不足的门店"),
+    "equity_multiplier": ("leverage fell, so ROE is lower but so is financial risk; no action unless the firm is under-geared",
+                          "财务杠杆下降，净资产收益率随之降低，但财务风险也降低了；除非杠杆明显偏低，否则无须采取措施"),
+}
+
+
+def actions(attr: AttributionResult, lang: str = "en", *, min_pp: float = 0.05) -> list[str]:
+    """Recommended actions generated from the attribution: one per factor whose effect is at least
+    ``min_pp`` percentage points, leverage gains flagged as risk rather than performance."""
+    check_lang(lang)
+    eff = attr.effect
+    out = []
+    for k in eff.abs().sort_values(ascending=False, kind="stable").index:
+        v = float(eff[k])
+        if abs(v) * 100 < min_pp:
+            continue
+        lab = text(k, lang, LABELS)
+        if v < 0:
+            en, zh = _ACTIONS_DOWN.get(k, ("find out why it fell", "查明其下降原因"))
+            out.append(f"{lab[0].upper() + lab[1:]} took {_pp(v, signed=False)} off ROE: {en}." if lang == "en"
+                       else f"{lab}使净资产收益率降低{_pp(v, lang, signed=False)}：{zh}。")
+        elif k == "equity_multiplier":
+            out.append(f"Higher leverage (equity multiplier) added {_pp(v, signed=False)} to ROE: that part of the gain "
+                       f"comes from more debt-like funding, not better operations; watch the debt level and interest cover."
+                       if lang == "en" else
+                       f"权益乘数上升使净资产收益率提高{_pp(v, lang, signed=False)}：这部分增长来自更多的负债融资，"
+                       f"而非经营改善，应关注负债水平和利息保障倍数。")
+        else:
+            out.append(f"{lab[0].upper() + lab[1:]} added {_pp(v, signed=False)} to ROE: find out what drove it and "
+                       f"whether it will last." if lang == "en" else
+                       f"{lab}使净资产收益率提高{_pp(v, lang, signed=False)}：查明原因，判断能否持续。")
+    if not out:
+        out.append("No factor moved ROE by 0.05 pp or more: no action follows from this comparison."
+                   if lang == "en" else "没有任何因素使净资产收益率变动0.05个百分点以上：本次比较无须采取措施。")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Tables for a report reader
+# --------------------------------------------------------------------------------------------
+
+#: readable headers (en/zh) for crm.show
+COLUMNS: dict[str, dict[str, str]] = {
+    **{k: {"en": v["en"][0].upper() + v["en"][1:], "zh": v["zh"]} for k, v in LABELS.items()},
+    "company": {"en": "Company", "zh": "公司"},
+    "period": {"en": "Period", "zh": "期间"},
+    "item": {"en": "Item", "zh": "项目"},
+    "factor": {"en": "Factor", "zh": "因素"},
+    "base": {"en": "Base period", "zh": "基期"},
+    "current": {"en": "Current period", "zh": "本期"},
+    "chain": {"en": "Chain substitution (pp)", "zh": "连环替代（百分点）"},
+    "chain_min": {"en": "Chain, smallest over all orders (pp)", "zh": "各替代顺序中最小（百分点）"},
+    "chain_max": {"en": "Chain, largest over all orders (pp)", "zh": "各替代顺序中最大（百分点）"},
+    "shapley": {"en": "Shapley (pp)", "zh": "Shapley 分解（百分点）"},
+    "lmdi": {"en": "LMDI (pp)", "zh": "LMDI（百分点）"},
+    "roe_end": {"en": "ROE, year-end balances", "zh": "净资产收益率（期末余额）"},
+    "roe_average": {"en": "ROE, average balances", "zh": "净资产收益率（平均余额）"},
+    "roe_gap": {"en": "Gap (pp)", "zh": "差额（百分点）"},
+    "equity_multiplier_end": {"en": "Equity multiplier, year-end", "zh": "权益乘数（期末）"},
+    "equity_multiplier_average": {"en": "Equity multiplier, average", "zh": "权益乘数（平均）"},
+    "total": {"en": "Total", "zh": "合计"},
+}
+
+
+def _cell(key: str, v: Any, lang: str) -> str:
+    return "" if v is None or (isinstance(v, float) and not np.isfinite(v)) else _fmt(key, float(v), lang)
+
+
+def components_table(result: DupontResult, lang: str = "en", *, company: str | None = None) -> pd.DataFrame:
+    """Company, period, the factors and ROE as text a reader reads (margins in %, 2.24× / 2.24次),
+    headers and demo company names in ``lang``; pass it to ``crm.show``."""
+    check_lang(lang)
+    t = result.table if company is None else result.table[result.table["company"] == result._company(company)]
+    keys = [*result.factors, "roe"]
+    out = pd.DataFrame({"company": [company_name(c, lang) for c in t["company"]],
+                        "period": [str(p) for p in t["period"]],
+                        **{k: [_cell(k, v, lang) for v in t[k]] for k in keys}})
+    return out.rename(columns=lambda c: COLUMNS[c][lang])
+
+
+def attribution_table(attr: AttributionResult, lang: str = "en") -> pd.DataFrame:
+    """The attribution as text: base and current value of each factor, effects in percentage points
+    (2 dp), a total row with ROE; headers and factor names in ``lang``; pass it to ``crm.show``."""
+    check_lang(lang)
+    t = attr.to_frame(pp=True)
+    rows = []
+    for k, r in t.iterrows():
+        key = "roe" if k == "total" else k
+        row = {"factor": text(k, lang, COLUMNS) if k == "total" else text(k, lang, LABELS),
+               "base": _cell(key, r["base"], lang), "current": _cell(key, r["current"], lang)}
+        for c in ("chain", "chain_min", "chain_max", "shapley", "lmdi"):
+            if c in t:
+                row[c] = "" if pd.isna(r[c]) else f"{r[c]:+.2f}"
+        rows.append(row)
+    return pd.DataFrame(rows).rename(columns=lambda c: COLUMNS[c][lang])
+
+
+def statements_table(fin: pd.DataFrame, company: str, lang: str = "en") -> pd.DataFrame:
+    """One company's statement items down the rows and periods across, money with thousands separators
+    (ratios such as a reported ROE in %), item names in ``lang``."""
+    check_lang(lang)
+    t = fin[fin["company"] == company]
+    if t.empty:
+        have = ", ".join(map(repr, dict.fromkeys(fin["company"])))
+        raise DataError(f"company {company!r} is not in the statements; companies found: {have}.")
+    wide = t.pivot(index="item", columns="period", values="value")
+    order = [i for i in (*FLOW_ITEMS, *BALANCE_ITEMS, "roe") if i in wide.index]
+    wide = wide.loc[order + [i for i in wide.index if i not in order]]
+    out = pd.DataFrame({str(p): [("" if pd.isna(v) else f"{v:.2%}" if i == "roe" else f"{v:,.0f}")
+                                 for i, v in wide[p].items()] for p in wide.columns})
+    names = {"roe": {"en": "reported ROE", "zh": "报告的净资产收益率"}, "income_tax": {"en": "income tax", "zh": "所得税"}}
+    out.insert(0, COLUMNS["item"][lang], [text(i, lang, {**LABELS, **names}) for i in wide.index])
+    return out
+
+
+def compare_periods(result: DupontResult, company: str = "", base_period: Any = "",
+                    current_period: Any = "") -> tuple[str, str, str]:
+    """The company and the two periods a report compares: an empty company is the file's first, an
+    empty current period the company's last analysed one, an empty base period the one before it."""
+    c = company or result.companies[0]
+    c = result._company(c)
+    ps = [str(p) for p in result.table.loc[result.table["company"] == c, "period"]]
+    cur = str(_norm_period(current_period)) if current_period else (ps[-1] if ps else "")
+    if not base_period:
+        earlier = [p for p in ps if p in ps[:ps.index(cur)]] if cur in ps else []
+        if not earlier:
+            raise DataError(f"company {c!r} has no analysed period before {cur or 'the last one'} "
+                            f"(periods analysed: {', '.join(ps) or 'none'}); the comparison needs two.")
+        base = earlier[-1]
+    else:
+        base = str(_norm_period(base_period))
+    return c, base, cur
+
+
+def describe_statements(fin: pd.DataFrame, lang: str = "en") -> list[str]:
+    """One sentence on what was read: companies, periods, source file."""
+    check_lang(lang)
+    cs = [company_name(c, lang) for c in dict.fromkeys(fin["company"])]
+    ps = sorted(set(fin["period"]), key=_period_key)
+    src = fin.attrs.get("source", "")
+    if lang == "en":
+        return [f"{len(cs)} compan{'y' if len(cs) == 1 else 'ies'} ({', '.join(cs)}), periods {ps[0]} to {ps[-1]}, "
+                f"{fin['item'].nunique()} statement items" + (f", read from {src}." if src else ".")]
+    return [f"共 {len(cs)} 家公司（{'、'.join(cs)}），期间 {ps[0]} 至 {ps[-1]}，{fin['item'].nunique()} 个报表项目"
+            + (f"，数据来自 {src}。" if src else "。")]
+
+
+def warnings_text(result: DupontResult, lang: str = "en") -> list[str]:
+    """The result's warnings for a report: as they are in English; in Chinese one sentence per kind."""
+    check_lang(lang)
+    if lang == "en":
+        return list(result.warnings)
+    out = []
+    for w in result.warnings:
+        head = w.split(":", 1)[0]
+        c, _, p = head.rpartition(" ")
+        who = f"{company_name(c, 'zh')} {p}年" if re.fullmatch(r"\d{4}", p) else f"{company_name(c, 'zh')} {p}"
+        if "skipped" in w:
+            out.append(f"{who}：未计算——平均余额需要上一期的资产负债表，而文件中没有。")
+        elif "year-end balances used" in w:
+            out.append(f"{who}：缺少上一期资产负债表，改用期末余额，不宜与按平均余额计算的年份直接比较。")
+        elif "row dropped" in w:
+            out.append(f"{who}：所有者权益小于或等于零，净资产收益率和权益乘数没有意义，该期已剔除。")
+        elif "interest burden" in w and "> 1" in w:
+            out.append(f"{who}：利息负担大于1，说明所用的息税前利润小于利润总额（例如营业利润已扣除利息），请检查 ebit 口径。")
+        elif "tax burden" in w and "> 1" in w:
+            out.append(f"{who}：税负大于1，净利润高于利润总额（可能有所得税返还，或项目填反）。")
+        elif "differs from the reported" in w:
+            out.append(f"{who}：计算的净资产收益率与报告值相差{w.split(' by ', 1)[-1].split(' pp')[0]}个百分点，"
+                       f"请核对口径（平均或加权平均净资产、是否为归属于母公司的净利润）。")
+        elif "net income is negative" in w:
+            out.append(f"{who}：净利润为负，净资产收益率和销售净利率为负，该期不能用 LMDI 分解。")
+        elif "EBIT is negative" in w:
+            out.append(f"{who}：息税前利润为负，利息负担和息税前利润率均为负，方向与通常相反。")
+        elif "pre-tax income is negative" in w:
+            out.append(f"{who}：利润总额为负，税负难以解读。")
+        else:
+            out.append(f"{who}：请检查该期数据。")
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -993,7 +1226,7 @@ def plot_tree(result: DupontResult, base_period: Any = None, current_period: Any
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-0.02, 1.0)
     ax.axis("off")
-    _set_title(ax, f"{text('tree_title', lang, LABELS)} — {c}: {r0['period']} → {r1['period']}\n"
+    _set_title(ax, f"{text('tree_title', lang, LABELS)} — {company_name(c, lang)}: {r0['period']} → {r1['period']}\n"
                  f"{conventions_text(result.conventions(), lang)}", fontsize=11)
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(facecolor=UP_COLOR, alpha=0.3, edgecolor=UP_COLOR, label=text("up", lang, LABELS)),
@@ -1021,7 +1254,9 @@ def plot_waterfall(attr: AttributionResult, *, ax=None, lang: str = "en", effect
     ax = _new_ax(ax, (8, 4.5), lang, [attr.company or "", *attr.effects.index])
     names = list(attr.order) if set(attr.order) == set(e.index) else list(e.index)
     roe = "ROE" if lang == "en" else text("roe", lang, LABELS)
-    labels = [f"{roe}\n{attr.base_label}", *[text(k, lang, LABELS) for k in names], f"{roe}\n{attr.current_label}"]
+    # two short lines per factor, so neighbouring tick labels never run into each other
+    wrap = (lambda s: textwrap.fill(s, 11)) if lang == "en" else (lambda s: s if len(s) <= 4 else s[:len(s) // 2] + "\n" + s[len(s) // 2:])
+    labels = [f"{roe}\n{attr.base_label}", *[wrap(text(k, lang, LABELS)) for k in names], f"{roe}\n{attr.current_label}"]
     ranged = "chain_min" in attr.effects
     levels = [attr.base_total, attr.current_total]
     ax.bar(0, attr.base_total * 100, color="#90a4ae", width=0.6)
@@ -1066,9 +1301,9 @@ def plot_waterfall(attr: AttributionResult, *, ax=None, lang: str = "en", effect
     conv = conventions_text(attr.source_conventions, lang)
     title = text("waterfall_title", lang, LABELS)
     if attr.company:
-        title += f" — {attr.company}"
-    _set_title(ax, f"{title}: {attr.base_label} → {attr.current_label}\n" + " · ".join([*([conv] if conv else []), *sub]),
-                 fontsize=10)
+        title += f" — {company_name(attr.company, lang)}"
+    _set_title(ax, f"{title}: {attr.base_label} → {attr.current_label}\n" + "\n".join([*([conv] if conv else []),
+                                                                                       " · ".join(sub)]), fontsize=10)
     return ax
 
 
@@ -1090,7 +1325,7 @@ def plot_trends(result: DupontResult, *, company: str | None = None, ax=None, la
     ax.set_ylabel(text("index_axis", lang, LABELS))
     ax.set_xlabel(text("period", lang, LABELS))
     ax.legend(fontsize=8, frameon=False, loc="best")
-    _set_title(ax, f"{text('trends_title', lang, LABELS)} — {c}\n{conventions_text(result.conventions(), lang)}",
+    _set_title(ax, f"{text('trends_title', lang, LABELS)} — {company_name(c, lang)}\n{conventions_text(result.conventions(), lang)}",
                  fontsize=10)
     return ax
 
@@ -1110,18 +1345,20 @@ def plot_peers(result: DupontResult, *, periods: Sequence[Any] | None = None, ax
     ax = _new_ax(ax, (8, 5), lang, result.companies)
     xs = t["net_margin"].to_numpy(float) * 100
     lo, hi = max(np.nanmin(xs) * 0.8, 1e-3), np.nanmax(xs) * 1.2
+    roa_word = "ROA" if lang == "en" else text("roa", lang, LABELS)
+    roe_word = "ROE" if lang == "en" else text("roe", lang, LABELS)
     for roa in np.unique(np.round(np.quantile(t["roa"], [0.1, 0.5, 0.9]), 3)):
         if roa > 0:
             xx = np.linspace(lo, hi, 100)
             ax.plot(xx, roa * 100 / xx, color="#bdbdbd", lw=0.8, ls=":")
-            ax.text(hi, roa * 100 / hi, f"ROA {roa:.1%}", fontsize=7, color="#757575", va="bottom", ha="right")
+            ax.text(hi, roa * 100 / hi, f"{roa_word} {roa:.1%}", fontsize=7, color="#757575", va="bottom", ha="right")
     for c, g in t.groupby("company", sort=False):
-        line, = ax.plot(g["net_margin"] * 100, g["asset_turnover"], marker="o", label=c)
+        line, = ax.plot(g["net_margin"] * 100, g["asset_turnover"], marker="o", label=company_name(c, lang))
         for (_, r) in g.iterrows():
             ax.annotate(str(r["period"]), (r["net_margin"] * 100, r["asset_turnover"]), fontsize=7,
                         textcoords="offset points", xytext=(4, -9), color=line.get_color())
         last = g.iloc[-1]
-        ax.annotate(f"{c}: ROE {last['roe']:.1%}, {text('equity_multiplier', lang, LABELS)} "
+        ax.annotate(f"{company_name(c, lang)}: {roe_word} {last['roe']:.1%}, {text('equity_multiplier', lang, LABELS)} "
                     f"{_fmt('equity_multiplier', last['equity_multiplier'], lang)}",
                     (last["net_margin"] * 100, last["asset_turnover"]), fontsize=8, textcoords="offset points",
                     xytext=(6, 6), color=line.get_color())

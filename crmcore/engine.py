@@ -79,6 +79,11 @@ def release(t: ir.Table) -> None:
 
 def _check_cols(t: ir.Table, needed: Sequence[str], what: str) -> None:
     missing = [c for c in needed if c not in t.columns]
+    if missing == ["product_id"]:
+        release(t)
+        raise DataError(f"{what} works by product and needs a product_id column; these transactions have none "
+                        f"(columns: {', '.join(t.columns)}). Map your SKU / item code column to product_id "
+                        "(mapping= or the <file>.mapping.yaml file next to the data).")
     if missing:
         release(t)
         raise DataError(
@@ -99,6 +104,10 @@ def execute(expr: ir.Table, tx: Any = None) -> pd.DataFrame:
     return df
 
 
+#: snapshot dates crmcore accepts (a far-future asof is an error, not an overflow in date arithmetic)
+ASOF_RANGE = (pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01"))
+
+
 def check_asof(asof: Any, name: str = "asof") -> pd.Timestamp:
     """The snapshot date as a Timestamp, or a ParameterError: crmcore never reads the clock."""
     if asof is None or (isinstance(asof, str) and not asof.strip()):
@@ -109,6 +118,12 @@ def check_asof(asof: Any, name: str = "asof") -> pd.Timestamp:
         raise ParameterError(f"{name}={asof!r} is not a date; write it like '2025-12-31'.") from e
     if ts is pd.NaT:
         raise ParameterError(f"{name}={asof!r} is not a date; write it like '2025-12-31'.")
+    if not ASOF_RANGE[0] <= ts < ASOF_RANGE[1]:
+        # a snapshot date such as 2999-01-01 is a typo or a placeholder: every customer would be "lost",
+        # and pandas' nanosecond timestamps overflow in date arithmetic beyond 2262
+        raise ParameterError(f"{name}={asof!r} is outside {ASOF_RANGE[0]:%Y-%m-%d} … {ASOF_RANGE[1]:%Y-%m-%d}; "
+                             "give the snapshot date of your data (e.g. the day after the last transaction), "
+                             "or leave asof empty in a notebook to derive it from the data.")
     return ts
 
 

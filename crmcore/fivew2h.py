@@ -1,6 +1,7 @@
 """5W2H (七问分析法) answered from transactions: what, who, when, where, how much, how, why.
 
-The question bank is the seed's, for customer purchase behaviour (顾客购买行为分析):
+The question bank is the one taught for customer purchase behaviour (顾客购买行为分析) in the Chinese
+data-management teaching (数据化管理):
 
 * What 买什么 — which categories and products; the needs, the core need, the key purchase factors
 * Who 谁买 — the buying roles: who wants it, gathers information, decides, buys, influences, uses
@@ -31,6 +32,7 @@ retail analysis frame of Chinese e-commerce practice.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -41,7 +43,7 @@ import pandas as pd
 
 from . import engine
 from .errors import DataError, ParameterError
-from .labels import WEEKDAYS, check_lang, text
+from .labels import WEEKDAYS, check_lang, column, text, value
 from .plotting import new_ax
 from .results import Result
 
@@ -182,6 +184,40 @@ def _label(lo, hi) -> str:
     return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
+_DEMO_PRODUCT = re.compile(r"^(.+) item (\d+)$")
+
+
+def _v(x: Any, lang: str) -> str:
+    """A data value for a sentence or table in ``lang``: the demo data's channel, payment, region and
+    category names (and demo product names such as "Lighting item 5" → "灯具 5 号商品") translated; a
+    user's own values unchanged."""
+    x = str(x)
+    if lang == "zh":
+        m = _DEMO_PRODUCT.match(x)
+        if m and value(m.group(1), "zh") != m.group(1):
+            return f"{value(m.group(1), 'zh')} {m.group(2)} 号商品"
+    return str(value(x, lang))
+
+
+def qlabel(key: str, lang: str = "en") -> str:
+    """The heading of a question in ``lang``: "What (买什么)" in English, "买什么" in Chinese."""
+    check_lang(lang)
+    q = _BY_KEY[key]
+    return q.zh if lang == "zh" else f"{q.en} ({q.zh})"
+
+
+#: Chinese names of canonical columns that crmcore.labels.COLUMNS does not list
+_COLUMN_ZH = {"is_promo": {"en": "is_promo", "zh": "促销标记"}, "list_price": {"en": "list_price", "zh": "标价"},
+              "is_return": {"en": "is_return", "zh": "退货标记"}, "amount": {"en": "amount", "zh": "金额"}}
+
+
+def _cols(names, lang: str) -> str:
+    """Column names as a reader reads them: code names in English, Chinese headers in Chinese."""
+    if lang == "zh":
+        return "、".join(text(c, lang, LABELS) if c == TIME_OF_DAY else column(c, "zh", _COLUMN_ZH) for c in names)
+    return ", ".join(text(c, lang, LABELS) if c == TIME_OF_DAY else c for c in names)
+
+
 def questions(lang: str = "en") -> pd.DataFrame:
     """The question bank as a table: question, sub-question, the columns that answer it (or survey)."""
     check_lang(lang)
@@ -189,7 +225,7 @@ def questions(lang: str = "en") -> pd.DataFrame:
     for q in QUESTIONS:
         for it in q.items:
             rows.append({
-                "question": q.key, "label": f"{q.en} {q.zh}", "item": it.key,
+                "question": q.key, "label": qlabel(q.key, lang), "item": it.key,
                 "text": it.en if lang == "en" else it.zh,
                 "source": text("data" if it.needs else "survey", lang, LABELS),
                 "columns": ", ".join(it.needs) if it.needs else "",
@@ -224,10 +260,10 @@ def status(columns, *, lang: str = "en") -> pd.DataFrame:
         missing = sorted({c for it in data_items for c in it.needs if c not in present})
         st = ANSWERABLE if len(ok) == len(data_items) else (PARTLY if ok else NOT_ANSWERABLE)
         rows.append({
-            "question": q.key, "label": f"{q.en} {q.zh}", "status": st,
+            "question": q.key, "label": qlabel(q.key, lang), "status": st,
             "status_label": text(st, lang, LABELS),
             "answered": ", ".join(it.key for it in ok),
-            "missing_columns": ", ".join(text(c, lang, LABELS) if c == TIME_OF_DAY else c for c in missing),
+            "missing_columns": _cols(missing, lang),
             "survey": ", ".join(it.key for it in q.items if not it.needs),
         })
     return pd.DataFrame(rows)
@@ -254,7 +290,7 @@ class QuestionAnswer(Result):
     @property
     def title(self) -> str:  # type: ignore[override]
         q = _BY_KEY[self.key]
-        return f"{q.en} {q.zh}: {text(self.status, self.lang, LABELS)}"
+        return f"{qlabel(self.key, self.lang)}: {text(self.status, self.lang, LABELS)}"
 
     def to_frame(self) -> pd.DataFrame:
         """The first table of the answer (empty when not answerable)."""
@@ -293,8 +329,9 @@ class FiveW2HResult(Result):
         return df
 
     def headlines(self) -> list[str]:
-        """The seven headlines, in question order, as ``"What 买什么: ..."``."""
-        return [f"{_BY_KEY[k].en} {_BY_KEY[k].zh}: {self.answers[k].headline}" for k in KEYS]
+        """The seven headlines, in question order, as ``"What (买什么): ..."`` (zh: ``"买什么：..."``)."""
+        sep = "：" if self.lang == "zh" else ": "
+        return [f"{qlabel(k, self.lang)}{sep}{self.answers[k].headline}" for k in KEYS]
 
 
 # --------------------------------------------------------------------------------------------
@@ -389,10 +426,21 @@ def _what(q: _Q, lang: str, top: int) -> tuple[dict, dict, str]:
         k = min(3, len(cat))
         facts.update(top_category=cat.at[0, "category"], top_category_share=float(cat.at[0, "revenue_share"]),
                      top3_category_share=float(cat["revenue_share"].iloc[:k].sum()), n_categories=len(cat))
-        parts.append({"en": f"{cat.at[0, 'category']} is the top category with {facts['top_category_share']:.1%} of revenue; "
-                            f"the top {k} categories bring {facts['top3_category_share']:.1%}.",
-                      "zh": f"{cat.at[0, 'category']} 是第一品类，占销售额 {facts['top_category_share']:.1%}；"
-                            f"前 {k} 个品类合计占 {facts['top3_category_share']:.1%}。"}[lang])
+        top_cat = _v(cat.at[0, "category"], lang)
+        tied = [_v(c, lang) for c in cat["category"].iloc[1:][np.isclose(cat["revenue"].iloc[1:], cat.at[0, "revenue"])]]
+        if tied:  # equal revenue: no single top category
+            lead = {"en": f"{top_cat} and {', '.join(tied)} tie as the top category with {facts['top_category_share']:.1%} "
+                          "of revenue each",
+                    "zh": f"{top_cat}与{'、'.join(tied)}并列第一品类，各占销售额 {facts['top_category_share']:.1%}"}[lang]
+        else:
+            lead = {"en": f"{top_cat} is the top category with {facts['top_category_share']:.1%} of revenue",
+                    "zh": f"{top_cat}是第一品类，占销售额 {facts['top_category_share']:.1%}"}[lang]
+        if k < len(cat):
+            lead += {"en": f"; the top {k} of {len(cat)} categories bring {facts['top3_category_share']:.1%}.",
+                     "zh": f"；{len(cat)} 个品类中前 {k} 个合计占 {facts['top3_category_share']:.1%}。"}[lang]
+        else:  # "the top 3 bring 100%" would say nothing: there are only k categories
+            lead += {"en": f" (of {len(cat)} categories).", "zh": f"（共 {len(cat)} 个品类）。"}[lang]
+        parts.append(lead)
     t = q.t()
     keys = ["product_id"] + [c for c in ("product_name", "category") if c in q.cols]
     prod = q.run(t.group_by("product_id").aggregate(
@@ -406,11 +454,22 @@ def _what(q: _Q, lang: str, top: int) -> tuple[dict, dict, str]:
     name = prod.at[0, "product_name"] if "product_name" in prod else prod.at[0, "product_id"]
     facts.update(top_product=str(name), top_product_share=float(prod.at[0, "revenue_share"]),
                  top_n_product_share=float(prod["revenue_share"].iloc[:n].sum()), n_products=len(prod), top_n=n)
-    parts.append({"en": f"The best-selling product is {name} ({facts['top_product_share']:.1%} of revenue); "
-                        f"the top {n} of {len(prod):,} products bring {facts['top_n_product_share']:.1%}.",
-                  "zh": f"最畅销的商品是 {name}（占销售额 {facts['top_product_share']:.1%}）；"
-                        f"{len(prod):,} 个商品中前 {n} 个合计占 {facts['top_n_product_share']:.1%}。"}[lang])
-    return tables, facts, " ".join(parts)
+    name = _v(name, lang)
+    n_tied = int(np.isclose(prod["revenue"].iloc[1:], prod.at[0, "revenue"]).sum())
+    if n_tied:
+        head = {"en": f"{n_tied + 1} products tie as the best seller, {name} among them ({facts['top_product_share']:.1%} "
+                      "of revenue each)",
+                "zh": f"{n_tied + 1} 个商品并列最畅销（包括{name}，各占销售额 {facts['top_product_share']:.1%}）"}[lang]
+    else:
+        head = {"en": f"The best-selling product is {name} ({facts['top_product_share']:.1%} of revenue)",
+                "zh": f"最畅销的商品是{name}（占销售额 {facts['top_product_share']:.1%}）"}[lang]
+    if n < len(prod):
+        head += {"en": f"; the top {n} of {len(prod):,} products bring {facts['top_n_product_share']:.1%}.",
+                 "zh": f"；{len(prod):,} 个商品中前 {n} 个合计占 {facts['top_n_product_share']:.1%}。"}[lang]
+    else:
+        head += {"en": f" (of {len(prod):,} products).", "zh": f"（共 {len(prod):,} 个商品）。"}[lang]
+    parts.append(head)
+    return tables, facts, ("" if lang == "zh" else " ").join(parts)
 
 
 def _who(q: _Q, lang: str, window_days: int) -> tuple[dict, dict, str]:
@@ -503,7 +562,7 @@ def _when(q: _Q, lang: str, has_time: bool) -> tuple[dict, dict, str]:
         parts.append({"en": f"{wd} is the busiest weekday ({facts['peak_weekday_share']:.1%} of orders; weekend "
                             f"{facts['weekend_share']:.1%}) and {h:02d}:00–{h + 1:02d}:00 the busiest hour "
                             f"({facts['peak_hour_share']:.1%}); the peak slot is {slot}.",
-                      "zh": f"{wd} 订单最多（占 {facts['peak_weekday_share']:.1%}，周末合计 {facts['weekend_share']:.1%}），"
+                      "zh": f"{wd}订单最多（占 {facts['peak_weekday_share']:.1%}，周末合计 {facts['weekend_share']:.1%}），"
                             f"{h:02d}:00–{h + 1:02d}:00 是最忙的时段（{facts['peak_hour_share']:.1%}）；高峰为 {slot}。"}[lang])
     # repurchase intervals: days between a customer's distinct purchase days (counted per gap length)
     t = q.t()
@@ -537,7 +596,7 @@ def _when(q: _Q, lang: str, has_time: bool) -> tuple[dict, dict, str]:
     if not has_time:
         parts.append({"en": "The dates carry no time of day, so hours cannot be compared.",
                       "zh": "日期不含时刻，无法比较时段。"}[lang])
-    return tables, facts, " ".join(parts)
+    return tables, facts, ("" if lang == "zh" else " ").join(parts)
 
 
 def _where(q: _Q, lang: str) -> tuple[dict, dict, str]:
@@ -552,12 +611,16 @@ def _where(q: _Q, lang: str) -> tuple[dict, dict, str]:
                       f"n_{col}s": len(df), f"highest_aov_{col}": hi[col],
                       f"highest_aov_{col}_value": float(hi["average_order_value"])})
         lab = text(col, lang)
-        parts.append({"en": f"{df.at[0, col]} is the largest {lab} ({df.at[0, 'revenue_share']:.1%} of revenue, "
-                            f"{len(df)} {lab}s); the average order value is highest in {hi[col]} "
-                            f"({hi['average_order_value']:,.2f}).",
-                      "zh": f"{df.at[0, col]} 是最大的{lab}（占销售额 {df.at[0, 'revenue_share']:.1%}，共 {len(df)} 个{lab}）；"
-                            f"客单价最高的是 {hi[col]}（{hi['average_order_value']:,.2f}）。"}[lang])
-    return tables, facts, " ".join(parts)
+        top_v, hi_v = _v(df.at[0, col], lang), _v(hi[col], lang)
+        aov = f"{hi['average_order_value']:,.2f}"
+        if hi[col] == df.at[0, col]:  # the largest is also the dearest: say so, not "highest in" the same name
+            tail = {"en": f"; it also has the highest average order value ({aov}).", "zh": f"；它的客单价也最高（{aov}）。"}
+        else:
+            tail = {"en": f"; the average order value is highest in {hi_v} ({aov}).", "zh": f"；客单价最高的是{hi_v}（{aov}）。"}
+        parts.append({"en": f"{top_v} is the largest {lab} ({df.at[0, 'revenue_share']:.1%} of revenue, {len(df)} {lab}{'s' if len(df) != 1 else ''})",
+                      "zh": f"{top_v}是销售额最大的{lab}（占 {df.at[0, 'revenue_share']:.1%}，共 {len(df)} 个{lab}）"}[lang]
+                     + tail[lang])
+    return tables, facts, ("" if lang == "zh" else " ").join(parts)
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -651,7 +714,7 @@ def _how_much(q: _Q, lang: str) -> tuple[dict, dict, str]:
                     f"{freq_mean:.1f} times and spent {monetary_mean:,.2f} on average ({facts['one_order_share']:.1%} "
                     f"only once) — How much is the F (frequency) and M (monetary) of RFM.",
               "zh": f"平均每单 {facts['mean_order_value']:,.2f}（中位数 {facts['median_order_value']:,.2f}），"
-                    f"{facts['mean_items']:.1f} 件、{facts['mean_lines']:.1f} 种商品。每位客户平均购买 {freq_mean:.1f} 次、"
+                    f"{facts['mean_items']:.1f} 件、{facts['mean_lines']:.1f} 个商品行。每位客户平均购买 {freq_mean:.1f} 次、"
                     f"消费 {monetary_mean:,.2f}（{facts['one_order_share']:.1%} 只买过一次）——买多少就是 RFM 中的"
                     f" F（消费频率）和 M（消费金额）。"}[lang]]
     if "unit_price" in q.cols:
@@ -670,7 +733,7 @@ def _how_much(q: _Q, lang: str) -> tuple[dict, dict, str]:
                             f"{top['price_band']} band brings the most revenue ({top['revenue_share']:.1%}).",
                       "zh": f"约一半商品行的单价低于 {facts['median_unit_price']:,.2f}；单价 {top['price_band']} 区间贡献的"
                             f"销售额最多（{top['revenue_share']:.1%}）。"}[lang])
-    return tables, facts, " ".join(parts)
+    return tables, facts, ("" if lang == "zh" else " ").join(parts)
 
 
 def _how(q: _Q, lang: str) -> tuple[dict, dict, str]:
@@ -688,23 +751,26 @@ def _how(q: _Q, lang: str) -> tuple[dict, dict, str]:
     if "payment" in keys:
         pay = mix.groupby("payment")["orders"].sum().sort_index().sort_values(ascending=False, kind="stable")
         facts.update(top_payment=pay.index[0], top_payment_share=float(pay.iloc[0] / pay.sum()))
-        parts.append({"en": f"{pay.index[0]} is the most used payment ({facts['top_payment_share']:.1%} of orders).",
-                      "zh": f"最常用的支付方式是 {pay.index[0]}（占订单 {facts['top_payment_share']:.1%}）。"}[lang])
+        pv = _v(pay.index[0], lang)
+        parts.append({"en": f"{pv} is the most used payment ({facts['top_payment_share']:.1%} of orders).",
+                      "zh": f"最常用的支付方式是{pv}（占订单 {facts['top_payment_share']:.1%}）。"}[lang])
     if len(keys) == 2:
         within = mix.assign(s=mix["orders"] / mix.groupby("channel")["orders"].transform("sum"))
         tables["payment_by_channel"] = within.pivot(index="channel", columns="payment", values="s").fillna(0.0)
         best = within.sort_values(["s", "channel", "payment"], ascending=[False, True, True]).iloc[0]
         facts.update(most_concentrated_channel=best["channel"], its_payment=best["payment"],
                      its_payment_share=float(best["s"]))
-        parts.append({"en": f"In {best['channel']} {best['s']:.1%} of orders are paid by {best['payment']}.",
-                      "zh": f"{best['channel']} 渠道中 {best['s']:.1%} 的订单用 {best['payment']} 支付。"}[lang])
+        bc, bp = _v(best["channel"], lang), _v(best["payment"], lang)
+        parts.append({"en": f"In {bc} {best['s']:.1%} of orders are paid by {bp}.",
+                      "zh": f"{bc}渠道中 {best['s']:.1%} 的订单使用{bp}。"}[lang])
     elif keys == ["channel"]:
         ch = mix.sort_values(["orders", "channel"], ascending=[False, True]).iloc[0]
         facts.update(top_way=ch["channel"], top_way_share=float(ch["share_of_orders"]))
-        parts.append({"en": f"Most orders are placed through {ch['channel']} ({ch['share_of_orders']:.1%}); "
+        cv = _v(ch["channel"], lang)
+        parts.append({"en": f"The most used channel is {cv} ({ch['share_of_orders']:.1%} of orders); "
                             "payment is not recorded.",
-                      "zh": f"大多数订单通过 {ch['channel']} 下单（{ch['share_of_orders']:.1%}）；数据中没有支付方式。"}[lang])
-    return tables, facts, " ".join(parts)
+                      "zh": f"最常用的下单渠道是{cv}（{ch['share_of_orders']:.1%}）；数据中没有支付方式。"}[lang])
+    return tables, facts, ("" if lang == "zh" else " ").join(parts)
 
 
 def _why(q: _Q, lang: str) -> tuple[dict, dict, str]:
@@ -792,16 +858,16 @@ def _why(q: _Q, lang: str) -> tuple[dict, dict, str]:
     if parts:
         parts.append({"en": "This is evidence; the reasons themselves need asking customers.",
                       "zh": "以上只是证据，真正的购买原因需要向顾客调研。"}[lang])
-    return tables, facts, " ".join(parts)
+    return tables, facts, ("" if lang == "zh" else " ").join(parts)
 
 
 def _not_answerable(key: str, missing: list[str], lang: str) -> str:
     names = [text(c, lang, LABELS) if c == TIME_OF_DAY else c for c in missing]
-    miss = ", ".join(names)
+    miss = _cols(missing, "zh")
     q = _BY_KEY[key]
     en_miss = names[0] + " column" if len(names) == 1 else ", ".join(names[:-1]) + f" or {names[-1]} column"
     return {"en": f"Not answerable from these data: no {en_miss}. Record it, or ask customers.",
-            "zh": f"现有数据无法回答“{q.zh}”：缺少 {miss} 列。请补充记录，或向顾客调研。"}[lang]
+            "zh": f"现有数据无法回答“{q.zh}”：缺少{miss}列。请补充记录，或向顾客调研。"}[lang]
 
 
 def _pgp(ans: Mapping[str, QuestionAnswer], lang: str) -> pd.DataFrame:
@@ -821,19 +887,21 @@ def _pgp(ans: Mapping[str, QuestionAnswer], lang: str) -> pd.DataFrame:
     add("goods", "products_sold", what.get("n_products"), f"{what.get('n_products', 0):,}")
     if "top_category" in what:
         add("goods", "categories", what["n_categories"], f"{what['n_categories']}")
-        add("goods", "top_category", what["top_category_share"], f"{what['top_category']} ({what['top_category_share']:.1%})")
-    add("goods", "top_product", what.get("top_product_share"), f"{what.get('top_product')} ({what.get('top_product_share', float('nan')):.1%})")
+        add("goods", "top_category", what["top_category_share"], f"{_v(what['top_category'], lang)} ({what['top_category_share']:.1%})")
+    add("goods", "top_product", what.get("top_product_share"), f"{_v(what.get('top_product'), lang)} ({what.get('top_product_share', float('nan')):.1%})")
     add("goods", "average_order_value", hm.get("mean_order_value"), f"{hm.get('mean_order_value', float('nan')):,.2f}")
     if "promo_revenue_share" in why:
         add("goods", "promo_revenue_share", why["promo_revenue_share"], f"{why['promo_revenue_share']:.1%}")
     for col in ("channel", "region"):
         if f"top_{col}" in where:
             add("place", f"{col}s", where[f"n_{col}s"], f"{where[f'n_{col}s']}")
-            add("place", f"top_{col}", where[f"top_{col}_share"], f"{where[f'top_{col}']} ({where[f'top_{col}_share']:.1%})")
+            add("place", f"top_{col}", where[f"top_{col}_share"], f"{_v(where[f'top_{col}'], lang)} ({where[f'top_{col}_share']:.1%})")
     if "peak_slot" in when:
-        add("place", "peak_slot", when["peak_weekday_share"], when["peak_slot"])
+        wd, hh = when["peak_slot"].split(" ")
+        add("place", "peak_slot", when["peak_weekday_share"], f"{WEEKDAYS[lang][WEEKDAYS['en'].index(wd)]} {hh}")
     df = pd.DataFrame(rows, columns=["dimension", "metric", "value", "shown"])
-    df.insert(1, "dimension_label", [f"{text(d, 'zh', LABELS)} {text(d, 'en', LABELS)}" for d in df["dimension"]])
+    df.insert(1, "dimension_label", [text(d, "zh", LABELS) if lang == "zh" else f"{text(d, 'zh', LABELS)} {text(d, 'en', LABELS)}"
+                                     for d in df["dimension"]])
     df.insert(3, "label", [text(m, lang, PGP_LABELS) for m in df["metric"]])
     return df
 
@@ -910,9 +978,11 @@ def _answer(q: _Q, asof_ts: pd.Timestamp, lang: str, window_days: int, top: int,
             tables, facts, head = _how(q, lang)
         else:
             tables, facts, head = _why(q, lang)
-        if row.status == PARTLY and missing:
-            head += {"en": f" (Partly answered: no {', '.join(missing)}.)",
-                     "zh": f"（部分回答：缺少 {', '.join(missing)}。）"}[lang]
+        if row.status == PARTLY and missing_raw:
+            head += {"en": f" (Partly answered: no {_cols(missing_raw, 'en')} column.)",
+                     "zh": f"（部分回答：缺少{_cols(missing_raw, 'zh')}列。）"}[lang]
+        if lang == "en" and head:
+            head = head[0].upper() + head[1:]  # "Store is the largest channel", even when a value leads
         answers[key] = QuestionAnswer(key, row.status, tables, head, facts, missing_raw, lang)
     pgp = _pgp(answers, lang)
     return FiveW2HResult(answers, st, pgp, asof_ts, int(window_days), "excluded", lang)
@@ -929,7 +999,39 @@ def _empty(a: QuestionAnswer, ax, lang: str, what: str = ""):
     msg = text("no_data", lang, LABELS) + (f": {', '.join(a.missing_columns)}" if a.missing_columns else "")
     ax.text(0.5, 0.5, msg if not what else what, ha="center", va="center", transform=ax.transAxes, wrap=True)
     ax.set_axis_off()
-    ax.set_title(f"{q.en} {q.zh}")
+    ax.set_title(q.zh if lang == "zh" else q.en)
+    return ax
+
+
+_TITLES: dict[str, dict[str, str]] = {
+    "categories": {"en": "revenue share by category", "zh": "各品类销售额占比"},
+    "products": {"en": "revenue share of the top products", "zh": "畅销商品销售额占比"},
+    "new_returning": {"en": "new vs returning customers in the window", "zh": "观察期内的新客与老客"},
+    "tiers": {"en": "customer value tiers (top 20% / next 30% / bottom 50%)", "zh": "客户价值分层（前20% / 中间30% / 后50%）"},
+    "heatmap": {"en": "orders by weekday and hour", "zh": "各星期、各时段订单数"},
+    "intervals": {"en": "days between purchases", "zh": "两次购买间隔（天）"},
+    "channel": {"en": "revenue share by channel", "zh": "各渠道销售额占比"},
+    "region": {"en": "revenue share by region", "zh": "各区域销售额占比"},
+    "frequency": {"en": "customers by orders per customer", "zh": "按购买次数分的客户占比"},
+    "basket": {"en": "orders by order value", "zh": "按订单金额分的订单占比"},
+    "price": {"en": "revenue by unit price band", "zh": "各单价区间销售额占比"},
+    "mix": {"en": "payment mix within each channel", "zh": "各渠道的支付方式构成"},
+    "ways": {"en": "share of orders by way of buying", "zh": "各购买方式的订单占比"},
+    "rel_price": {"en": "units per line by price vs reference", "zh": "不同相对价格下的每行件数"},
+    "promo": {"en": "units per line, promotion vs regular price", "zh": "促销与正价的每行件数"},
+}
+
+
+def _title(key: str, what: str, lang: str) -> str:
+    q = _BY_KEY[key]
+    return f"{q.zh if lang == 'zh' else q.en} — {_TITLES[what][lang]}"
+
+
+def _pct_y(ax):
+    """Shares on the y-axis as percentages (never 0.25)."""
+    from matplotlib.ticker import PercentFormatter
+
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     return ax
 
 
@@ -942,6 +1044,7 @@ def _barh(ax, labels, values, xlabel, title, pct=True):
     import seaborn as sns
 
     sns.barplot(x=list(values), y=[str(x) for x in labels], ax=ax, color="#4C72B0", orient="h")
+    ax.set_xlim(0, max(list(values) + [0]) * 1.18 or 1)  # room for the value labels
     for p, v in zip(ax.patches, values):
         ax.text(p.get_width(), p.get_y() + p.get_height() / 2, f" {v:.1%}" if pct else f" {v:,.0f}",
                 va="center", fontsize=8)
@@ -967,8 +1070,8 @@ def plot_what(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = N
     ax = new_ax(ax)
     df = a.tables[kind]
     col = "category" if kind == "categories" else ("product_name" if "product_name" in df else "product_id")
-    return _barh(ax, df[col], df["revenue_share"], text("revenue_share", lang),
-                 f"What 买什么 — {text('category' if kind == 'categories' else 'product', lang)}")
+    return _barh(ax, [_v(x, lang) for x in df[col]], df["revenue_share"], text("revenue_share", lang),
+                 _title("what", kind, lang))
 
 
 def plot_who(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = None):
@@ -982,11 +1085,12 @@ def plot_who(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = No
     share_col = "customer_share" if "customer_share" in df else None
     long = []
     for _, r in df.iterrows():
+        g = text(r["group"] if "group" in r else r["tier"], lang, LABELS)
         if share_col:
-            long.append((r["label"], text("share_of_customers", lang, LABELS), r[share_col]))
+            long.append((g, text("share_of_customers", lang, LABELS), r[share_col]))
         else:
-            long.append((r["label"], text("share_of_customers", lang, LABELS), r["customers"] / df["customers"].sum()))
-        long.append((r["label"], text("revenue_share", lang), r["revenue_share"]))
+            long.append((g, text("share_of_customers", lang, LABELS), r["customers"] / df["customers"].sum()))
+        long.append((g, text("revenue_share", lang), r["revenue_share"]))
     ld = pd.DataFrame(long, columns=["group", "measure", "share"])
     import seaborn as sns
 
@@ -996,7 +1100,8 @@ def plot_who(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = No
             ax.text(p.get_x() + p.get_width() / 2, p.get_height(), f"{p.get_height():.0%}", ha="center", va="bottom", fontsize=8)
     ax.set_xlabel("")
     ax.set_ylabel(text("share", lang))
-    ax.set_title("Who 谁买")
+    ax.set_title(_title("who", "tiers" if kind == "tiers" else "new_returning", lang))
+    _pct_y(ax)
     ax.legend(title="")
     return ax
 
@@ -1019,14 +1124,15 @@ def plot_when(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = N
         sns.heatmap(heat, ax=ax, cmap="Blues", cbar_kws={"label": text("orders", lang)})
         ax.set_xlabel(text("hour", lang, LABELS))
         ax.set_ylabel("")
-        ax.set_title("When 何时买 — " + text("weekday", lang) + " × " + text("hour", lang, LABELS))
+        ax.set_title(_title("when", "heatmap", lang))
         return ax
     ax = new_ax(ax)
     df = a.tables["repurchase_intervals"]
     sns.barplot(x=df["days"], y=df["share"], ax=ax, color="#4C72B0")
     ax.set_xlabel(text("days", lang, LABELS))
     ax.set_ylabel(text("share", lang))
-    ax.set_title("When 何时买 — " + text("days", lang, LABELS))
+    ax.set_title(_title("when", "intervals", lang))
+    _pct_y(ax)
     return ax
 
 
@@ -1041,7 +1147,8 @@ def plot_where(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = 
         return _empty(a, ax, lang, f"{text('no_data', lang, LABELS)}: {kind}")
     ax = new_ax(ax)
     df = a.tables[kind].head(15)
-    return _barh(ax, df[kind], df["revenue_share"], text("revenue_share", lang), f"Where 在哪买 — {text(kind, lang)}")
+    return _barh(ax, [_v(x, lang) for x in df[kind]], df["revenue_share"], text("revenue_share", lang),
+                 _title("where", kind, lang))
 
 
 def plot_how_much(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = None):
@@ -1068,7 +1175,8 @@ def plot_how_much(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None
     sns.barplot(x=df[x].astype(str), y=df[y], ax=ax, color="#4C72B0")
     ax.set_xlabel(text(xl, lang, LABELS))
     ax.set_ylabel(yl)
-    ax.set_title("How much 买多少 — " + text(xl, lang, LABELS))
+    ax.set_title(_title("how_much", kind, lang))
+    _pct_y(ax)
     return ax
 
 
@@ -1080,16 +1188,22 @@ def plot_how(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = No
         return _empty(a, ax, lang)
     ax = new_ax(ax)
     if "payment_by_channel" in a.tables:
-        tab = a.tables["payment_by_channel"]
+        tab = a.tables["payment_by_channel"].copy()
+        tab.index = [_v(x, lang) for x in tab.index]
+        tab.columns = [_v(x, lang) for x in tab.columns]
         tab.plot(kind="barh", stacked=True, ax=ax, colormap="tab20c", width=0.7)
         ax.set_xlabel(text("share_of_orders", lang, LABELS))
         ax.set_ylabel(text("channel", lang))
         ax.legend(title=text("payment", lang, LABELS), bbox_to_anchor=(1.0, 1.0), loc="upper left")
-        ax.set_title("How 如何买 — " + text("channel", lang) + " × " + text("payment", lang, LABELS))
+        from matplotlib.ticker import PercentFormatter
+
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_title(_title("how", "mix", lang))
         return ax
     mix = a.tables["mix"]
     col = "payment" if "payment" in mix else "channel"
-    return _barh(ax, mix[col], mix["share_of_orders"], text("share_of_orders", lang, LABELS), "How 如何买")
+    return _barh(ax, [_v(x, lang) for x in mix[col]], mix["share_of_orders"], text("share_of_orders", lang, LABELS),
+                 _title("how", "ways", lang))
 
 
 def plot_why(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = None):
@@ -1106,11 +1220,11 @@ def plot_why(a: QuestionAnswer, ax=None, lang: str = "en", kind: str | None = No
 
     ax = new_ax(ax)
     df = a.tables[table]
-    x = df["relative_price"] if kind == "price" else df["label"]
+    x = df["relative_price"] if kind == "price" else df["promo"].map(lambda p: text("promo" if p else "regular", lang, LABELS))
     sns.barplot(x=x.astype(str), y=df["units_per_line"], ax=ax, color="#55A868")
     ax.set_xlabel(text("rel_price", lang, LABELS) if kind == "price" else "")
     ax.set_ylabel(text("qty_per_line", lang, LABELS))
-    ax.set_title("Why 为什么 — " + (text("rel_price", lang, LABELS) if kind == "price" else text("promo", lang, LABELS)))
+    ax.set_title(_title("why", "rel_price" if kind == "price" else "promo", lang))
     return ax
 
 
@@ -1129,3 +1243,216 @@ def plot_all(result: FiveW2HResult, lang: str | None = None):
     axes.flat[-1].set_axis_off()
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Report tables
+# --------------------------------------------------------------------------------------------
+
+#: headers of the answer tables (``crm.show(..., columns=fivew2h.COLUMNS)``), beside crmcore.labels.COLUMNS
+COLUMNS: dict[str, dict[str, str]] = {
+    "label": {"en": "Question", "zh": "问题"},
+    "status_label": {"en": "Status", "zh": "能否回答"},
+    "missing_columns": {"en": "Missing columns", "zh": "缺少的数据列"},
+    "headline": {"en": "Finding", "zh": "结论"},
+    "n_survey": {"en": "Sub-questions for a survey", "zh": "需调研的子问题数"},
+    "text": {"en": "Sub-question", "zh": "子问题"},
+    "source": {"en": "Source", "zh": "数据来源"},
+    "columns": {"en": "Columns", "zh": "所需数据列"},
+    "group": {"en": "Group", "zh": "客户类型"},
+    "tier": {"en": "Tier", "zh": "价值层级"},
+    "cumulative_share": {"en": "Cumulative share", "zh": "累计占比"},
+    "customer_share": {"en": "Share of customers", "zh": "客户占比"},
+    "share_of_customers": {"en": "Share of customers", "zh": "客户占比"},
+    "share_of_orders": {"en": "Share of orders", "zh": "订单占比"},
+    "share_of_lines": {"en": "Share of lines", "zh": "商品行占比"},
+    "orders_per_customer": {"en": "Orders per customer", "zh": "人均订单数"},
+    "revenue_per_customer": {"en": "Revenue per customer", "zh": "人均消费金额"},
+    "days": {"en": "Days between purchases", "zh": "购买间隔（天）"},
+    "intervals": {"en": "Intervals", "zh": "间隔数"},
+    "order_value": {"en": "Order value", "zh": "订单金额"},
+    "price_band": {"en": "Unit price band", "zh": "单价区间"},
+    "relative_price": {"en": "Price vs reference", "zh": "相对参考价"},
+    "units_per_line": {"en": "Units per line", "zh": "每行件数"},
+    "mean_rel_price": {"en": "Mean price vs reference", "zh": "平均相对价格"},
+    "dimension_label": {"en": "Dimension", "zh": "维度"},
+    "metric_label": {"en": "Measure", "zh": "指标"},
+    "shown": {"en": "Value", "zh": "数值"},
+    "payment": {"en": "Payment", "zh": "支付方式"},
+    "price_type": {"en": "Price", "zh": "价格类型"},
+    "asof": {"en": "Snapshot date (asof)", "zh": "分析截止日（asof）"},
+}
+
+_TABLE_COLS = {
+    "categories": ["category", "revenue", "revenue_share", "cumulative_share", "orders", "customers", "average_order_value"],
+    "products": ["product_name", "category", "revenue", "revenue_share", "quantity", "orders", "customers"],
+    "new_returning": ["group", "customers", "customer_share", "revenue", "revenue_share", "orders_per_customer",
+                      "revenue_per_customer"],
+    "value_tiers": ["tier", "customers", "revenue", "revenue_share", "orders_per_customer"],
+    "repurchase_intervals": ["days", "intervals", "share"],
+    "channel": ["channel", "revenue", "revenue_share", "orders", "customers", "average_order_value"],
+    "region": ["region", "revenue", "revenue_share", "orders", "customers", "average_order_value"],
+    "frequency": ["orders_per_customer", "customers", "share_of_customers", "revenue", "revenue_share"],
+    "order_value_bands": ["order_value", "orders", "share_of_orders", "revenue", "revenue_share"],
+    "price_bands": ["price_band", "lines", "share_of_lines", "revenue", "revenue_share"],
+    "mix": ["channel", "payment", "orders", "share_of_orders", "revenue"],
+    "promotion": ["promo", "lines", "share_of_lines", "revenue", "revenue_share", "units_per_line"],
+    "price_sensitivity": ["relative_price", "lines", "share_of_lines", "units_per_line", "mean_rel_price"],
+}
+
+
+def report_table(result: FiveW2HResult, key: str, name: str, lang: str = "en") -> pd.DataFrame:
+    """Table ``name`` of answer ``key`` ready for ``crm.show(..., columns=COLUMNS)``: the columns a reader needs,
+    group names and the demo data's values in ``lang`` (an empty frame when the data lack it)."""
+    check_lang(lang)
+    tables = result[key].tables
+    if name not in tables:
+        return pd.DataFrame()
+    df = tables[name].copy()
+    if name == "products" and "product_name" not in df:
+        df["product_name"] = df["product_id"]
+    cols = [c for c in _TABLE_COLS.get(name, list(df.columns)) if c in df.columns]
+    df = df[cols]
+    for c in ("category", "channel", "region", "payment", "product_name"):
+        if c in df:
+            df[c] = [_v(x, lang) for x in df[c]]
+    for c in ("group", "tier"):
+        if c in df:
+            df[c] = [text(x, lang, LABELS) for x in df[c]]
+    if "promo" in df:
+        df["promo"] = [text("promo" if p else "regular", lang, LABELS) for p in df["promo"]]
+        df = df.rename(columns={"promo": "price_type"})
+    for c in ("orders", "customers"):
+        if c in df and pd.api.types.is_float_dtype(df[c]) and (df[c].dropna() % 1 == 0).all():
+            df[c] = df[c].astype("int64")
+    return df.reset_index(drop=True)
+
+
+def status_report(result: FiveW2HResult, lang: str = "en") -> pd.DataFrame:
+    """One row per question for a report: question, whether these data answer it, what is missing."""
+    check_lang(lang)
+    st = result.status_table
+    return pd.DataFrame({
+        "label": [qlabel(k, lang) for k in st["question"]],
+        "status_label": [text(x, lang, LABELS) for x in st["status"]],
+        "missing_columns": [_cols(result[k].missing_columns, lang) for k in st["question"]],
+        "n_survey": [sum(1 for it in _BY_KEY[k].items if not it.needs) for k in st["question"]],
+    })
+
+
+def pgp_report(result: FiveW2HResult, lang: str = "en") -> pd.DataFrame:
+    """The 人-货-场 table for a report: dimension, measure and the value as shown."""
+    check_lang(lang)
+    p = result.people_goods_place
+    return pd.DataFrame({"dimension_label": [text(d, "zh", LABELS) if lang == "zh" else
+                                             f"{text(d, 'en', LABELS)} ({text(d, 'zh', LABELS)})" for d in p["dimension"]],
+                         "metric_label": [text(m, lang, PGP_LABELS) for m in p["metric"]],
+                         "shown": list(p["shown"])})
+
+
+def default_window(tx: pd.DataFrame, asof: Any) -> int:
+    """The "recent" window for new vs returning customers when none is given: 365 days, or half the data's
+    history before ``asof`` when that is shorter — so a one-year file (Online Retail) leaves half a year of
+    history in which a "returning" customer can have bought before."""
+    asof_ts = engine.check_asof(asof)
+    first = pd.Timestamp(tx["order_date"].min()).normalize()
+    history = max(int((asof_ts - first).days), 3)
+    # one day less than half: the history before the window (counted from the first order's time of day)
+    # is then at least as long as the window, so the Who answer has no reason to warn
+    return int(min(365, (history - 1) // 2))
+
+
+def data_summary(tx: pd.DataFrame, asof: Any) -> pd.DataFrame:
+    """One row that says what was read: lines, orders, customers, first and last order date, the snapshot date."""
+    return pd.DataFrame({"lines": [int(len(tx))], "orders": [int(tx["order_id"].nunique())],
+                         "customers": [int(tx["customer_id"].nunique())],
+                         "first_purchase": [pd.Timestamp(tx["order_date"].min()).normalize()],
+                         "last_purchase": [pd.Timestamp(tx["order_date"].max()).normalize()],
+                         "asof": [str(engine.check_asof(asof).date())]})
+
+
+def coverage(result: FiveW2HResult, lang: str = "en") -> list[str]:
+    """Sentences on what these data can and cannot answer (counted from the status table, not assumed)."""
+    check_lang(lang)
+    st = result.status_table.set_index("question")["status"]
+    groups = {s: [k for k in KEYS if st[k] == s] for s in (ANSWERABLE, PARTLY, NOT_ANSWERABLE)}
+    sep = "、" if lang == "zh" else ", "
+    names = {s: sep.join(_BY_KEY[k].zh if lang == "zh" else _BY_KEY[k].en for k in ks) for s, ks in groups.items()}
+    n = {s: len(ks) for s, ks in groups.items()}
+    if lang == "zh":
+        parts = [f"这份数据能完整回答 7 个问题中的 {n[ANSWERABLE]} 个" + (f"（{names[ANSWERABLE]}）" if n[ANSWERABLE] else "")]
+        if n[PARTLY]:
+            parts.append(f"部分回答 {n[PARTLY]} 个（{names[PARTLY]}）")
+        if n[NOT_ANSWERABLE]:
+            parts.append(f"无法回答 {n[NOT_ANSWERABLE]} 个（{names[NOT_ANSWERABLE]}）")
+        out = ["，".join(parts) + "。"]
+        if n[PARTLY] or n[NOT_ANSWERABLE]:
+            out.append("缺少的数据列见上表；补充记录这些字段后，报告会自动给出相应结论。")
+        out.append("顾客的需求、购买角色（发起者、决策者、影响者、使用者）和购买动机不在任何交易记录中，需要通过问卷或访谈了解。")
+        return out
+    parts = [f"These data fully answer {n[ANSWERABLE]} of the 7 questions" + (f" ({names[ANSWERABLE]})" if n[ANSWERABLE] else "")]
+    if n[PARTLY]:
+        parts.append(f"partly answer {n[PARTLY]} ({names[PARTLY]})")
+    if n[NOT_ANSWERABLE]:
+        parts.append(f"cannot answer {n[NOT_ANSWERABLE]} ({names[NOT_ANSWERABLE]})")
+    out = ["; ".join(parts) + "."]
+    if n[PARTLY] or n[NOT_ANSWERABLE]:
+        out.append("The table above names the missing columns; once they are recorded the report answers those "
+                   "questions too.")
+    out.append("Needs, buying roles (initiator, decider, influencer, user) and motives are in no transaction file: "
+               "ask customers in a survey or interviews.")
+    return out
+
+
+def actions(result: FiveW2HResult, lang: str = "en") -> list[str]:
+    """Recommended actions, each tied to a number of the answers (none is said when its number is missing)."""
+    check_lang(lang)
+    zh = lang == "zh"
+    out: list[str] = []
+    who, when = result["who"].facts, result["when"].facts
+    one = who.get("one_time_share")
+    med = when.get("median_interval_days")
+    if one is not None and one >= 0.2 and med is not None and not math.isnan(med):
+        out.append(f"{one:.1%} 的客户只买过一次：在首购后约 {med:.0f} 天（再购间隔中位数）内安排第二次购买的触达。" if zh else
+                   f"{one:.1%} of customers bought only once: follow up a first purchase within about {med:.0f} days "
+                   "(the median repurchase interval) to win the second one.")
+    top20 = who.get("top20_revenue_share")
+    if top20 is not None and top20 >= 0.6:
+        out.append(f"前20%客户贡献 {top20:.1%} 的销售额：优先维护这批客户（专属服务、会员权益），并监控他们是否流失。" if zh else
+                   f"The top 20% of customers bring {top20:.1%} of revenue: look after them first (service, member "
+                   "benefits) and watch them for churn.")
+    if "peak_slot" in when:
+        wd, hh = when["peak_slot"].split(" ")
+        slot = f"{WEEKDAYS[lang][WEEKDAYS['en'].index(wd)]} {hh}"
+        out.append(f"把营销推送和人手安排集中在订单高峰 {slot} 前后。" if zh else
+                   f"Time campaigns and staffing around the order peak, {slot}.")
+    missing = sorted({c for k in KEYS for c in result[k].missing_columns})
+    if missing:
+        out.append(f"开始记录{_cols(missing, 'zh')}，以便回答目前无法回答的问题。" if zh else
+                   f"Start recording {_cols(missing, 'en')} so the questions these data cannot answer get answered.")
+    out.append("用一份简短问卷了解顾客的需求、购买角色和购买动机——交易数据回答不了“为什么”。" if zh else
+               "Run a short customer survey on needs, buying roles and motives — transactions cannot say why.")
+    return out
+
+
+def returns_note(tx: pd.DataFrame, asof: Any, lang: str = "en") -> list[str]:
+    """What the answers do with returns, counted from the data: returns are left out, the sales they cancel
+    still count — so totals are gross, and a large cancelled order can top the product list."""
+    check_lang(lang)
+    asof_ts = engine.check_asof(asof)
+    if "is_return" not in tx.columns:
+        return []
+    before = tx[tx["order_date"] < asof_ts]
+    ret = before["is_return"].fillna(False).astype(bool)
+    n = int(ret.sum())
+    if n == 0:
+        return []
+    value = float(before.loc[ret, "amount"].abs().sum())
+    sales = float(before.loc[~ret, "amount"].sum())
+    share = value / sales if sales else float("nan")
+    if lang == "zh":
+        return [f"数据中有 {n:,} 行退货（金额 {value:,.2f}，相当于销售额的 {share:.1%}），各项结论均不计入退货行；"
+                "但被退货的原始销售仍计入，因此销售额是未扣除退货的毛销售额，一笔被整单取消的大订单也可能排在商品榜首。"]
+    return [f"The data hold {n:,} return lines ({value:,.2f}, {share:.1%} of sales value); the answers leave them out, "
+            "but the sales they cancel still count — totals are gross of returns, and a large cancelled order can still "
+            "top the product list."]

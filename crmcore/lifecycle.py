@@ -75,6 +75,13 @@ LABELS = {
     "flows_title": {"en": "Moves between stages (all months)", "zh": "阶段间迁移（各月合计）"},
 }
 
+#: report headers of :meth:`StageResult.counts` (pass as ``crm.show(..., columns=lifecycle.COLUMN_LABELS)``)
+COLUMN_LABELS = {
+    "stage": LABELS["stage"], "customers": {"en": "customers", "zh": "客户数"},
+    "revenue_365": LABELS["revenue_window"], "share": {"en": "share of customers", "zh": "客户占比"},
+    "revenue_share": {"en": "share of revenue, last 365 days", "zh": "近365天销售额占比"},
+}
+
 #: the stage playbook: goal, roles and key actions for each stage (en / zh), with the B2B
 #: account journey 签约 → 启动 → 成长 → 成熟 → 预流失 → 续费 → 流失 each stage corresponds to.
 PLAYBOOK: dict[str, dict[str, dict[str, str]]] = {
@@ -132,7 +139,7 @@ PLAYBOOK: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
-#: the B2B account journey as the seed gives it (签约 → 启动 → 成长 → 成熟 → 预流失 → 续费 → 流失),
+#: the B2B account journey as the CRM 3.0 course material gives it (签约 → 启动 → 成长 → 成熟 → 预流失 → 续费 → 流失),
 #: each step with the behavioural stage that shows it in transaction data
 B2B_JOURNEY = (
     ("signing", "签约", "new"),
@@ -291,8 +298,10 @@ class StageResult(Result):
     title = "Lifecycle stages (客户生命周期阶段)"
     _conventions = ("asof", "rules")
 
-    def counts(self) -> pd.DataFrame:
-        """Customers, share and last-365-day revenue per stage, in lifecycle order."""
+    def counts(self, lang: str | None = None) -> pd.DataFrame:
+        """Customers, share and last-365-day revenue per stage, in lifecycle order.
+
+        With ``lang`` the stage column holds the stage names in that language (for a report table)."""
         t = self.table
         g = t.groupby("stage")
         out = pd.DataFrame({"customers": g.size(), "revenue_365": g["revenue_365"].sum()}).reindex(list(STAGES)).fillna(0)
@@ -302,7 +311,11 @@ class StageResult(Result):
         rev = out["revenue_365"].sum()
         out["revenue_share"] = out["revenue_365"] / rev if rev else 0.0
         out.index.name = "stage"
-        return out.reset_index()
+        out = out.reset_index()
+        if lang is not None:
+            check_lang(lang)
+            out["stage"] = [text(s, lang, LABELS) for s in out["stage"]]
+        return out
 
     def playbook(self, lang: str = "en") -> pd.DataFrame:
         """The stage playbook with this snapshot's counts and revenue per stage."""
@@ -512,23 +525,32 @@ def b2b_journey(result: StageResult | None = None, *, lang: str = "en") -> pd.Da
     return pd.DataFrame(rows)
 
 
+#: stages of customers still buying (the churn warning's population) and of customers already gone
+ACTIVE = ("new", "growing", "mature", "declining", "won_back")
+GONE = ("lapsed", "lost")
+
+
 def summary(result: StageResult, *, lang: str = "en") -> str:
-    """Sentences generated from the stage counts: the largest stage, the at-risk revenue."""
+    """Sentences generated from the stage counts: active vs gone, the largest stage, the declining customers.
+
+    "Declining" customers are the active ones slipping (the churn warning's concern); lapsed and lost
+    customers have already stopped buying and are counted apart, never as "at risk"."""
     check_lang(lang)
     c = result.counts().set_index("stage")
     n = int(c["customers"].sum())
+    active, gone = int(c.loc[list(ACTIVE), "customers"].sum()), int(c.loc[list(GONE), "customers"].sum())
     top = c["customers"].idxmax()
-    risk = c.loc[["declining", "lapsed"]]
-    risk_n, risk_rev = int(risk["customers"].sum()), float(risk["revenue_365"].sum())
-    risk_share = float(risk["revenue_share"].sum())
+    dec_n, dec_rev = int(c.loc["declining", "customers"]), float(c.loc["declining", "revenue_365"])
+    dec_share = float(c.loc["declining", "revenue_share"])
     grow = int(c.loc[["new", "growing", "won_back"], "customers"].sum())
+    top_n, top_share = int(c.loc[top, "customers"]), float(c.loc[top, "share"])
     if lang == "zh":
-        return (f"截至 {result.asof:%Y-%m-%d}，{n:,} 位客户中人数最多的阶段是「{text(top, 'zh', LABELS)}」"
-                f"（{int(c.loc[top, 'customers']):,} 位，{c.loc[top, 'share']:.1%}）。"
-                f"处于衰退和休眠阶段的客户有 {risk_n:,} 位，近365天贡献销售额 {risk_rev:,.0f}"
-                f"（{risk_share:.1%}），是挽留的重点；新客、成长和赢回客户共 {grow:,} 位。")
-    return (f"As of {result.asof:%Y-%m-%d}, the largest of the {n:,} customers' stages is "
-            f"'{text(top, 'en', LABELS)}' ({int(c.loc[top, 'customers']):,}, {c.loc[top, 'share']:.1%}). "
-            f"{risk_n:,} customers are declining or lapsed; they brought {risk_rev:,.0f} "
-            f"({risk_share:.1%}) of the last 365 days' revenue and are where retention effort pays. "
+        return (f"截至 {result.asof:%Y-%m-%d}，{n:,} 位客户中仍活跃的有 {active:,} 位，已休眠或流失的有 {gone:,} 位；"
+                f"人数最多的阶段是「{text(top, 'zh', LABELS)}」（{top_n:,} 位，{top_share:.1%}）。"
+                f"活跃客户中处于衰退（预流失）阶段的有 {dec_n:,} 位，近365天贡献销售额 {dec_rev:,.0f}（{dec_share:.1%}），"
+                f"是流失预警要盯住的人；新客、成长和赢回客户共 {grow:,} 位。")
+    return (f"As of {result.asof:%Y-%m-%d}, {active:,} of the {n:,} customers are still active and {gone:,} have "
+            f"lapsed or are lost; the largest stage is '{text(top, 'en', LABELS)}' ({top_n:,}, {top_share:.1%}). "
+            f"{dec_n:,} active customers are declining (pre-churn); they brought {dec_rev:,.0f} ({dec_share:.1%}) "
+            f"of the last 365 days' revenue and are whom the churn warning watches. "
             f"{grow:,} customers are new, growing or won back.")

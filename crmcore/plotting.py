@@ -1,28 +1,87 @@
-"""Shared plot set-up: a CJK font for Chinese labels and the house style.
+"""Shared plot set-up: a Simplified-Chinese font for Chinese labels and the house style.
 
-The font is Noto Sans CJK (SIL OFL), installed from PyPI as ``noto-cjk-sans-jp-regular``; the
-file holds the full CJK glyph set, simplified Chinese included, so zh plots show no tofu boxes.
+The font is Noto Sans CJK **SC** (SIL OFL). PyPI ships it inside the OpenType collection
+``noto-cjk-sans-otc`` (JP, KR, SC, TC, HK faces in one ``.ttc``); the SC face is extracted once
+into a cached ``.otf`` (user cache folder, ``$CRMCORE_CACHE`` to choose another) and registered with
+matplotlib. The SC face matters: the JP face draws 门 值 次 类 近 数 最 新 客 in Japanese forms.
+The collection has no bold weight; Chinese titles are therefore set in the normal weight (a bold
+Latin title beside regular Chinese, or a faked bold, both look wrong).
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib import font_manager
 
+#: the face of the collection that crmcore uses (Simplified Chinese)
+CJK_FACE = "Noto Sans CJK SC"
 
-def cjk_font_path() -> str | None:
-    """Path of the bundled Noto Sans CJK file (None if the package is missing)."""
+
+def cache_dir() -> Path:
+    """Where crmcore keeps derived files (the SC font, font subsets): ``$CRMCORE_CACHE`` or the user cache."""
+    env = os.environ.get("CRMCORE_CACHE")
+    if env:
+        return Path(env)
+    if os.name == "nt":  # pragma: no cover
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "crmcore"
+
+
+def _collection_path() -> Path | None:
     try:
-        import noto_cjk_sans_jp_regular as font_pkg
+        import noto_cjk_sans_otc as font_pkg
     except ImportError:  # pragma: no cover - it is a core dependency
         return None
-    return str(font_pkg.FONT_PATH)
+    return Path(str(font_pkg.FONT_PATH))
+
+
+def _extract_sc(ttc: Path, target: Path) -> None:
+    """Write the SC face of the collection to ``target`` (atomically: concurrent first uses are safe)."""
+    from fontTools.ttLib import TTCollection
+
+    coll = TTCollection(str(ttc), lazy=True)
+    index = next((i for i, f in enumerate(coll.fonts) if f["name"].getDebugName(1) == CJK_FACE), None)
+    if index is None:  # pragma: no cover - the collection's layout is fixed
+        raise RuntimeError(f"{ttc} has no face named {CJK_FACE!r}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        coll.fonts[index].save(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=1)
+def cjk_font_path() -> str | None:
+    """Path of the Noto Sans CJK SC ``.otf`` (extracted from the collection at first use; None if absent)."""
+    ttc = _collection_path()
+    if ttc is None or not ttc.is_file():  # pragma: no cover
+        return None
+    name = f"NotoSansCJKsc-Regular-{ttc.stat().st_size}.otf"  # a new collection gives a new file
+    for folder in (cache_dir(), Path(tempfile.gettempdir()) / f"crmcore-{os.getuid() if hasattr(os, 'getuid') else 0}"):
+        target = folder / "fonts" / name
+        if target.is_file():
+            return str(target)
+        try:
+            _extract_sc(ttc, target)
+            return str(target)
+        except OSError:  # a read-only cache: try the next folder
+            continue
+    return None  # pragma: no cover
 
 
 @lru_cache(maxsize=1)
 def cjk_font_name() -> str | None:
-    """Register the bundled CJK font with matplotlib and return its family name (None if absent)."""
+    """Register the SC font with matplotlib and return its family name (None if absent)."""
     path = cjk_font_path()
     if path is None:  # pragma: no cover
         return None
@@ -33,8 +92,9 @@ def cjk_font_name() -> str | None:
 def use_style(lang: str = "en") -> None:
     """Apply the house matplotlib style; always put the CJK font in the fallback chain.
 
-    Latin text keeps DejaVu Sans; characters DejaVu lacks fall back to Noto Sans CJK, so a
-    Chinese label works in either language setting.
+    Latin text keeps DejaVu Sans; characters DejaVu lacks fall back to Noto Sans CJK SC, so a
+    Chinese label works in either language setting. In Chinese, titles use the normal weight:
+    the font has no bold face, and half-bold titles (bold Latin, regular Chinese) read badly.
     """
     import logging
 
@@ -42,6 +102,7 @@ def use_style(lang: str = "en") -> None:
     families = ["DejaVu Sans"] + ([name] if name else [])
     # the CJK font has no bold face; matplotlib then logs a findfont line into every notebook
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    weight = "normal" if lang == "zh" else "bold"
     mpl.rcParams.update(
         {
             # a list of concrete families turns on per-glyph fallback; the generic "sans-serif"
@@ -53,7 +114,9 @@ def use_style(lang: str = "en") -> None:
             "savefig.dpi": 100,
             "axes.spines.top": False,
             "axes.spines.right": False,
-            "axes.titleweight": "bold",
+            "axes.titleweight": weight,
+            "figure.titleweight": weight,
+            "axes.titlesize": "large" if lang != "zh" else "x-large",
             "figure.figsize": (8, 4.5),
         }
     )

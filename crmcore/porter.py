@@ -54,6 +54,31 @@ LABELS: dict[str, dict[str, str]] = {
     "radar_title": {"en": "Five forces intensity", "zh": "五力强度雷达图"},
     "drivers_title": {"en": "Drivers by force", "zh": "各作用力的驱动因素"},
     "title": {"en": "Porter's five forces", "zh": "波特五力分析"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no", "zh": "否"},
+}
+
+#: table headers for ``crm.show(..., columns=porter.COLUMNS)`` (force columns carry the force names)
+COLUMNS: dict[str, dict[str, str]] = {
+    **{f: LABELS[f] for f in ("supplier_power", "buyer_power", "new_entrants", "substitutes", "rivalry")},
+    "scenario": {"en": "Scenario", "zh": "情景"},
+    "overall_intensity": {"en": "Overall intensity (1–5)", "zh": "综合强度（1–5）"},
+    "attractiveness": {"en": "Attractiveness (1–5)", "zh": "行业吸引力（1–5）"},
+    "binding_force": {"en": "Binding force", "zh": "最关键的作用力"},
+    "ranking_stable": {"en": "Ranking robust to ±step", "zh": "排序是否稳健"},
+    "force": {"en": "Force", "zh": "作用力"},
+    "driver": {"en": "Driver", "zh": "驱动因素"},
+    "weight": {"en": "Weight", "zh": "权重"},
+    "score": {"en": "Score (1–5)", "zh": "评分（1–5）"},
+    "contribution": {"en": "Weight × score", "zh": "权重 × 评分"},
+    "evidence": {"en": "Evidence", "zh": "依据"},
+    "delta": {"en": "Weight move", "zh": "权重变动"},
+    "intensity_before": {"en": "Intensity before", "zh": "变动前强度"},
+    "intensity_after": {"en": "Intensity after", "zh": "变动后强度"},
+    "binding_changed": {"en": "Binding force changes", "zh": "最关键作用力是否改变"},
+    "new_ranking": {"en": "New ranking", "zh": "新的排序"},
+    "label": {"en": "Driver", "zh": "驱动因素"},
+    "force_label": {"en": "Force", "zh": "作用力"},
 }
 
 #: default checklist: (driver key, English, Chinese) per force; each phrased so that 5 = strong force
@@ -133,7 +158,7 @@ def load_drivers(source: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]]
     """Read driver rows from YAML/CSV, a DataFrame, a list of dicts or a YAML-style mapping.
 
     YAML layout: ``scenarios:`` → list of ``{name, name_zh?, forces: {force: [driver rows]}}``,
-    a driver row being ``{driver, weight, score, evidence?, label?, label_zh?}``. A force whose
+    a driver row being ``{driver, weight, score, evidence?, evidence_zh?, label?, label_zh?}``. A force whose
     list is empty is kept as an empty force so :func:`five_forces` can say so. Flat tables have
     columns ``scenario`` (optional), ``force, driver, weight, score`` (+ ``evidence``).
     """
@@ -188,6 +213,17 @@ def load_drivers(source: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]]
     return out
 
 
+def describe(result: "FiveForcesResult", lang: str = "en") -> str:
+    """One sentence on what the driver file holds: its scenarios and how many drivers each scores."""
+    check_lang(lang)
+    n = result.drivers.groupby("scenario", sort=False).size()
+    items = [(_scenario_label(result, s, lang), int(n.get(s, 0))) for s in result.scenarios]
+    if lang == "zh":
+        return f"共 {len(items)} 个情景：" + "；".join(f"{name}（{k} 个驱动因素）" for name, k in items) + "。"
+    return f"{len(items)} scenario{'s' if len(items) > 1 else ''}: " + "; ".join(
+        f"{name} ({k} drivers)" for name, k in items) + "."
+
+
 # --------------------------------------------------------------------------- validation
 def _force_key(value: object) -> str | None:
     s = str(value).strip()
@@ -207,7 +243,7 @@ def _check_drivers(df: pd.DataFrame, *, source: str) -> pd.DataFrame:
     if "scenario" not in out.columns:
         out["scenario"] = "industry"
     out["scenario"] = out["scenario"].fillna("industry").astype(str)
-    for col in ("scenario_zh", "evidence", "label", "label_zh"):
+    for col in ("scenario_zh", "evidence", "evidence_zh", "label", "label_zh"):
         if col not in out.columns:
             out[col] = ""
         out[col] = out[col].fillna("").astype(str)
@@ -324,6 +360,52 @@ class FiveForcesResult(Result):
                 "ranking_stable": bool(o["ranking_stable"]),
                 "n_ranking_changes": int(len(self.ranking_changes(s)))}
 
+    def report_table(self, lang: str = "en") -> pd.DataFrame:
+        """One row per scenario for a report: scenario name, the five intensities, overall intensity,
+        attractiveness, binding force and whether the ranking survives the weight moves — all in ``lang``."""
+        check_lang(lang)
+        o = self.overall.set_index("scenario")
+        rows = []
+        for s in self.scenarios:
+            inten = self.intensity(s)
+            rows.append({"scenario": _scenario_label(self, s, lang), **{f: float(inten[f]) for f in FORCES},
+                         "overall_intensity": float(o.loc[s, "overall_intensity"]),
+                         "attractiveness": float(o.loc[s, "attractiveness"]),
+                         "binding_force": text(o.loc[s, "binding_force"], lang, LABELS),
+                         "ranking_stable": text("yes" if o.loc[s, "ranking_stable"] else "no", lang, LABELS)})
+        return pd.DataFrame(rows)
+
+    def driver_table(self, scenario: str | None = None, lang: str = "en") -> pd.DataFrame:
+        """The drivers of one scenario for a report: force, driver text, weight, score, contribution, evidence."""
+        check_lang(lang)
+        s = self._scenario(scenario)
+        d = self.drivers[self.drivers["scenario"] == s]
+        zh = lang == "zh"
+        return pd.DataFrame({
+            "force": [text(f, lang, LABELS) for f in d["force"]],
+            "driver": [(r["label_zh"] or r["label"]) if zh else r["label"] for _, r in d.iterrows()],
+            "weight": d["weight"].to_numpy(float), "score": d["score"].to_numpy(float),
+            "contribution": d["contribution"].to_numpy(float),
+            "evidence": [(r["evidence_zh"] or r["evidence"]) if zh else r["evidence"] for _, r in d.iterrows()],
+        })
+
+    def changes_table(self, scenario: str | None = None, lang: str = "en") -> pd.DataFrame:
+        """The weight moves that change the ranking of one scenario's forces, in ``lang``."""
+        check_lang(lang)
+        s = self._scenario(scenario)
+        ch = self.ranking_changes(s)
+        d = self.drivers[self.drivers["scenario"] == s].set_index(["force", "driver"])
+        zh = lang == "zh"
+        return pd.DataFrame({
+            "force": [text(f, lang, LABELS) for f in ch["force"]],
+            "driver": [(d.loc[(f, k), "label_zh"] or d.loc[(f, k), "label"]) if zh else d.loc[(f, k), "label"]
+                       for f, k in zip(ch["force"], ch["driver"])],
+            "delta": ch["delta"].to_numpy(float), "intensity_before": ch["intensity_before"].to_numpy(float),
+            "intensity_after": ch["intensity_after"].to_numpy(float),
+            "binding_changed": [text("yes" if b else "no", lang, LABELS) for b in ch["binding_changed"]],
+            "new_ranking": [_ranking_text(r, lang) for r in ch["new_ranking"]],
+        })
+
     def sentences(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
         """Interpretation sentences generated from the numbers of one scenario (optionally vs another)."""
         return interpret(self, lang=lang, scenario=scenario, compare_with=compare_with)
@@ -419,7 +501,7 @@ def five_forces(
     sens_cols = ["scenario", "force", "driver", "delta", "weight_before", "weight_after", "intensity_before",
                  "intensity_after", "ranking_changed", "binding_changed", "new_ranking"]
     cols = ["scenario", "scenario_zh", "force", "driver", "label", "label_zh", "weight", "weight_input", "score",
-            "contribution", "evidence"]
+            "contribution", "evidence", "evidence_zh"]
     return FiveForcesResult(
         drivers=out[cols].reset_index(drop=True), forces=pd.DataFrame(force_rows), overall=pd.DataFrame(overall_rows),
         sensitivity=pd.DataFrame(sens_rows, columns=sens_cols), scenarios=scenarios, weights=weights,
@@ -500,11 +582,14 @@ def interpret(result: FiveForcesResult, *, lang: str = "en", scenario: str | Non
     d = result.drivers[result.drivers["scenario"] == s]
     drv = d[d["force"] == o["binding_force"]]
     top_drv = drv.loc[drv["contribution"].idxmax()]
+    # drivers tied with the top one, and forces tied for the weakest: named as ties, never one winner
+    drv_ties = drv[np.isclose(drv["contribution"], top_drv["contribution"], rtol=0, atol=1e-9)].drop(index=top_drv.name)
     changes = result.ranking_changes(s)
     n_moves = int((result.sensitivity["scenario"] == s).sum())
     n_binding = int(changes["binding_changed"].sum()) if len(changes) else 0
     name = _scenario_label(result, s, lang)
     weakest = inten.idxmin()
+    weak_ties = [f for f in FORCES if f != weakest and round(inten[f], _ROUND) == round(inten[weakest], _ROUND)]
 
     def drv_label(force: str, key: str) -> str:
         row = d[(d["force"] == force) & (d["driver"] == key)].iloc[0]
@@ -516,9 +601,13 @@ def interpret(result: FiveForcesResult, *, lang: str = "en", scenario: str | Non
                    f"({o['level']}), so industry attractiveness is {o['attractiveness']:.2f} "
                    f"(= 6 − intensity; stronger forces mean a less attractive industry).")
         tie = f" (tied with {', '.join(text(t, 'en', LABELS).lower() for t in o['binding_ties'].split(','))})" if o["binding_ties"] else ""
+        also = "".join(f" and equally by '{r['label']}' (score {r['score']:g}, weight {r['weight']:.2f})"
+                       for _, r in drv_ties.iterrows())
+        weak = _join_en([text(f, "en", LABELS).lower() for f in [weakest] + weak_ties])
         out.append(f"The binding force is {text(o['binding_force'], 'en', LABELS).lower()} at "
                    f"{inten[o['binding_force']]:.2f}{tie}, driven most by '{top_drv['label']}' (score {top_drv['score']:g}, "
-                   f"weight {top_drv['weight']:.2f}); the weakest is {text(weakest, 'en', LABELS).lower()} at {inten[weakest]:.2f}.")
+                   f"weight {top_drv['weight']:.2f}){also}; the weakest "
+                   + (f"are {weak}, tied at {inten[weakest]:.2f}." if weak_ties else f"is {weak} at {inten[weakest]:.2f}."))
         if changes.empty:
             out.append(f"The ranking of the forces is robust: none of the {n_moves} driver-weight moves of ±{result.step:g} changes it.")
         else:
@@ -534,9 +623,12 @@ def interpret(result: FiveForcesResult, *, lang: str = "en", scenario: str | Non
                    f"（= 6 − 强度；作用力越强，行业吸引力越低）。")
         tie = f"（与{'、'.join(text(t, 'zh', LABELS) for t in o['binding_ties'].split(','))}并列）" if o["binding_ties"] else ""
         label = top_drv["label_zh"] or top_drv["label"]
+        also = "".join(f"，以及同样重要的“{r['label_zh'] or r['label']}”（评分 {r['score']:g}，权重 {r['weight']:.2f}）"
+                       for _, r in drv_ties.iterrows())
+        weak = "、".join(text(f, "zh", LABELS) for f in [weakest] + weak_ties)
         out.append(f"最关键的作用力是{text(o['binding_force'], 'zh', LABELS)}（{inten[o['binding_force']]:.2f}）{tie}，"
-                   f"主要来自“{label}”（评分 {top_drv['score']:g}，权重 {top_drv['weight']:.2f}）；"
-                   f"最弱的是{text(weakest, 'zh', LABELS)}（{inten[weakest]:.2f}）。")
+                   f"主要来自“{label}”（评分 {top_drv['score']:g}，权重 {top_drv['weight']:.2f}）{also}；"
+                   + (f"最弱的是{weak}，并列 {inten[weakest]:.2f}。" if weak_ties else f"最弱的是{weak}（{inten[weakest]:.2f}）。"))
         if changes.empty:
             out.append(f"排序稳健：{n_moves} 个 ±{result.step:g} 的驱动因素权重变动都不会改变五力排序。")
         else:
@@ -545,7 +637,7 @@ def interpret(result: FiveForcesResult, *, lang: str = "en", scenario: str | Non
                        + (f"，其中 {n_binding} 个会改变最关键作用力" if n_binding else "")
                        + f"（例如{text(ex['force'], 'zh', LABELS)}中“{drv_label(ex['force'], ex['driver'])}”权重 "
                        f"{ex['delta']:+.2f} 后排序为 {_ranking_text(ex['new_ranking'], 'zh')}），据此行动前请先讨论这些权重。")
-    if compare_with is not None:
+    if compare_with is not None and compare_with != s:  # a scenario compared with itself says nothing
         prev = result._scenario(compare_with)
         po = result.overall.set_index("scenario").loc[prev]
         diff = (inten - result.intensity(prev)).round(_ROUND)
@@ -559,7 +651,7 @@ def interpret(result: FiveForcesResult, *, lang: str = "en", scenario: str | Non
         else:
             moved = (f"强度上升最多的是{'、'.join(text(f, 'zh', LABELS) for f in ups)}（{diff.max():+.2f}）"
                      if diff.max() > 0 else "没有作用力变强")
-            out.append(f"与{_scenario_label(result, prev, 'zh')}相比，行业吸引力"
+            out.append(f"与“{_scenario_label(result, prev, 'zh')}”相比，行业吸引力"
                        f"{'上升' if d_att > 0 else ('下降' if d_att < 0 else '不变')} {abs(d_att):.2f}；{moved}。")
     return out
 
@@ -624,7 +716,7 @@ def plot_drivers(result: FiveForcesResult, ax=None, lang: str = "en", scenario: 
         y += 0.8
     ax.barh(ypos, scores, color=colors, height=0.75)
     for yy, sc, w in zip(ypos, scores, wts):
-        ax.text(sc + 0.05, yy, f"w={w:.2f}", va="center", fontsize=7, color="0.3")
+        ax.text(sc + 0.05, yy, f"权重 {w:.2f}" if lang == "zh" else f"w={w:.2f}", va="center", fontsize=7, color="0.3")
     ax.set_yticks(ypos)
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()

@@ -2,9 +2,9 @@
 
 RFM (Hughes 1994) describes each customer by **R**ecency (最近一次消费, days since the last
 purchase → loyalty 忠诚度), **F**requency (消费频率) and **M**onetary value (消费金额 →
-purchasing power 购买力). The seeds add the largest single purchase (最大单笔消费), the share
-of spend on special offers (特价商品消费占比 → price tolerance 价格容忍度) and the share of spend
-on high-price items (高单价商品消费占比).
+purchasing power 购买力). The Chinese data-management teaching (数据化管理) adds the largest
+single purchase (最大单笔消费), the share of spend on special offers (特价商品消费占比 → price
+tolerance 价格容忍度) and the share of spend on high-price items (高单价商品消费占比).
 
 Conventions (all keyword parameters, recorded in ``table.attrs["crmcore"]["rfm"]``):
 
@@ -16,11 +16,12 @@ Conventions (all keyword parameters, recorded in ``table.attrs["crmcore"]["rfm"]
   always come from purchases; a customer whose only lines are returns has no purchase and is
   left out (counted in ``attrs``).
 
-Scores (:func:`score`) use one tie rule: a customer's score is
+Scores (:func:`score`) use one tie rule by default (``ties="worse"``): a customer's score is
 ``1 + floor(bins × share of customers with a strictly worse value)`` ("worse" = longer
 recency, lower F or M). Identical values always get the same score, results do not depend on
 row order, and a mass of one-time buyers (34 % of Online Retail) all get F = 1 instead of being
-split arbitrarily across quintiles.
+split arbitrarily across quintiles. ``ties="better"`` is the mirror rule: a tied group that
+straddles a cut takes the better score (see :func:`score` for the worked example).
 
 References
 ----------
@@ -60,6 +61,11 @@ LABELS: dict[str, dict[str, str]] = {
     "to": {"en": "to", "zh": "期末"},
     "new": {"en": "(new)", "zh": "(新客户)"},
     "count_log": {"en": "customers (log scale)", "zh": "客户数 (对数刻度)"},
+    "log": {"en": " (log scale)", "zh": "（对数刻度）"},
+    "title_recency": {"en": "Days since the last purchase", "zh": "客户最近一次消费天数分布"},
+    "title_frequency": {"en": "Purchases per customer", "zh": "客户消费频率分布"},
+    "title_monetary": {"en": "Spend per customer", "zh": "客户消费金额分布"},
+    "no_spread": {"en": "Not enough spread to segment", "zh": "差异不足，无法分群"},
 }
 
 #: columns of :func:`rfm_table`, with their meaning (shown in the notebook)
@@ -82,6 +88,35 @@ COLUMNS: dict[str, str] = {
     "high_price_share": "share of spend on lines with unit_price ≥ the high-price threshold 高单价商品消费占比",
     "mean_interval": "mean days between purchase days = (last day − first day)/(purchase_days − 1); NaN for one day",
 }
+
+#: the same in Chinese
+COLUMNS_ZH: dict[str, str] = {
+    "customer_id": "客户编号",
+    "recency": "从最后一次购买日到分析时点的时长，单位由 recency_unit 决定",
+    "frequency": "购买次数，按 `frequency` 的口径计（订单数、购买天数或明细行数）",
+    "monetary": "消费金额（returns='net' 时扣除退货）：合计（'sum'）或每次平均（'mean'）",
+    "first_purchase": "第一笔购买的时间",
+    "last_purchase": "最后一笔购买的时间",
+    "tenure": "从第一次购买日到分析时点的时长（客户存续时长），单位由 recency_unit 决定",
+    "orders": "购买订单数（不同的订单号）",
+    "purchase_days": "有购买的不同日期数",
+    "lines": "购买明细行数",
+    "spend": "购买总额（未扣退货）",
+    "returned": "分析时点之前的退货金额（returns='drop' 时为 0）",
+    "revenue": "购买总额 − 退货金额",
+    "max_purchase": "最大单笔消费（一张订单内购买明细的合计）",
+    "promo_share": "特价商品消费占比（is_promo 标记的明细）；没有 is_promo 列时为空",
+    "high_price_share": "高单价商品消费占比（单价不低于高单价门槛的明细）",
+    "mean_interval": "平均购买间隔天数 =（最后购买日 − 首次购买日）/（购买天数 − 1）；只有一个购买日时为空",
+}
+
+
+def column_meanings(lang: str = "en") -> pd.DataFrame:
+    """The columns of :func:`rfm_table` and their meaning, in ``lang``."""
+    check_lang(lang)
+    m = COLUMNS if lang == "en" else COLUMNS_ZH
+    return pd.DataFrame({"column": list(m), "meaning": list(m.values())})
+
 
 _FREQ = ("invoices", "days", "lines")
 _MON = ("sum", "mean")
@@ -184,7 +219,8 @@ def rfm_table(
     high_price_quantile: float | None = 0.8,
     high_price_threshold: float | None = None,
 ) -> pd.DataFrame:
-    """One row per customer with R, F, M and the seeds' extended indicators.
+    """One row per customer with R, F, M and the extended indicators of the Chinese
+    data-management teaching (数据化管理): largest order, promotion share, high-price share.
 
     Parameters
     ----------
@@ -298,6 +334,20 @@ def _finish(df, asof_ts, *, frequency, monetary, returns, unit, hp, hpq, has_pro
     return out
 
 
+def table_notes(table: pd.DataFrame, lang: str = "en") -> list[str]:
+    """What :func:`rfm_table` left out (customers with only return lines), as sentences in ``lang``."""
+    check_lang(lang)
+    c = conventions(table)
+    n = int(c.get("customers_only_returns") or 0)
+    if not n:
+        return []
+    ex = ", ".join(map(str, c.get("only_return_examples") or []))
+    if lang == "zh":
+        return [f"有 {n:,} 位客户在分析时点之前只有退货记录、没有购买（如 {ex}），未纳入 RFM 分析。"]
+    return [f"{n:,} customer(s) have only return lines before the snapshot date and no purchase (e.g. {ex}); they are "
+            "left out of the RFM analysis."]
+
+
 def conventions(table: pd.DataFrame) -> dict[str, Any]:
     """The conventions :func:`rfm_table` recorded on ``table`` (empty dict if none)."""
     return dict(table.attrs.get("crmcore", {}).get("rfm", {}))
@@ -306,6 +356,11 @@ def conventions(table: pd.DataFrame) -> dict[str, Any]:
 # ---------------------------------------------------------------- scores
 TIE_RULE = ("score = 1 + floor(bins × share of customers with a strictly worse value); equal values get "
             "equal scores; R: shorter recency is better")
+TIE_RULES = {
+    "worse": TIE_RULE,
+    "better": ("score = 1 + floor(bins × (share of customers with a worse or equal value − 1/n)); equal values get "
+               "equal scores, a tied group that straddles a cut takes the better score; R: shorter recency is better"),
+}
 
 
 @dataclass(frozen=True)
@@ -323,8 +378,9 @@ class RFMScores(Result):
     method: str
     tie_rule: str
     warnings: tuple[str, ...] = ()
+    ties: str = "worse"
     title = "RFM scores"
-    _conventions = ("method", "bins", "tie_rule")
+    _conventions = ("method", "bins", "ties", "tie_rule")
 
     def cuts_frame(self) -> pd.DataFrame:
         """Cut points as a table: one row per score boundary."""
@@ -351,18 +407,27 @@ def _check_table(table: Any, need: Sequence[str], what: str) -> pd.DataFrame:
     return table
 
 
-def _rank_scores(good: np.ndarray, bins: int) -> np.ndarray:
-    """1 + floor(bins × #{strictly worse}/n) where larger ``good`` is better."""
+def _rank_scores(good: np.ndarray, bins: int, ties: str = "worse") -> np.ndarray:
+    """1 + floor(bins × p/n) where larger ``good`` is better and p is the position of a customer's tie
+    group in the sorted values: its first position (#strictly worse, ``ties="worse"``) or its last
+    (#worse or equal − 1, ``ties="better"``). Without ties both are the plain rank."""
     n = len(good)
     order = np.argsort(good, kind="stable")
     v = good[order]
-    # customers with a strictly smaller value = position of the first of each run of equal values
     first = np.empty(n, dtype=bool)
     first[:1] = True
     np.not_equal(v[1:], v[:-1], out=first[1:])
-    worse = np.empty(n, dtype="int64")
-    worse[order] = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    return (1 + np.floor(bins * worse / n + 1e-12)).astype("int64")
+    pos = np.empty(n, dtype="int64")
+    if ties == "worse":
+        # customers with a strictly smaller value = position of the first of each run of equal values
+        pos[order] = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    else:
+        # position of the last of each run = (start of the next run) − 1, filled backwards
+        last = np.empty(n, dtype=bool)
+        last[-1:] = True
+        np.not_equal(v[:-1], v[1:], out=last[:-1])
+        pos[order] = np.minimum.accumulate(np.where(last, np.arange(n), n - 1)[::-1])[::-1]
+    return (1 + np.floor(bins * pos / n + 1e-12)).astype("int64")
 
 
 def _has_duplicates(ids: pd.Series) -> bool:
@@ -402,6 +467,7 @@ def score(
     bins: int = 5,
     method: str = "quantile",
     thresholds: Mapping[str, Sequence[float]] | None = None,
+    ties: str = "worse",
 ) -> RFMScores:
     """Score R, F and M from 1 to ``bins`` (higher = better; recent customers get high R).
 
@@ -410,6 +476,15 @@ def score(
     value holds more than 1/bins of the customers some scores stay empty (reported in
     ``warnings``). ``method="fixed"``: ``thresholds={"R": [...], "F": [...], "M": [...]}``, each
     ``bins − 1`` ascending cut points applied as in :class:`RFMScores`.
+
+    ``ties`` decides where a tied group that straddles a quantile cut goes: ``"worse"`` (crmcore's
+    rule, the default) gives the whole group the score of its worst-placed member, ``"better"`` the
+    score of its best-placed one. Example, bins = 5, recency 10, 20, 20, 20, 40 days: the three
+    customers at 20 days fill positions 2–4 of 5; ``"worse"`` scores them R = 2 (one customer is
+    worse), ``"better"`` R = 4 (three are worse or equal, minus themselves). R's ``rfm`` package
+    (Hebbali, rfm 0.3.0, ``rfm_table_order``) gives R = 5, 4, 4, 4, 1 here — its cuts are the
+    quantiles + 1 day with ``[lower, upper)`` classes, so a tied recency group at a cut joins the
+    more recent, better class. Both rules agree whenever no tie straddles a cut.
 
     Returns
     -------
@@ -420,6 +495,7 @@ def score(
     if not isinstance(bins, (int, np.integer)) or isinstance(bins, bool) or not 2 <= bins <= 9:
         raise ParameterError(f"bins={bins!r} must be a whole number from 2 to 9 (5 gives the classic 1–5 scores).")
     _choice("method", method, ("quantile", "fixed"))
+    _choice("ties", ties, tuple(TIE_RULES))
     bad = [c for c in _AXES.values() if df[c].isna().any()]
     if bad:
         c = bad[0]
@@ -438,7 +514,7 @@ def score(
         v = out[col].to_numpy(dtype=float)
         lower = k == "R"
         if method == "quantile":
-            s = _rank_scores(-v if lower else v, bins)
+            s = _rank_scores(-v if lower else v, bins, ties)
             cuts[k] = _cuts_from(v, s, bins, lower)
         else:
             if thresholds is None or k not in thresholds:
@@ -459,8 +535,8 @@ def score(
     out["rfm_code"] = (out["R"] * 100 + out["F"] * 10 + out["M"]).astype(str)  # bins ≤ 9: one digit each
     out["rfm_sum"] = out["R"] + out["F"] + out["M"]
     out.attrs = dict(df.attrs)
-    return RFMScores(out, cuts, int(bins), method, TIE_RULE if method == "quantile" else "fixed cut points",
-                     tuple(notes))
+    return RFMScores(out, cuts, int(bins), method, TIE_RULES[ties] if method == "quantile" else "fixed cut points",
+                     tuple(notes), ties)
 
 
 # ---------------------------------------------------------------- segment schemes
@@ -492,33 +568,60 @@ CN8: list[dict[str, Any]] = [
      "action_zh": "挽留或放弃：仅做自动化营销"},
 ]
 
-#: 11-segment map on R × FM (FM = round-half-up of (F + M) / 2), bins = 5. A partition of the
-#: 25 cells (the published maps, e.g. R's ``rfm`` package, overlap and leave gaps; this one does not).
+#: 11-segment map on the R, F and M scores (bins = 5): a partition of the 125 score cells in which
+#: every segment is a box that says what its name promises. R 4–5 = bought recently (the best 40 %),
+#: R 3 = cooling, R 2 = lapsing, R 1 = gone longest; F 1 = one purchase, F 2–3 = a few, F 4–5 = often.
+#: Published maps overlap and leave gaps (R's ``rfm`` README, Hebbali, rfm 0.3.0: ten boxes on R, F and M,
+#: first match wins; the R × FM grid circulated by marketing tools). crmcore's earlier R × FM version
+#: made "New" (R 5, FM 1) need M = 1, so a recent first-time buyer who spent more than the bottom fifth
+#: was never new, and called customers with a median recency of 221 days "Loyal" (R = 3).
 RFM11: list[dict[str, Any]] = [
-    {"segment": "champions", "en": "Champions", "zh": "冠军客户", "R": "4-5", "FM": "4-5",
-     "action_en": "reward; ask for reviews; early access to new products", "action_zh": "奖励；邀请评价；新品优先体验"},
-    {"segment": "loyal", "en": "Loyal", "zh": "忠诚客户", "R": "3", "FM": "4-5",
-     "action_en": "up-sell; loyalty programme", "action_zh": "向上销售；会员忠诚计划"},
-    {"segment": "potential_loyalist", "en": "Potential loyalist", "zh": "潜在忠诚客户", "R": "4-5", "FM": "2-3",
-     "action_en": "membership offer; recommend related items", "action_zh": "推荐入会；推荐相关商品"},
-    {"segment": "new", "en": "New", "zh": "新客户", "R": "5", "FM": "1",
+    {"segment": "champions", "en": "Champions", "zh": "冠军客户", "R": "4-5", "F": "4-5", "M": "4-5",
+     "means_en": "bought recently, often, and spent the most", "means_zh": "最近买过、买得多、花得多",
+     "action_en": "reward; ask for reviews; early access to new products", "action_zh": "给予回馈；邀请评价；新品优先体验"},
+    {"segment": "loyal", "en": "Loyal", "zh": "忠诚客户", "R": "4-5", "F": "4-5", "M": "1-3",
+     "means_en": "bought recently and often, with a smaller spend", "means_zh": "最近买过、购买频繁，但消费金额不高",
+     "action_en": "up-sell to larger baskets; loyalty programme", "action_zh": "向上销售，提高客单价；会员忠诚计划"},
+    {"segment": "potential_loyalist", "en": "Potential loyalist", "zh": "潜在忠诚客户", "R": "4-5", "F": "2-3", "M": "3-5",
+     "means_en": "bought recently, a few times, with a good spend", "means_zh": "最近买过、已复购几次、消费金额不错",
+     "action_en": "membership offer; recommend related items", "action_zh": "邀请入会；推荐相关商品"},
+    {"segment": "promising", "en": "Promising", "zh": "有潜力客户", "R": "4-5", "F": "2-3", "M": "1-2",
+     "means_en": "bought recently, a few times, with a small spend", "means_zh": "最近买过、已复购几次，但消费金额较低",
+     "action_en": "build brand awareness; bundles and free trials", "action_zh": "建立品牌认知；组合装和免费试用"},
+    {"segment": "new", "en": "New", "zh": "新客户", "R": "4-5", "F": "1", "M": "1-5",
+     "means_en": "one purchase, made recently: a first-time buyer", "means_zh": "最近首次购买、只买过一次",
      "action_en": "onboarding; second-purchase incentive", "action_zh": "新客引导；激励第二次购买"},
-    {"segment": "promising", "en": "Promising", "zh": "有潜力客户", "R": "4", "FM": "1",
-     "action_en": "build brand awareness; free trials", "action_zh": "建立品牌认知；免费试用"},
-    {"segment": "need_attention", "en": "Need attention", "zh": "需要关注客户", "R": "3", "FM": "2-3",
+    {"segment": "need_attention", "en": "Need attention", "zh": "需要关注客户", "R": "3", "F": "3-5", "M": "1-5",
+     "means_en": "bought often, but not lately: cooling", "means_zh": "以前买得较多，但最近没有购买，开始降温",
      "action_en": "limited-time offers based on past purchases", "action_zh": "基于历史购买的限时优惠"},
-    {"segment": "about_to_sleep", "en": "About to sleep", "zh": "即将沉睡客户", "R": "3", "FM": "1",
+    {"segment": "about_to_sleep", "en": "About to sleep", "zh": "即将沉睡客户", "R": "3", "F": "1-2", "M": "1-5",
+     "means_en": "one or two purchases, not lately", "means_zh": "只买过一两次，且最近没有购买",
      "action_en": "reactivate with popular items and discounts", "action_zh": "用热销商品和折扣唤醒"},
-    {"segment": "at_risk", "en": "At risk", "zh": "有流失风险客户", "R": "2", "FM": "3-5",
-     "action_en": "personal e-mails; renewal offers", "action_zh": "个性化联系；续购优惠"},
-    {"segment": "cant_lose", "en": "Can't lose them", "zh": "不能失去的客户", "R": "1", "FM": "3-5",
-     "action_en": "win back with the best offers; talk to them", "action_zh": "用最好的优惠挽回；直接沟通"},
-    {"segment": "hibernating", "en": "Hibernating", "zh": "休眠客户", "R": "2", "FM": "1-2",
+    {"segment": "at_risk", "en": "At risk", "zh": "有流失风险客户", "R": "2", "F": "3-5", "M": "1-5",
+     "means_en": "bought often, but long ago: lapsing", "means_zh": "以前买得较多，但已很久没有购买",
+     "action_en": "personal contact; renewal offers", "action_zh": "一对一联系；续购优惠"},
+    {"segment": "hibernating", "en": "Hibernating", "zh": "休眠客户", "R": "2", "F": "1-2", "M": "1-5",
+     "means_en": "one or two purchases, long ago", "means_zh": "只买过一两次，且已很久没有购买",
      "action_en": "low-cost reactivation; other products", "action_zh": "低成本唤醒；推荐其他商品"},
-    {"segment": "lost", "en": "Lost", "zh": "已流失客户", "R": "1", "FM": "1-2",
-     "action_en": "ignore or one last win-back campaign", "action_zh": "放弃或最后一次挽回"},
+    {"segment": "cant_lose", "en": "Can't lose them", "zh": "不能失去的客户", "R": "1", "F": "4-5", "M": "1-5",
+     "means_en": "bought most often, but gone the longest", "means_zh": "曾是购买最频繁的客户，但离开最久",
+     "action_en": "win back with the best offers; talk to them", "action_zh": "用最好的优惠挽回；直接沟通"},
+    {"segment": "lost", "en": "Lost", "zh": "已流失客户", "R": "1", "F": "1-3", "M": "1-5",
+     "means_en": "few purchases, gone the longest", "means_zh": "购买不多，且离开最久",
+     "action_en": "one last low-cost win-back campaign, then let go", "action_zh": "最后一次低成本挽回，之后放弃"},
 ]
 
+#: the single outcome when the data cannot be segmented: every customer has the same R, F and M (or
+#: there is one customer). Without it rfm11 would call them all "lost" and cn8 "important value".
+NO_SPREAD: dict[str, Any] = {
+    "segment": "no_spread", "en": "Not enough spread to segment", "zh": "差异不足，无法分群",
+    "means_en": "every customer has the same recency, frequency and monetary value",
+    "means_zh": "所有客户的最近一次消费、消费频率和消费金额都相同",
+    "action_en": "collect more history (a longer period or more customers) before segmenting",
+    "action_zh": "先积累更多数据（更长的期间或更多客户），再做分群",
+}
+
+SCHEMES = ("rfm11", "cn8")
 _RULE_AXES = ("R", "F", "M", "FM")
 
 
@@ -605,6 +708,7 @@ class Segments(Result):
     on: str
     lang: str = "en"
     thresholds: dict[str, float] | None = None
+    notes: tuple[str, ...] = ()
     title = "RFM segments"
     _conventions = ("scheme", "basis", "on")
 
@@ -612,6 +716,49 @@ class Segments(Result):
         """Customers per segment, in the scheme's order (empty segments shown as 0)."""
         c = self.table["segment"].value_counts()
         return c.reindex(self.rules["segment"].tolist(), fill_value=0)
+
+    @property
+    def no_spread(self) -> bool:
+        """True when the data could not be segmented (one customer, or every R, F, M the same)."""
+        return self.rules["segment"].tolist() == [NO_SPREAD["segment"]]
+
+    def definitions(self, lang: str | None = None) -> pd.DataFrame:
+        """The scheme's segments with their score ranges, meaning and action, in ``lang``."""
+        lang = check_lang(lang or self.lang)
+        r = self.rules
+        out = pd.DataFrame({"segment_name": r[lang]})
+        for ax in ("R", "F", "M", "FM"):
+            if ax in r:
+                out[ax] = r[ax].map(lambda v: _range_text(v, ax, self.scheme, lang))
+        if f"means_{lang}" in r:
+            out["meaning"] = r[f"means_{lang}"]
+        if f"action_{lang}" in r:
+            out["action"] = r[f"action_{lang}"]
+        return out
+
+
+def _range_text(v: Any, axis: str, scheme: str, lang: str) -> str:
+    """'4-5' → '4–5'; cn8's 'high'/'low' in ``lang``; missing → 'any'."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v in ("", "*"):
+        return "任意" if lang == "zh" else "any"
+    if v in ("high", "low"):
+        return {"high": "高", "low": "低"}[v] if lang == "zh" else v
+    t = str(v).replace("-", "–")
+    return "1–5" if t == "1–5" else t
+
+
+def _no_spread(df: pd.DataFrame, cols: Sequence[str]) -> bool:
+    return len(df) == 1 or all(df[c].nunique(dropna=False) <= 1 for c in cols)
+
+
+def _no_spread_segments(df: pd.DataFrame, *, scheme: str, basis: str, on: str, lang: str) -> Segments:
+    out = df.copy()
+    out["segment"] = NO_SPREAD["segment"]
+    out["segment_name"] = NO_SPREAD[lang]
+    out["action"] = NO_SPREAD[f"action_{lang}"]
+    note = (f"not enough spread to segment: {len(df):,} customer(s), all with the same recency, frequency and "
+            "monetary value")
+    return Segments(out, pd.DataFrame([NO_SPREAD]), scheme, basis, on, lang, None, (note,))
 
 
 def segment(
@@ -631,11 +778,16 @@ def segment(
         :func:`rfm_table` is enough.
     scheme : ``"cn8"`` — the Chinese 8-class scheme: each of R, F, M is "high" when it is at or
         above the ``basis`` (mean or median) of all customers (for raw recency: at or *below*,
-        recent = high); ``"rfm11"`` — 11 segments on R × FM (bins = 5); or a rule table (see
+        recent = high); ``"rfm11"`` — 11 segments on the R, F, M scores (:data:`RFM11`, bins = 5); or a rule table (see
         :func:`check_rules`), refused if rules overlap or leave score cells uncovered.
     basis : ``"mean"`` or ``"median"`` (cn8).
     on : ``"scores"`` or ``"values"`` (cn8: compare scores or raw R/F/M values).
     lang : language of the ``segment_name`` column.
+
+    When the customers cannot be told apart — one customer, or every customer with the same
+    recency, frequency and monetary value — every scheme gives the single outcome
+    :data:`NO_SPREAD` ("not enough spread to segment") instead of calling them all "lost" (rfm11)
+    or all "important value" (cn8, where ties count as high).
 
     Returns
     -------
@@ -644,20 +796,28 @@ def segment(
     check_lang(lang)
     _choice("basis", basis, ("mean", "median"))
     _choice("on", on, ("scores", "values"))
+    if isinstance(scheme, str) and scheme not in SCHEMES:
+        raise ParameterError(f"scheme={scheme!r} is unknown; use one of {', '.join(map(repr, SCHEMES))} "
+                             "or a rule table (DataFrame).")
     nbins = scores.bins if isinstance(scores, RFMScores) else (bins or 5)
+    name = scheme if isinstance(scheme, str) else "rules"
     if isinstance(scheme, str) and scheme == "cn8":
         need = ["customer_id", *(("R", "F", "M") if on == "scores" else _AXES.values())]
         df = _check_table(scores, need, "segment")
+        spread_cols = [c for c in _AXES.values() if c in df] or list(need[1:])
+        if _no_spread(df, spread_cols):
+            return _no_spread_segments(df, scheme=name, basis=basis, on=on, lang=lang)
         return _cn8(df, basis=basis, on=on, lang=lang)
     df = _check_table(scores, ["customer_id", "R", "F", "M"], "segment")
+    spread_cols = [c for c in _AXES.values() if c in df] or ["R", "F", "M"]
+    if _no_spread(df, spread_cols):
+        return _no_spread_segments(df, scheme=name, basis="scores", on="scores", lang=lang)
     if isinstance(scheme, str):
-        if scheme != "rfm11":
-            raise ParameterError(f"scheme={scheme!r} is unknown; use 'cn8', 'rfm11' or a rule table (DataFrame).")
         if nbins != 5:
             raise ParameterError(f"scheme='rfm11' is defined on 1–5 scores; score with bins=5 (got bins={nbins}).")
-        rules, name = check_rules(RFM11, bins=5), "rfm11"
+        rules = check_rules(RFM11, bins=5)
     else:
-        rules, name = check_rules(scheme, bins=nbins), "rules"
+        rules = check_rules(scheme, bins=nbins)
     for ax in ("R", "F", "M"):
         bad = (df[ax] < 1) | (df[ax] > nbins)
         if bad.any():
@@ -671,7 +831,14 @@ def segment(
     out["segment_name"] = rules[lang].to_numpy()[idx]
     act = f"action_{lang}"
     out["action"] = rules[act].to_numpy()[idx] if act in rules else ""
-    return Segments(out, rules.reset_index(drop=True), name, "scores", "scores", lang)
+    return Segments(out, rules.reset_index(drop=True), name, "scores", "scores", lang, None, _flat_axes(df))
+
+
+def _flat_axes(df: pd.DataFrame) -> tuple[str, ...]:
+    """Notes for axes on which every customer has the same value (the scheme cannot use them)."""
+    flat = [c for c in _AXES.values() if c in df and df[c].nunique(dropna=False) <= 1]
+    return tuple(f"every customer has the same {c} ({df[c].iloc[0]:g}); it does not separate the segments"
+                 for c in flat)
 
 
 def _cn8(df: pd.DataFrame, *, basis: str, on: str, lang: str) -> Segments:
@@ -691,7 +858,7 @@ def _cn8(df: pd.DataFrame, *, basis: str, on: str, lang: str) -> Segments:
     out["segment"] = rules["segment"].to_numpy()[idx]
     out["segment_name"] = rules[lang].to_numpy()[idx]
     out["action"] = rules[f"action_{lang}"].to_numpy()[idx]
-    return Segments(out, rules, "cn8", basis, on, lang, thr)
+    return Segments(out, rules, "cn8", basis, on, lang, thr, _flat_axes(df))
 
 
 # ---------------------------------------------------------------- weighted RFM
@@ -760,6 +927,16 @@ def btyd_summary(
     lifetimes' ``observation_period_end="1997-09-30"`` is ``asof="1997-10-01"``: T is measured to
     the period holding the last instant before ``asof``.
 
+    ``returns`` says what happens to return lines (``is_return`` or a negative amount):
+
+    * ``"drop"`` (default) leaves them out: every period counted is a period with a purchase, as
+      lifetimes expects (its input is purchases);
+    * ``"net"`` keeps them in the period sums, as lifetimes would if handed the raw lines: a period
+      that holds *only* returns then counts as a period "with a purchase" (a repeat purchase in
+      ``frequency``) and spend per period — hence ``monetary_value`` — can be zero or negative.
+      Both are warned about (with the number of customers), because the BTYD models (BG/NBD,
+      Gamma-Gamma) assume positive purchases; net returns only when that is what you mean.
+
     References: Fader, Hardie & Lee (2005), "Counting your customers the easy way", *Marketing
     Science* 24(2); lifetimes (Davidson-Pilon), ``lifetimes.utils.summary_data_from_transaction_data``.
     """
@@ -781,10 +958,11 @@ def btyd_summary(
             keep = keep & ~t.is_return
         t = t.filter(keep)
     period = t.order_date.date() if freq == "D" else t.order_date.truncate(freq).date()
-    per = t.mutate(period=period).group_by(["customer_id", "period"]).aggregate(v=t.amount.sum())
+    m = t.mutate(period=period, is_ret=_is_return(t, "is_return" in t.columns))
+    per = m.group_by(["customer_id", "period"]).aggregate(v=m.amount.sum(), buys=m.count(where=~m.is_ret))
     expr = per.group_by("customer_id").aggregate(
         first=per.period.min(), last=per.period.max(), n=per.count(), total=per.v.sum(),
-        first_v=per.v.argmin(per.period),
+        first_v=per.v.argmin(per.period), return_only=per.count(where=per.buys == 0),
     ).order_by("customer_id")
     df = engine.execute(expr, tx)
     if df.empty:
@@ -804,8 +982,19 @@ def btyd_summary(
         "T": (end - first).astype(float) / mult,
         "monetary_value": np.where(freq_n > 0, (df["total"] - df["first_v"]) / freq_n.where(freq_n > 0, 1), 0.0),
     })
+    n_ret_only = int((df["return_only"] > 0).sum())
+    n_negative = int((out["monetary_value"] < 0).sum())
+    if returns == "net" and n_ret_only:
+        warnings.warn(f"btyd_summary(returns='net'): {n_ret_only:,} customer(s) have periods that hold only returns; "
+                      "each such period counts as a repeat purchase in frequency. Use returns='drop' for the "
+                      "BTYD models, which expect purchases.", UserWarning, stacklevel=2)
+    if returns == "net" and n_negative:
+        warnings.warn(f"btyd_summary(returns='net'): {n_negative:,} customer(s) have a negative monetary_value "
+                      "(returns exceed their repeat purchases); the Gamma-Gamma spend model needs positive values.",
+                      UserWarning, stacklevel=2)
     out.attrs["crmcore"] = {"btyd": {"asof": str(asof_ts.date()), "freq": freq, "freq_multiplier": mult,
-                                     "returns": returns}}
+                                     "returns": returns, "return_only_customers": n_ret_only,
+                                     "negative_monetary_customers": n_negative}}
     return out.reset_index(drop=True)
 
 
@@ -876,6 +1065,28 @@ class Migration(Result):
     def plot(self, ax=None, lang: str | None = None):
         return plot_migration(self, ax=ax, lang=lang or self.lang)
 
+    def sentence(self, lang: str | None = None) -> str:
+        """How many customers kept their segment between the two snapshots, and how many are new.
+
+        The share counts only customers who had bought before ``asof_from`` (the "(new)" row is left
+        out: a customer with no earlier segment cannot keep one)."""
+        lang = check_lang(lang or self.lang)
+        new_rows = [i for i in self.counts.index if i not in self.counts.columns]
+        n_new = int(self.counts.loc[new_rows].to_numpy().sum()) if new_rows else 0
+        n_old = int(self.counts.to_numpy().sum()) - n_new
+        kept = self.stayed()
+        if n_old == 0:
+            return (f"{self.asof_from} 之前没有客户，{n_new:,} 位客户都是在 {self.asof_from} 至 {self.asof_to} 之间首次购买的新客户。"
+                    if lang == "zh" else
+                    f"No customer had bought before {self.asof_from}; all {n_new:,} first bought between "
+                    f"{self.asof_from} and {self.asof_to}.")
+        n_kept = int(round(kept * n_old))
+        if lang == "zh":
+            return (f"在 {self.asof_from} 之前已购买的 {n_old:,} 位客户中，{n_kept:,} 位（{kept:.1%}）到 {self.asof_to} "
+                    f"仍在原来的客户分群；另有 {n_new:,} 位客户在这两个日期之间首次购买。")
+        return (f"Of the {n_old:,} customers who had bought before {self.asof_from}, {n_kept:,} ({kept:.1%}) were in "
+                f"the same segment at {self.asof_to}; {n_new:,} more first bought between the two dates.")
+
 
 def migration(
     tx: Any,
@@ -885,6 +1096,7 @@ def migration(
     scheme: Any = "rfm11",
     cuts: str = "each",
     bins: int = 5,
+    ties: str = "worse",
     lang: str = "en",
     **table_kwargs: Any,
 ) -> Migration:
@@ -904,11 +1116,12 @@ def migration(
         warnings.simplefilter("ignore", UserWarning)
         t0 = rfm_table(tx, asof=a, **table_kwargs)
         t1 = rfm_table(tx, asof=b, **table_kwargs)
-    s0 = score(t0, bins=bins)
-    s1 = score(t1, bins=bins, method="fixed", thresholds=s0.cuts) if cuts == "from" else score(t1, bins=bins)
+    s0 = score(t0, bins=bins, ties=ties)
+    s1 = score(t1, bins=bins, method="fixed", thresholds=s0.cuts) if cuts == "from" else score(t1, bins=bins, ties=ties)
     g0 = segment(s0, scheme=scheme, lang=lang)
     g1 = segment(s1, scheme=scheme, lang=lang)
-    order = g1.rules["segment"].tolist()
+    # one snapshot may have no spread (a single segment): rows and columns list every segment either has
+    order = list(dict.fromkeys([*g0.rules["segment"], *g1.rules["segment"]]))
     new = text("new", lang, LABELS)
     frm = g0.table.set_index("customer_id")["segment"].reindex(g1.table["customer_id"]).fillna(new)
     ct = pd.crosstab(pd.Categorical(frm.to_numpy(), categories=[*order, new]),
@@ -916,6 +1129,14 @@ def migration(
     ct.index.name, ct.columns.name = "from", "to"
     name = g1.scheme if isinstance(scheme, str) else "rules"
     return Migration(ct.astype("int64"), str(a.date()), str(b.date()), name, cuts, lang)
+
+
+def migration_start(asof: Any, months: int) -> str:
+    """The first snapshot of a migration: ``months`` calendar months before ``asof`` (YYYY-MM-DD)."""
+    if not isinstance(months, (int, np.integer)) or isinstance(months, bool) or months < 1:
+        raise ParameterError(f"months={months!r} must be a whole number of months ≥ 1 (e.g. 6).")
+    a = engine.check_asof(asof)
+    return (a - pd.DateOffset(months=int(months))).strftime("%Y-%m-%d")
 
 
 # ---------------------------------------------------------------- plots
@@ -931,10 +1152,20 @@ def plot_distribution(table: pd.DataFrame, column: str = "monetary", *, log: boo
     if log:
         v = v[v > 0]
     sns.histplot(v, ax=ax, log_scale=log, bins=40, color="#4C72B0")
-    ax.set_xlabel(text(column, lang, LABELS) + (" (log)" if log else ""))
+    ax.set_xlabel(text(column, lang, LABELS) + (text("log", lang, LABELS) if log else ""))
     ax.set_ylabel(text("customers", lang))
-    ax.set_title(text(column, lang, LABELS))
+    ax.set_title(text(f"title_{column}", lang, LABELS))
+    _plain_ticks(ax.xaxis)
+    _plain_ticks(ax.yaxis)
     return ax
+
+
+def _plain_ticks(axis) -> None:
+    """Tick labels as 1,000 / 0.5, never 10³ or 1e+03 (also on log axes)."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}" if abs(x) >= 1 or x == 0 else f"{x:g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def plot_rf_heatmap(scores: RFMScores, *, ax=None, lang: str = "en"):
@@ -947,10 +1178,12 @@ def plot_rf_heatmap(scores: RFMScores, *, ax=None, lang: str = "en"):
     idx = list(range(bins, 0, -1))
     mean_m = df.pivot_table(index="R", columns="F", values="monetary", aggfunc="mean").reindex(index=idx, columns=range(1, bins + 1))
     n = df.pivot_table(index="R", columns="F", values="monetary", aggfunc="size").reindex(index=idx, columns=range(1, bins + 1))
-    annot = mean_m.round(0).astype("Int64").astype(str).where(mean_m.notna(), "") + "\n(" + n.fillna(0).astype(int).astype(str) + ")"
+    annot = (mean_m.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}") + "\n("
+             + n.fillna(0).astype(int).map(lambda v: f"{v:,}") + ")")
     ax = new_ax(ax)
     sns.heatmap(mean_m, annot=annot.to_numpy(), fmt="", cmap="YlGnBu", ax=ax,
                 cbar_kws={"label": text("mean_M", lang, LABELS)}, annot_kws={"fontsize": 7})
+    ax.collections[0].colorbar.ax.yaxis.set_major_formatter("{x:,.0f}")
     ax.set_xlabel(text("F", lang, LABELS))
     ax.set_ylabel(text("R", lang, LABELS))
     ax.set_title(text("rf_heatmap", lang, LABELS))
@@ -971,9 +1204,15 @@ def plot_segments(segments: Segments, *, ax=None, lang: str | None = None):
     sns.barplot(data=long, y="segment", x="share", hue="what", ax=ax, orient="h")
     ax.set_xlabel(text("share", lang))
     ax.set_ylabel("")
-    ax.legend(title="")
-    ax.set_title(text("segment_sizes", lang, LABELS))
+    ax.xaxis.set_major_formatter("{x:.0%}")
+    ax.legend(title="", loc="lower right")
+    ax.set_title(text("segment_sizes", lang, LABELS) + f" ({_scheme_name(segments.scheme, lang)})")
     return ax
+
+
+def _scheme_name(scheme: str, lang: str) -> str:
+    return {"rfm11": {"en": "11-segment map", "zh": "11 类客户分群"},
+            "cn8": {"en": "8-class scheme", "zh": "八类客户"}}.get(scheme, {"en": "own rules", "zh": "自定义规则"})[lang]
 
 
 def plot_migration(result: Migration, *, ax=None, lang: str = "en"):
@@ -981,34 +1220,53 @@ def plot_migration(result: Migration, *, ax=None, lang: str = "en"):
     import seaborn as sns
 
     check_lang(lang)
-    rules = {r["segment"]: r[lang] for r in (RFM11 if result.scheme == "rfm11" else CN8 if result.scheme == "cn8" else [])}
+    rules = {r["segment"]: r[lang] for r in [*(RFM11 if result.scheme == "rfm11" else CN8 if result.scheme == "cn8"
+                                               else []), NO_SPREAD]}
     rates = result.rates.rename(index=lambda s: rules.get(s, s), columns=lambda s: rules.get(s, s))
     ax = new_ax(ax)
     sns.heatmap(rates, annot=True, fmt=".0%", cmap="Blues", ax=ax, cbar=False, annot_kws={"fontsize": 7})
     ax.set_xlabel(f"{text('to', lang, LABELS)} {result.asof_to}")
     ax.set_ylabel(f"{text('from', lang, LABELS)} {result.asof_from}")
-    ax.set_title(text("migration", lang, LABELS))
+    ax.set_title(f"{text('migration', lang, LABELS)}: {result.asof_from} → {result.asof_to}")
     return ax
 
 
 # ---------------------------------------------------------------- teaching and reporting helpers
-def compare_definitions(tx: Any, *, asof: Any) -> pd.DataFrame:
+_DEFINITION_LABELS = {
+    "invoices": {"en": "RFM, F = invoices (orders)", "zh": "RFM，F = 订单数"},
+    "days": {"en": "RFM, F = purchase days", "zh": "RFM，F = 购买天数"},
+    "lines": {"en": "RFM, F = lines", "zh": "RFM，F = 明细行数"},
+    "btyd": {"en": "BTYD (lifetimes), F = repeat purchase days", "zh": "BTYD（lifetimes），F = 重复购买天数"},
+}
+
+#: headers of compare_definitions
+DEFINITION_COLUMNS = {
+    "definition": {"en": "Definition", "zh": "定义"},
+    "mean_F": {"en": "Mean F", "zh": "F 平均值"},
+    "median_F": {"en": "Median F", "zh": "F 中位数"},
+    "share_lowest_F": {"en": "Share with the lowest F", "zh": "F 为最低值的客户占比"},
+    "median_M": {"en": "Median M", "zh": "M 中位数"},
+}
+
+
+def compare_definitions(tx: Any, *, asof: Any, lang: str = "en") -> pd.DataFrame:
     """The same customers under four definitions of F and M, side by side.
 
     Rows: classic RFM with F = invoices, F = purchase days, F = lines, and the BTYD summary
     (F = repeat purchase days, M = mean of repeat days). Columns: customers, mean and median F,
     share of customers with the lowest possible F (one purchase / no repeat), median M.
     """
+    check_lang(lang)
     rows = []
     for freq in _FREQ:
         with warnings.catch_warnings():  # the caller's own rfm_table already reported return-only customers
             warnings.simplefilter("ignore", UserWarning)
             t = rfm_table(tx, asof=asof, frequency=freq)
-        rows.append({"definition": f"rfm_table(frequency={freq!r})", "customers": len(t),
+        rows.append({"definition": _DEFINITION_LABELS[freq][lang], "customers": len(t),
                      "mean_F": t["frequency"].mean(), "median_F": t["frequency"].median(),
                      "share_lowest_F": float((t["frequency"] == 1).mean()), "median_M": t["monetary"].median()})
     b = btyd_summary(tx, asof=asof)
-    rows.append({"definition": "btyd_summary (lifetimes)", "customers": len(b), "mean_F": b["frequency"].mean(),
+    rows.append({"definition": _DEFINITION_LABELS["btyd"][lang], "customers": len(b), "mean_F": b["frequency"].mean(),
                  "median_F": b["frequency"].median(), "share_lowest_F": float((b["frequency"] == 0).mean()),
                  "median_M": b.loc[b["frequency"] > 0, "monetary_value"].median()})
     return pd.DataFrame(rows)
@@ -1032,56 +1290,226 @@ def row_order_instability(table: pd.DataFrame, *, column: str = "frequency", bin
             "crmcore_changed": int((ours[0] != ours[1]).sum())}
 
 
+def row_order_sentence(result: Mapping[str, Any], *, column: str = "frequency", lang: str = "en") -> str:
+    """The finding of :func:`row_order_instability` as one sentence."""
+    check_lang(lang)
+    n, k, share, ours = result["customers"], result["naive_changed"], result["naive_changed_share"], result["crmcore_changed"]
+    col = text(column, lang, LABELS)
+    if lang == "zh":
+        return (f"只是打乱行的顺序，按排名等分的普通五分位法就让 {n:,} 位客户中的 {k:,} 位（{share:.1%}）{col}评分改变；"
+                f"crmcore 的并列规则下改变的有 {ours:,} 位。")
+    return (f"Merely shuffling the rows changes the {col} score of {k:,} of {n:,} customers ({share:.1%}) under plain "
+            f"quintiles of ranks; under crmcore's tie rule {ours:,} change.")
+
+
+def data_source(tx: Any, *, asof: Any, lang: str = "en") -> pd.DataFrame:
+    """What was read: lines, customers, first and last day, the snapshot date (two columns, in ``lang``)."""
+    check_lang(lang)
+    t = engine.table(tx)
+    row = engine.execute(t.aggregate(lines=t.count(), customers=t.customer_id.nunique(),
+                                     first=t.order_date.min(), last=t.order_date.max()), tx).iloc[0]
+    names = {"en": ["transaction lines", "customers", "first day", "last day", "snapshot date (asof)"],
+             "zh": ["交易明细行数", "客户数", "首笔交易日期", "末笔交易日期", "分析时点（asof）"]}[lang]
+    values = [f"{int(row['lines']):,}", f"{int(row['customers']):,}", f"{pd.Timestamp(row['first']):%Y-%m-%d}",
+              f"{pd.Timestamp(row['last']):%Y-%m-%d}", f"{engine.check_asof(asof):%Y-%m-%d}"]
+    return pd.DataFrame({"measure": names, "value": values})
+
+
+#: headers for the notebook's small two-column tables
+MEASURE_COLUMNS = {"measure": {"en": "Measure", "zh": "指标"}, "value": {"en": "Value", "zh": "数值"}}
+
+
+def score_notes(scores: RFMScores, lang: str = "en") -> list[str]:
+    """Empty score classes caused by ties, as sentences in ``lang`` (``scores.warnings`` is the English log)."""
+    check_lang(lang)
+    out = []
+    for k, col in _AXES.items():
+        v = scores.table[k]
+        empty = sorted(set(range(1, scores.bins + 1)) - set(v.unique().tolist()))
+        if not empty:
+            continue
+        vc = scores.table[col].value_counts()
+        val, cnt, n = vc.index[0], int(vc.iloc[0]), len(v)
+        name = {"recency": "最近一次消费天数", "frequency": "消费频率", "monetary": "消费金额"}[col] if lang == "zh" \
+            else {"recency": "recency in days", "frequency": "frequency", "monetary": "monetary value"}[col]
+        e = "、".join(map(str, empty)) if lang == "zh" else ", ".join(map(str, empty))
+        if lang == "zh":
+            out.append(f"{k} 评分 {e} 没有客户：{n:,} 位客户中有 {cnt:,} 位的{name}同为 {val:,.6g}，并列客户必须得同一个分数。")
+        else:
+            out.append(f"No customer has {k} score {e}: {cnt:,} of {n:,} customers share {name} = {val:,.6g}, and tied "
+                       "customers must share a score.")
+    return out
+
+
+def export_sentence(paths: Sequence[Any], segments: Segments, lang: str = "en") -> str:
+    """Where the customer list went, in ``lang``."""
+    from pathlib import Path
+
+    check_lang(lang)
+    names = "、".join(Path(p).name for p in paths) if lang == "zh" else ", ".join(Path(p).name for p in paths)
+    n = len(segments.table)
+    if lang == "zh":
+        return f"给销售团队的客户清单（{n:,} 位客户，含 R/F/M、评分、客户分群和建议措施）已导出：{names}。"
+    return f"The list for the sales team ({n:,} customers with R, F, M, scores, segment and action) is in {names}."
+
+
+#: headers of segment_summary and the cut-point and threshold tables (en / zh)
+SUMMARY_COLUMNS: dict[str, dict[str, str]] = {
+    "median_recency": {"en": "Median recency (days)", "zh": "最近一次消费中位数（天）"},
+    "median_frequency": {"en": "Median frequency", "zh": "消费频率中位数"},
+    "median_monetary": {"en": "Median monetary", "zh": "消费金额中位数"},
+    "meaning": {"en": "Meaning", "zh": "含义"},
+    "weighted_score": {"en": "Weighted score W", "zh": "加权得分 W"},
+    "rank": {"en": "Rank", "zh": "排名"},
+    "cut": {"en": "Score boundary", "zh": "评分分界"},
+    "threshold": {"en": "High if at or above", "zh": "“高”的门槛（≥）"},
+    "axis": {"en": "Axis", "zh": "维度"},
+}
+
+
 def _rev(column: str) -> str:
     return {v: k for k, v in _AXES.items()}[column]
 
 
-def report_sentences(segments: Segments, *, lang: str | None = None, top: int = 3) -> list[str]:
-    """Sentences for the report, generated from the segment summary: the biggest segments, where
-    the revenue is, and the action for the segments that matter most."""
+def revenue_concentration(segments: Segments, *, target: float = 0.8) -> pd.DataFrame:
+    """Segments ordered by revenue (largest first, ties by scheme order) with cumulative shares.
+
+    Columns: ``segment``, ``segment_name``, ``customers``, ``share``, ``revenue``, ``revenue_share``,
+    ``cum_share`` (customers) and ``cum_revenue_share``; ``core`` marks the smallest run of segments,
+    from the top, whose revenue reaches ``target`` of the total (the segment that crosses it included).
+    """
+    if not 0 < target <= 1:
+        raise ParameterError(f"target={target!r} must be a share between 0 and 1 (0.8 = 80% of revenue).")
+    s = segment_summary(segments)
+    s = s[s["customers"] > 0].copy()
+    s["order"] = range(len(s))
+    s = s.sort_values(["revenue", "order"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    s["cum_share"] = s["share"].cumsum()
+    s["cum_revenue_share"] = s["revenue_share"].cumsum()
+    before = s["cum_revenue_share"].shift(fill_value=0.0)
+    s["core"] = before < target - 1e-12
+    return s[["segment", "segment_name", "customers", "share", "revenue", "revenue_share", "cum_share",
+              "cum_revenue_share", "core"]]
+
+
+def _names(names: Sequence[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(f"“{n}”" for n in names)
+    names = [f"'{n}'" for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def report_sentences(segments: Segments, *, lang: str | None = None, top: int = 3, target: float = 0.8) -> list[str]:
+    """Findings for the report, generated from the segment summary.
+
+    1. the number of customers and the largest segment;
+    2. revenue concentration, cumulated in the right order: the segments sorted by revenue, from
+       the top, until ``target`` (80 %) of revenue is reached — how many segments that takes and which
+       share of the customers they are ("only" is said only when that share is under half the revenue
+       share);
+    3. for the ``top`` segments by revenue: size, revenue share, average order value, median recency
+       and the action.
+    With no spread in the data, one sentence says so instead.
+    """
     lang = check_lang(lang or segments.lang)
     s = segment_summary(segments, lang=lang)
     s = s[s["customers"] > 0]
     n = int(s["customers"].sum())
-    by_rev = s.sort_values(["revenue", "segment"], ascending=[False, True]).head(top)
-    biggest = s.sort_values(["customers", "segment"], ascending=[False, True]).iloc[0]
+    if segments.no_spread:
+        if lang == "zh":
+            return [f"{n:,} 位客户的最近一次消费、消费频率和消费金额完全相同，差异不足，无法分群；"
+                    f"建议：{NO_SPREAD['action_zh']}。"]
+        return [f"All {n:,} customer(s) have the same recency, frequency and monetary value: there is not enough "
+                f"spread to segment them. Action: {NO_SPREAD['action_en']}."]
+    conc = revenue_concentration(segments, target=target)
+    names = dict(zip(s["segment"], s["segment_name"]))
+    core = conc[conc["core"]]
+    k, n_seg = len(core), len(conc)
+    cust, rev = float(core["share"].sum()), float(core["cum_revenue_share"].iloc[-1])
+    few = cust < 0.5 * rev
+    biggest = s.sort_values(["customers"], ascending=False, kind="stable").iloc[0]
+    by_rev = conc.head(top)
     lines = []
+    core_names = _names([names[x] for x in core["segment"]], lang)
     if lang == "zh":
-        lines.append(f"共 {n:,} 位客户，最大的分群是“{biggest.segment_name}”，{biggest.customers:,} 位（{biggest.share:.1%}）。")
-        few = by_rev["share"].sum() < 0.5 * by_rev["revenue_share"].sum()   # "only ... yet" when it is so
-        lines.append(f"销售额最高的 {len(by_rev)} 个分群（{'、'.join(by_rev['segment_name'])}）"
-                     f"{'只' if few else ''}占客户的 {by_rev['share'].sum():.1%}，{'却' if few else ''}贡献了 "
-                     f"{by_rev['revenue_share'].sum():.1%} 的销售额。")
+        lines.append(f"共 {n:,} 位客户，人数最多的客户分群是“{biggest.segment_name}”，{biggest.customers:,} 位（{biggest.share:.1%}）。")
+        if k == n_seg:
+            lines.append(f"销售额分布较分散：要把 {n_seg} 个有客户的分群全部算上，销售额才达到 {target:.0%} 以上。")
+        elif k == 1:
+            lines.append(f"销售额最高的客户分群{core_names}一个分群就贡献了 {rev:.1%} 的销售额，"
+                         f"{'而只占' if few else '占'}客户总数的 {cust:.1%}。")
+        else:
+            lines.append(f"按销售额从高到低累计，前 {k} 个客户分群（{core_names}）合计贡献 {rev:.1%} 的销售额，"
+                         f"{'而只占' if few else '占'}客户总数的 {cust:.1%}。")
         for r in by_rev.itertuples():
+            row = s.set_index("segment").loc[r.segment]
             lines.append(f"“{r.segment_name}”：{r.customers:,} 位客户，销售额占比 {r.revenue_share:.1%}，"
-                         f"客单价 {r.average_order_value:,.2f}，最近一次消费中位数 {r.median_recency:,.0f} 天。建议：{r.action}。")
+                         f"客单价 {row.average_order_value:,.2f}，最近一次消费中位数 {row.median_recency:,.0f} 天。"
+                         f"建议：{row.action}。")
     else:
         lines.append(f"Of {n:,} customers the largest segment is '{biggest.segment_name}' with "
                      f"{biggest.customers:,} ({biggest.share:.1%}).")
-        few = by_rev["share"].sum() < 0.5 * by_rev["revenue_share"].sum()
-        lines.append(f"The {len(by_rev)} segments with the most revenue ({', '.join(by_rev['segment_name'])}) are "
-                     f"{'only ' if few else ''}{by_rev['share'].sum():.1%} of customers "
-                     f"{'but' if few else 'and'} bring {by_rev['revenue_share'].sum():.1%} of revenue.")
+        if k == n_seg:
+            lines.append(f"Revenue is spread out: it takes all {n_seg} segments that have customers to reach "
+                         f"{target:.0%} of revenue.")
+        elif k == 1:
+            lines.append(f"The segment with the most revenue, {core_names}, alone brings {rev:.1%} of revenue and is "
+                         f"{'only ' if few else ''}{cust:.1%} of customers.")
+        else:
+            lines.append(f"Cumulated from the largest, the top {k} segments by revenue ({core_names}) bring {rev:.1%} "
+                         f"of revenue and are {'only ' if few else ''}{cust:.1%} of customers.")
         for r in by_rev.itertuples():
+            row = s.set_index("segment").loc[r.segment]
             lines.append(f"'{r.segment_name}': {r.customers:,} customers, {r.revenue_share:.1%} of revenue, average "
-                         f"order value {r.average_order_value:,.2f}, median recency {r.median_recency:,.0f} days. "
-                         f"Action: {r.action}.")
+                         f"order value {row.average_order_value:,.2f}, median recency {row.median_recency:,.0f} days. "
+                         f"Action: {row.action}.")
     return lines
 
 
-def export_customers(segments: Segments, output_dir: Any, *, stem: str = "rfm_customers") -> list[Any]:
-    """Write the per-customer table with scores and segments to CSV (UTF-8 with BOM, opens in
-    Excel with Chinese intact) and .xlsx in ``output_dir``; returns the two paths."""
-    from pathlib import Path
+#: readable headers of the exported customer list and the notebook's tables (en / zh)
+EXPORT_COLUMNS: dict[str, dict[str, str]] = {
+    "tenure": {"en": "Tenure (days)", "zh": "客户存续天数"},
+    "purchase_days": {"en": "Purchase days", "zh": "购买天数"},
+    "spend": {"en": "Gross spend", "zh": "消费总额（未扣退货）"},
+    "returned": {"en": "Returned", "zh": "退货金额"},
+    "max_purchase": {"en": "Largest order", "zh": "最大单笔消费"},
+    "promo_share": {"en": "Special-offer share", "zh": "特价商品消费占比"},
+    "high_price_share": {"en": "High-price share", "zh": "高单价商品消费占比"},
+    "mean_interval": {"en": "Mean days between purchases", "zh": "平均购买间隔（天）"},
+    "R": {"en": "R score", "zh": "R 评分"},
+    "F": {"en": "F score", "zh": "F 评分"},
+    "M": {"en": "M score", "zh": "M 评分"},
+    "rfm_code": {"en": "RFM code", "zh": "RFM 代码"},
+    "rfm_sum": {"en": "R + F + M", "zh": "R + F + M 总分"},
+    "segment": {"en": "Segment key", "zh": "分群代码"},
+    "segment_name": {"en": "Segment", "zh": "客户分群"},
+    "action": {"en": "Action", "zh": "建议措施"},
+    "revenue": {"en": "Revenue", "zh": "销售额"},
+    "monetary": {"en": "Monetary", "zh": "消费金额"},
+}
 
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+
+def export_customers(segments: Segments, output_dir: Any, *, stem: str = "rfm_customers", lang: str | None = None) -> list[Any]:
+    """Write the per-customer table with scores, segment and action for a sales team.
+
+    Through :func:`crmcore.export.export_frame`: CSV (UTF-8 with BOM, opens in Excel with Chinese intact)
+    and .xlsx, text that a spreadsheet would run as a formula neutralised, headers in ``lang`` and
+    ``-zh`` in the file name of a Chinese list. Rows sorted by the scheme's segment order, then
+    customer. Returns the paths written."""
+    from .export import export_frame
+    from .labels import translate_frame
+
+    lang = check_lang(lang or segments.lang)
     df = segments.table.copy()
     for c in ("first_purchase", "last_purchase"):
-        if c in df:
+        if c in df and pd.api.types.is_datetime64_any_dtype(df[c]):
             df[c] = df[c].dt.strftime("%Y-%m-%d %H:%M")
-    df = df.sort_values(["segment", "customer_id"], kind="stable")
-    csv, xlsx = out / f"{stem}.csv", out / f"{stem}.xlsx"
-    df.to_csv(csv, index=False, encoding="utf-8-sig")
-    df.to_excel(xlsx, index=False, sheet_name="customers")
-    return [csv, xlsx]
+    if lang != segments.lang:  # names and actions in the list's language
+        rules = segments.rules.set_index("segment")
+        df["segment_name"] = df["segment"].map(rules[lang])
+        if f"action_{lang}" in rules:
+            df["action"] = df["segment"].map(rules[f"action_{lang}"])
+    order = {k: i for i, k in enumerate(segments.rules["segment"])}
+    df = df.assign(_o=df["segment"].map(order)).sort_values(["_o", "customer_id"], kind="stable").drop(columns="_o")
+    df = translate_frame(df, lang, columns=EXPORT_COLUMNS, values=False)
+    return export_frame(df, output_dir, stem, lang=lang)

@@ -97,6 +97,35 @@ LABELS: dict[str, dict[str, str]] = {
     "s_minus_w": {"en": "S − W (internal)", "zh": "S − W（内部）"},
     "o_minus_t": {"en": "O − T (external)", "zh": "O − T（外部）"},
     "title": {"en": "SWOT evaluation (IFE/EFE, IE, TOWS)", "zh": "SWOT 量化评价（IFE/EFE、IE、TOWS）"},
+    "total": {"en": "Total", "zh": "合计"},
+}
+
+#: table headers for ``crm.show(..., columns=swot.COLUMNS)``
+COLUMNS: dict[str, dict[str, str]] = {
+    "id": {"en": "ID", "zh": "编号"},
+    "type": {"en": "Type", "zh": "类型"},
+    "factor": {"en": "Factor", "zh": "因素"},
+    "weight": {"en": "Weight", "zh": "权重"},
+    "rating": {"en": "Rating (1–4)", "zh": "评分（1–4）"},
+    "weighted_score": {"en": "Weighted score", "zh": "加权得分"},
+    "evidence": {"en": "Evidence", "zh": "依据"},
+    "rank": {"en": "Rank", "zh": "排名"},
+    "pair": {"en": "Pair", "zh": "组合"},
+    "quadrant": {"en": "Strategy type", "zh": "战略类型"},
+    "internal_factor": {"en": "Internal factor", "zh": "内部因素"},
+    "external_factor": {"en": "External factor", "zh": "外部因素"},
+    "importance": {"en": "Importance", "zh": "重要性"},
+    "count": {"en": "Pairs", "zh": "组合数"},
+    "sum": {"en": "Total importance", "zh": "重要性合计"},
+    "max": {"en": "Largest importance", "zh": "最大重要性"},
+    "strategy": {"en": "Strategy", "zh": "对策"},
+    "measure": {"en": "Measure", "zh": "指标"},
+    "value": {"en": "Value", "zh": "数值"},
+    "weights": {"en": "Weights", "zh": "权重处理"},
+    "ratings": {"en": "Ratings", "zh": "评分规则"},
+    "position": {"en": "Position", "zh": "方位计算"},
+    "tows_rule": {"en": "TOWS rule", "zh": "TOWS 排序规则"},
+    "midpoint": {"en": "Midpoint", "zh": "中点"},
 }
 
 #: type names accepted in the ``type`` column besides S/W/O/T
@@ -293,6 +322,23 @@ def position_quadrant(x: float, y: float) -> str:
     return ("S" if x >= 0 else "W") + ("O" if y >= 0 else "T")
 
 
+def describe(factors: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]] | Mapping[str, Any],
+             lang: str = "en") -> str:
+    """One sentence on what a factor table holds: how many factors of each type and the weight sums of the
+    IFE (S+W) and the EFE (O+T) — counted from the table, so a reader sees a sum that is not 1."""
+    check_lang(lang)
+    table = load_factors(factors)
+    out = _check_table(table, source=str(table.attrs.get("source", "factor table")))
+    n = out["type"].value_counts().reindex(list(TYPES), fill_value=0)
+    ife = float(out.loc[out["type"].isin(("S", "W")), "weight"].sum())
+    efe = float(out.loc[out["type"].isin(("O", "T")), "weight"].sum())
+    if lang == "zh":
+        return (f"共 {len(out)} 个因素：优势 {n['S']} 个、劣势 {n['W']} 个、机会 {n['O']} 个、威胁 {n['T']} 个；"
+                f"IFE（优势 + 劣势）权重合计 {ife:.2f}，EFE（机会 + 威胁）权重合计 {efe:.2f}。")
+    return (f"{len(out)} factors: {n['S']} strengths, {n['W']} weaknesses, {n['O']} opportunities and {n['T']} threats; "
+            f"the IFE weights (S + W) sum to {ife:.2f} and the EFE weights (O + T) to {efe:.2f}.")
+
+
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True, eq=False)
 class SwotResult(Result):
@@ -343,18 +389,40 @@ class SwotResult(Result):
         rows = self.factors[self.factors["type"].isin(types)]
         rows = rows.assign(factor=rows.apply(_factor_text, axis=1, lang=lang))
         rows = rows[["id", "type", "factor", "weight", "rating", "weighted_score"]]
-        total = pd.DataFrame([{"id": "Total", "type": "", "factor": "", "weight": rows["weight"].sum(),
+        total = pd.DataFrame([{"id": text("total", lang, LABELS), "type": "", "factor": "", "weight": rows["weight"].sum(),
                                "rating": np.nan, "weighted_score": self.ife_total if which == "IFE" else self.efe_total}])
         return pd.concat([rows, total], ignore_index=True)
 
+    def factor_table(self, lang: str = "en") -> pd.DataFrame:
+        """The factors as read (id, type, factor, weight, rating, evidence), texts in ``lang`` where the file has them."""
+        check_lang(lang)
+        f = self.factors
+        return pd.DataFrame({"id": f["id"], "type": f["type"].map(lambda t: text(t, lang, LABELS)),
+                             "factor": f.apply(_factor_text, axis=1, lang=lang), "weight": f["weight"],
+                             "rating": f["rating"], "evidence": f.apply(_evidence_text, axis=1, lang=lang)})
+
     def pairs(self, top: int | None = None, lang: str = "en") -> pd.DataFrame:
-        """The ranked TOWS pairs (all, or the ``top`` n) with factor texts in ``lang``."""
+        """The ranked TOWS pairs (all, or the ``top`` n) with factor texts and strategy types in ``lang``."""
         check_lang(lang)
         out = self.tows if top is None else self.tows.head(top)
         if lang == "zh":
             zh = {r["id"]: _factor_text(r, "zh") for _, r in self.factors.iterrows()}
             out = out.assign(internal_factor=out["internal"].map(zh), external_factor=out["external"].map(zh))
-        return out.copy()
+        return out.assign(quadrant=out["quadrant"].map(lambda q: text(q, lang, LABELS)))
+
+    def summary_table(self, lang: str = "en") -> pd.DataFrame:
+        """The headline numbers as a two-column table (measure, value) in ``lang``."""
+        check_lang(lang)
+        zh = lang == "zh"
+        rows = [("IFE", f"{self.ife_total:.2f}（{text('ife_' + self.ife_level, lang, LABELS)}）" if zh
+                 else f"{self.ife_total:.2f} ({self.ife_level})"),
+                ("EFE", f"{self.efe_total:.2f}（{text('efe_' + self.efe_level, lang, LABELS)}）" if zh
+                 else f"{self.efe_total:.2f} ({self.efe_level})"),
+                ("IE 矩阵" if zh else "IE cell", f"{self.ie_cell}：{text(self.ie_strategy, lang, LABELS)}" if zh
+                 else f"{self.ie_cell}: {text(self.ie_strategy, lang, LABELS)}"),
+                ("S − W, O − T", f"{self.x:+.2f}, {self.y:+.2f}"),
+                ("战略类型" if zh else "Strategy type", text(self.quadrant, lang, LABELS))]
+        return pd.DataFrame(rows, columns=["measure", "value"])
 
     def summary(self) -> dict[str, Any]:
         """The headline numbers as plain Python values (for records and reports)."""
@@ -461,10 +529,12 @@ class FactorMatrix(Result):
     def title(self) -> str:  # type: ignore[override]
         return f"{self.which} matrix"
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """Rows in David's layout (id, type, factor, weight, rating, weighted score) plus a total row."""
+        check_lang(lang)
         rows = self.table[["id", "type", "factor", "weight", "rating", "weighted_score"]]
-        total = pd.DataFrame([{"id": "Total", "type": "", "factor": "", "weight": rows["weight"].sum(),
+        rows = rows.assign(factor=self.table.apply(_factor_text, axis=1, lang=lang))
+        total = pd.DataFrame([{"id": text("total", lang, LABELS), "type": "", "factor": "", "weight": rows["weight"].sum(),
                                "rating": np.nan, "weighted_score": self.total}])
         return pd.concat([rows, total], ignore_index=True)
 
@@ -537,80 +607,175 @@ def _tows(out: pd.DataFrame, *, rule: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- text
+def _evidence_text(row: pd.Series, lang: str) -> str:
+    if lang == "zh" and str(row.get("evidence_zh", "")).strip():
+        return str(row["evidence_zh"])
+    return str(row.get("evidence", ""))
+
+
 def _factor_text(row: pd.Series, lang: str) -> str:
     if lang == "zh" and str(row.get("factor_zh", "")).strip():
         return str(row["factor_zh"])
     return str(row["factor"])
 
 
+#: David's bands of a total weighted score (1–4): the IE matrix cuts each axis at 2.0 and 3.0
+BANDS = {"en": "1.0–1.99 weak, 2.0–2.99 average, 3.0–4.0 strong", "zh": "1.0–1.99 弱，2.0–2.99 中等，3.0–4.0 强"}
+_EFE_BANDS = {"en": "1.0–1.99 low, 2.0–2.99 medium, 3.0–4.0 high", "zh": "1.0–1.99 低，2.0–2.99 中，3.0–4.0 高"}
+
+
+def _tied(f: pd.DataFrame, t: str, key: str) -> pd.DataFrame:
+    """The factors of type ``t`` that share the largest ``key`` (one row unless there is a tie)."""
+    sub = f[f["type"] == t]
+    if sub.empty:
+        return sub
+    top = sub[key].max()
+    return sub[np.isclose(sub[key], top, rtol=0, atol=1e-9)]
+
+
+def _names(rows: pd.DataFrame, lang: str, *, score: str | None = None) -> str:
+    """'S1 (text, 0.56)' or, for a tie, 'W2 (text) and W4 (text), tied at 0.48'."""
+    items = [f"{r['id']}（{_factor_text(r, lang)}）" if lang == "zh" else f"{r['id']} ({_factor_text(r, lang)})"
+             for _, r in rows.iterrows()]
+    val = f"{rows[score].iloc[0]:.2f}" if score else ""
+    if len(items) == 1:
+        if not val:
+            return items[0]
+        return items[0][:-1] + (f"，{val}）" if lang == "zh" else f", {val})")
+    if lang == "zh":
+        both = "两者" if len(items) == 2 else f"{len(items)} 项"
+        return "、".join(items) + f"，{both}并列" + (f"（各 {val}）" if val else "")
+    return ", ".join(items[:-1]) + " and " + items[-1] + (f", tied at {val} each" if val else ", tied")
+
+
+def _standing(total: float, which: str, level: str, lang: str) -> str:
+    """The band of a total and its place against the 2.5 midpoint, said so the two never contradict."""
+    d = round(total - MIDPOINT, _ROUND)
+    if which == "IFE":
+        band = text("ife_" + level, lang, LABELS)
+        bands = BANDS[lang]
+    else:
+        band = text("efe_" + level, lang, LABELS)
+        bands = _EFE_BANDS[lang]
+    if lang == "zh":
+        where = f"比中点 2.5 高 {d:.2f}" if d > 0 else (f"比中点 2.5 低 {-d:.2f}" if d < 0 else "恰在中点 2.5")
+        return f"加权总分 {total:.2f}，处于“{band}”区间（David 的划分：{bands}），{where}"
+    where = f"{d:.2f} above the 2.5 midpoint" if d > 0 else (f"{-d:.2f} below the 2.5 midpoint" if d < 0
+                                                           else "exactly at the 2.5 midpoint")
+    return f"the total weighted score is {total:.2f}: in the {band} band (David's bands: {bands}) and {where}"
+
+
+def _ife_meaning(r: "SwotResult", lang: str) -> str:
+    d = round(r.ife_total - MIDPOINT, _ROUND)
+    key = r.ife_level if r.ife_level != "average" else ("average_up" if d > 0 else "average_down" if d < 0 else "average_mid")
+    return {
+        "weak": {"en": "weaknesses dominate: the internal position is weak",
+                 "zh": "劣势占上风，内部地位弱"},
+        "strong": {"en": "strengths dominate: the internal position is strong",
+                   "zh": "优势占上风，内部地位强"},
+        "average_up": {"en": "so the internal position is average, on the strong side of the midpoint but not strong",
+                       "zh": "内部地位中等，略偏强，但还算不上强"},
+        "average_down": {"en": "so the internal position is average, on the weak side of the midpoint but not weak",
+                         "zh": "内部地位中等，略偏弱，但还算不上弱"},
+        "average_mid": {"en": "so strengths and weaknesses balance: an average internal position",
+                        "zh": "优势与劣势相当，内部地位中等"},
+    }[key][lang]
+
+
+def _efe_meaning(r: "SwotResult", lang: str) -> str:
+    d = round(r.efe_total - MIDPOINT, _ROUND)
+    if r.efe_level == "high":
+        return {"en": "current strategies respond well to the opportunities and threats",
+                "zh": "现有战略能很好地利用机会、应对威胁"}[lang]
+    if r.efe_level == "low":
+        return {"en": "current strategies respond poorly to the opportunities and threats",
+                "zh": "现有战略对机会与威胁的反应较差"}[lang]
+    if d > 0:
+        return {"en": "current strategies respond slightly better than average to the opportunities and threats",
+                "zh": "现有战略对机会与威胁的反应略好于平均水平"}[lang]
+    if d < 0:
+        return {"en": "current strategies respond slightly worse than average to the opportunities and threats",
+                "zh": "现有战略对机会与威胁的反应略差于平均水平"}[lang]
+    return {"en": "current strategies respond to the environment exactly as well as the average firm",
+            "zh": "现有战略对外部环境的反应恰为平均水平"}[lang]
+
+
+def _tows_sentence(r: "SwotResult", lang: str, top: int) -> str:
+    tw = r.tows
+    n = min(top, len(tw))
+    imp = tw["importance"].to_numpy(float)
+    listed = [(p, v) for p, v in zip(tw["pair"].head(n), imp[:n])]
+    # pairs beyond the cut with the same importance as the last one listed: a top-n list would hide them
+    more = int(np.isclose(imp[n:], imp[n - 1], rtol=0, atol=1e-9).sum()) if n < len(tw) else 0
+    if lang == "zh":
+        pairs = "、".join(f"{p}（{v:.3f}）" for p, v in listed)
+        tie = f"；另有 {more} 个组合与第 {n} 个同为 {imp[n - 1]:.3f}，同样重要" if more else ""
+        return (f"重要性最高的 {n} 个 TOWS 组合是 {pairs}{tie}；请为每个组合写出对策，并以组合编号引用，"
+                f"例如“{tw['pair'].iloc[0]}”。")
+    pairs = ", ".join(f"{p} ({v:.3f})" for p, v in listed)
+    tie = (f"; {more} more pair{'s' if more > 1 else ''} tie{'' if more > 1 else 's'} with the last one at "
+           f"{imp[n - 1]:.3f} and matter{'' if more > 1 else 's'} as much") if more else ""
+    return (f"The {n} most important TOWS pairings are {pairs}{tie}; write a strategy for each and cite it by its "
+            f"pair, e.g. '{tw['pair'].iloc[0]}'.")
+
+
 def interpret(result: SwotResult, *, lang: str = "en", top: int = 3) -> list[str]:
-    """Sentences that read the IFE/EFE totals, the IE cell, the position and the top TOWS pairs."""
+    """Sentences that read the IFE/EFE totals, the IE cell, the position and the top TOWS pairs.
+
+    A total is placed in David's band (1.0–1.99 weak, 2.0–2.99 average, 3.0–4.0 strong — the IE matrix's
+    cuts) *and* against the 2.5 midpoint, so "2.54" reads "average, on the strong side of the midpoint",
+    never "above average, so average". Ties (two weaknesses with the same score, TOWS pairs tied at the
+    cut-off) are named as ties.
+    """
     check_lang(lang)
     r = result
     f = r.factors
-
-    def best(t: str, key: str = "weighted_score") -> pd.Series | None:
-        sub = f[f["type"] == t]
-        return None if sub.empty else sub.loc[sub[key].idxmax()]
-
-    def cmp(v: float) -> str:
-        d = round(v - r.midpoint, _ROUND)
-        if lang == "zh":
-            return "高于" if d > 0 else ("低于" if d < 0 else "等于")
-        return "above" if d > 0 else ("below" if d < 0 else "exactly at")
-
-    s_top, w_top = best("S"), best("W", "position_score")
-    o_top, t_top = best("O", "weight"), best("T", "weight")
+    s_top, w_top = _tied(f, "S", "weighted_score"), _tied(f, "W", "position_score")
+    o_top, t_top = _tied(f, "O", "weight"), _tied(f, "T", "weight")
     out: list[str] = []
+    fragile = min(abs(r.x), abs(r.y)) < 0.1
     if lang == "en":
-        s = (f"Internal position (IFE): the total weighted score is {r.ife_total:.2f}, {cmp(r.ife_total)} the 2.5 average, "
-             f"so the internal position is {r.ife_level}.")
-        if s_top is not None:
-            s += f" The largest contribution comes from strength {s_top['id']} ({_factor_text(s_top, lang)}, {s_top['weighted_score']:.2f})"
-            s += "." if w_top is None else f"; the most serious weakness is {w_top['id']} ({_factor_text(w_top, lang)})."
+        s = f"Internal position (IFE): {_standing(r.ife_total, 'IFE', r.ife_level, 'en')}, {_ife_meaning(r, 'en')}."
+        if len(s_top):
+            lead = "strength" if len(s_top) == 1 else "strengths"
+            s += f" The largest contribution comes from {lead} {_names(s_top, 'en', score='weighted_score')}"
+            s += "." if w_top.empty else (f"; the most serious weakness{'es are' if len(w_top) > 1 else ' is'} "
+                                          f"{_names(w_top, 'en')}.")
         out.append(s)
-        s = (f"External response (EFE): the total weighted score is {r.efe_total:.2f}, {cmp(r.efe_total)} the 2.5 average: "
-             + ("current strategies respond better than average to the opportunities and threats."
-                if round(r.efe_total - r.midpoint, _ROUND) > 0 else "current strategies do not yet respond better than average to the environment."))
-        if o_top is not None:
-            s += f" The most important opportunity is {o_top['id']} ({_factor_text(o_top, lang)})"
-            s += "." if t_top is None else f" and the most important threat {t_top['id']} ({_factor_text(t_top, lang)})."
+        s = f"External response (EFE): {_standing(r.efe_total, 'EFE', r.efe_level, 'en')}: {_efe_meaning(r, 'en')}."
+        if len(o_top):
+            s += (f" The most important opportunit{'ies are' if len(o_top) > 1 else 'y is'} {_names(o_top, 'en')}")
+            s += "." if t_top.empty else (f" and the most important threat{'s are' if len(t_top) > 1 else ' is'} "
+                                          f"{_names(t_top, 'en')}.")
         out.append(s)
         out.append(f"IE matrix: IFE {r.ife_total:.2f} ({r.ife_level}) and EFE {r.efe_total:.2f} ({r.efe_level}) place the "
                    f"business in cell {r.ie_cell}: {text(r.ie_strategy, 'en', LABELS)} — "
                    f"{text(r.ie_strategy + '_advice', 'en', LABELS)}.")
         out.append(f"SWOT position: S − W = {r.x:+.2f}, O − T = {r.y:+.2f} (azimuth {r.angle:.0f}°), in the "
-                   f"{text(r.quadrant, 'en', LABELS)} quadrant ({text(r.quadrant, 'zh', LABELS)}): "
-                   f"{text(r.quadrant + '_advice', 'en', LABELS)}."
+                   f"{text(r.quadrant, 'en', LABELS)} quadrant: {text(r.quadrant + '_advice', 'en', LABELS)}."
                    + (" The point lies within 0.1 of an axis, so the quadrant call is fragile: a small change in one "
-                      "weight or rating can move it." if min(abs(r.x), abs(r.y)) < 0.1 else ""))
+                      "weight or rating can move it." if fragile else ""))
         if len(r.tows):
-            pairs = ", ".join(f"{p} ({v:.3g})" for p, v in zip(r.tows["pair"].head(top), r.tows["importance"].head(top)))
-            out.append(f"The {min(top, len(r.tows))} most important TOWS pairings are {pairs}; "
-                       "write a strategy for each and cite it by its pair, e.g. '" + r.tows["pair"].iloc[0] + "'.")
+            out.append(_tows_sentence(r, "en", top))
     else:
-        s = f"内部条件（IFE）：加权总分 {r.ife_total:.2f}，{cmp(r.ife_total)}平均值 2.5，内部地位{text('ife_' + r.ife_level, 'zh', LABELS)}。"
-        if s_top is not None:
-            s += f"贡献最大的优势是 {s_top['id']}（{_factor_text(s_top, lang)}，{s_top['weighted_score']:.2f}）"
-            s += "。" if w_top is None else f"；最突出的劣势是 {w_top['id']}（{_factor_text(w_top, lang)}）。"
+        s = f"内部条件（IFE）：{_standing(r.ife_total, 'IFE', r.ife_level, 'zh')}，{_ife_meaning(r, 'zh')}。"
+        if len(s_top):
+            s += f"贡献最大的优势是 {_names(s_top, 'zh', score='weighted_score')}"
+            s += "。" if w_top.empty else f"；最突出的劣势是 {_names(w_top, 'zh')}。"
         out.append(s)
-        s = (f"外部环境（EFE）：加权总分 {r.efe_total:.2f}，{cmp(r.efe_total)}平均值 2.5，"
-             + ("现有战略对机会与威胁的反应优于平均水平。" if round(r.efe_total - r.midpoint, _ROUND) > 0 else "现有战略对外部环境的反应尚未优于平均水平。"))
-        if o_top is not None:
-            s += f"最重要的机会是 {o_top['id']}（{_factor_text(o_top, lang)}）"
-            s += "。" if t_top is None else f"，最重要的威胁是 {t_top['id']}（{_factor_text(t_top, lang)}）。"
+        s = f"外部环境（EFE）：{_standing(r.efe_total, 'EFE', r.efe_level, 'zh')}，{_efe_meaning(r, 'zh')}。"
+        if len(o_top):
+            s += f"最重要的机会是 {_names(o_top, 'zh')}"
+            s += "。" if t_top.empty else f"，最重要的威胁是 {_names(t_top, 'zh')}。"
         out.append(s)
         out.append(f"IE 矩阵：IFE {r.ife_total:.2f}（{text('ife_' + r.ife_level, 'zh', LABELS)}）、EFE {r.efe_total:.2f}"
                    f"（{text('efe_' + r.efe_level, 'zh', LABELS)}），位于第 {r.ie_cell} 格：{text(r.ie_strategy, 'zh', LABELS)}"
                    f"——{text(r.ie_strategy + '_advice', 'zh', LABELS)}。")
         out.append(f"SWOT 战略方位：S − W = {r.x:+.2f}，O − T = {r.y:+.2f}（方位角 {r.angle:.0f}°），位于"
-                   f"{text(r.quadrant, 'zh', LABELS)}象限：{text(r.quadrant + '_advice', 'zh', LABELS)}。"
-                   + ("该点距坐标轴不足 0.1，象限判断不稳定：某个权重或评分稍有变化就可能改变象限。"
-                      if min(abs(r.x), abs(r.y)) < 0.1 else ""))
+                   f"“{text(r.quadrant, 'zh', LABELS)}”象限：{text(r.quadrant + '_advice', 'zh', LABELS)}。"
+                   + ("该点距坐标轴不足 0.1，象限判断不稳定：某个权重或评分稍有变化就可能改变象限。" if fragile else ""))
         if len(r.tows):
-            pairs = "、".join(f"{p}（{v:.3g}）" for p, v in zip(r.tows["pair"].head(top), r.tows["importance"].head(top)))
-            out.append(f"最重要的 {min(top, len(r.tows))} 个 TOWS 组合是 {pairs}；请为每个组合写出对策，并以组合编号引用，"
-                       f"例如“{r.tows['pair'].iloc[0]}”。")
+            out.append(_tows_sentence(r, "zh", top))
     return out
 
 

@@ -3,7 +3,13 @@
 The spreadsheet method of data-driven management (数据化管理) turns daily sales history into
 weights and uses them to set and track targets:
 
-* **weekly weight index** (周权重指数) ``K``: a number the company chooses, 7 ≤ K ≤ 14;
+* **weekly weight index** (周权重指数) ``K``, set in one of two ways:
+
+  - ``weekly_index="derived"`` — 黄成明's way: the weakest weekday gets day weight 1.0, every other
+    weekday its average sales as a multiple of the weakest one's, and K is the sum of the seven day
+    weights ("usually between 7 and 14"); so K is read from the data and says how uneven the week is;
+  - a number 7 ≤ K ≤ 14 (default 7) — a fixed scale the company chooses; K = 7 makes an average
+    day weigh 1.0, so the unit weight value reads as "sales of an average day";
 * **day weight index** (日权重指数) of weekday N
   ``w_N = (average daily sales on weekday N ÷ average weekly sales) × K``, where
   average weekly sales = total sales of the period ÷ (days in the period ÷ 7);
@@ -14,7 +20,9 @@ weights and uses them to set and track targets:
 
 With uniform daily sales every ``w_N = K / 7``; over whole weeks the seven weights sum to K.
 K only sets the scale of the weights: targets and forecasts are ratios of weights and do not
-depend on it; the unit weight value does.
+depend on it, so the two ways give the same targets and forecasts; the unit weight value (sales per
+unit of weight) does depend on it — with the derived K it reads as "sales of a day as strong as the
+weakest weekday".
 
 Reference: 黄成明 (Huang Chengming), 《数据化管理：洞悉零售及电子商务运营》, 电子工业出版社, 2014,
 chapter on the weight index method for targets and forecasts (权重指数法).
@@ -35,10 +43,58 @@ import pandas as pd
 
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import WEEKDAYS, check_lang, text
+from .labels import value as _value
 from .plotting import new_ax
 from .results import Result
 
 MISSING = ("error", "zero")
+
+#: headers of this module's tables, for ``crm.show(frame, lang, columns=COLUMNS)``
+COLUMNS: dict[str, dict[str, str]] = {
+    "item": {"en": "Item", "zh": "项目"},
+    "basis": {"en": "Basis", "zh": "对比基准"},
+    "value": {"en": "Value", "zh": "数值"},
+    "reference": {"en": "Reference", "zh": "对比值"},
+    "difference": {"en": "Difference", "zh": "差额"},
+    "pct_difference": {"en": "Difference (%)", "zh": "差异率"},
+    "mom": {"en": "MoM (环比)", "zh": "环比"},
+    "yoy": {"en": "YoY (同比)", "zh": "同比"},
+    "weekday": {"en": "Weekday", "zh": "星期"},
+    "label": {"en": "Weekday", "zh": "星期"},
+    "days": {"en": "Days", "zh": "天数"},
+    "total_sales": {"en": "Total sales", "zh": "销售额合计"},
+    "mean_daily_sales": {"en": "Mean daily sales", "zh": "日均销售额"},
+    "day_weight": {"en": "Day weight index", "zh": "日权重指数"},
+    "uniform_weight": {"en": "Average day (K/7)", "zh": "平均每天（K/7）"},
+    "month_weight": {"en": "Month weight index", "zh": "月权重指数"},
+    "share": {"en": "Share", "zh": "占比"},
+    "share_of_year": {"en": "Share of the year", "zh": "占全年比例"},
+    "target": {"en": "Target", "zh": "目标"},
+    "cum_target": {"en": "Cumulative target", "zh": "累计目标"},
+    "actual": {"en": "Actual", "zh": "实际"},
+    "cum_actual": {"en": "Cumulative actual", "zh": "累计实际"},
+    "gap": {"en": "Gap", "zh": "差额"},
+    "forecast": {"en": "Month forecast", "zh": "月销售预测值"},
+    "expected": {"en": "Expected", "zh": "预期"},
+    "index": {"en": "Actual ÷ expected", "zh": "实际÷预期"},
+    "unit_weight_value": {"en": "Unit weight value", "zh": "单位权重值"},
+    "days_elapsed": {"en": "Days counted", "zh": "已过天数"},
+    "days_in_month": {"en": "Days in month", "zh": "当月天数"},
+    "sales_to_date": {"en": "Sales to date", "zh": "累计销售额"},
+    "weight_to_date": {"en": "Weight to date", "zh": "累计权重"},
+    "weight_share": {"en": "Weighted time progress", "zh": "权重时间进度"},
+    "run_rate_forecast": {"en": "Run-rate forecast", "zh": "简单日均外推"},
+    "forecast_achievement": {"en": "Forecast achievement", "zh": "预计达成率"},
+    "day": {"en": "Forecast day", "zh": "预测日"},
+    "figure": {"en": "Figure", "zh": "指标"},
+    "figure_value": {"en": "Value", "zh": "数值"},
+    "date": {"en": "Date", "zh": "日期"},
+    "month": {"en": "Month", "zh": "月份"},
+    "months": {"en": "Months", "zh": "月数"},
+    "mape_weight": {"en": "MAPE, weight index (%)", "zh": "权重指数法 MAPE（%）"},
+    "mape_run_rate": {"en": "MAPE, run rate (%)", "zh": "简单日均外推 MAPE（%）"},
+    "unit": {"en": "Unit", "zh": "单位"},
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "weight_index": {"en": "weight index", "zh": "权重指数"},
@@ -56,13 +112,22 @@ LABELS: dict[str, dict[str, str]] = {
     "target_uwv": {"en": "unit weight value the target needs", "zh": "目标所需单位权重值"},
     "sales": {"en": "sales", "zh": "销售额"},
     "day_of_month": {"en": "day of month", "zh": "日"},
-    "title_weights": {"en": "Day weight index by weekday", "zh": "星期日权重指数"},
+    "title_weights": {"en": "Day weight index by weekday", "zh": "一周各天的日权重指数"},
     "title_cumulative": {"en": "Cumulative sales vs target and forecast", "zh": "累计销售、目标与预测"},
     "title_uwv": {"en": "Unit weight value curve", "zh": "单位权重曲线"},
     "title_daily": {"en": "Daily sales and daily targets", "zh": "每日销售与日目标"},
     "title_compare": {"en": "Comparison analysis", "zh": "对比分析"},
     "title_backtest": {"en": "Month forecast error (MAPE) by forecast day", "zh": "按预测日的月预测误差（MAPE）"},
     "uniform": {"en": "uniform (K/7)", "zh": "均匀（K/7）"},
+    "weakest_one": {"en": "weakest weekday = 1.0", "zh": "最弱的一天 = 1.0"},
+    "title_compare_time": {"en": "Time comparison: change against the previous period and last year",
+                           "zh": "时间对比：环比与同比变化"},
+    "title_compare_space": {"en": "Space comparison: difference from the mean of all units",
+                            "zh": "空间对比：与各单位平均值的差异"},
+    "title_compare_space_ref": {"en": "Space comparison: difference from {ref}", "zh": "空间对比：与{ref}的差异"},
+    "title_compare_plan": {"en": "Plan comparison: difference from target", "zh": "计划对比：与目标的差异"},
+    "title_compare_standard": {"en": "Standard comparison: difference from the standard",
+                               "zh": "标准对比：与标准的差异"},
     "forecast_day": {"en": "forecast made on day", "zh": "预测日（当月第几天）"},
     "mape": {"en": "MAPE (%)", "zh": "平均绝对百分比误差（%）"},
     "method_weight": {"en": "weight index", "zh": "权重指数法"},
@@ -76,6 +141,23 @@ LABELS: dict[str, dict[str, str]] = {
     "basis_target": {"en": "vs target", "zh": "对比目标"},
     "basis_benchmark": {"en": "vs benchmark", "zh": "对比标准"},
     # interpretation templates
+    "say_weights_derived": {
+        "en": "The weekly weight index is derived from the data as in 黄成明's method: the weakest weekday, "
+              "{worst}, gets 1.0 and {best}, the strongest, {wbest:.2f}, so K = {K:.2f} (the sum of the seven day "
+              "weights; the method expects 7 to 14), so an average day weighs K/7 = {uni:.2f}.",
+        "zh": "按黄成明的方法由数据推出周权重指数：最弱的{worst}记为 1.0，最强的{best}为 {wbest:.2f}，"
+              "七天日权重之和即 K = {K:.2f}（通常在 7 到 14 之间），平均每天的权重为 K/7 = {uni:.2f}。",
+    },
+    "say_weights_zero": {
+        "en": "{days} had no sales in the history, so the day weight and the daily target are 0.",
+        "zh": "{days}在历史期间没有销售，其日权重和日目标均为 0。",
+    },
+    "average_day": {"en": "average day (K/7)", "zh": "平均每天（K/7）"},
+    "say_weights_derived_high": {
+        "en": "K is above 14: the weakest weekday sells far less than the others, so check whether the shop "
+              "is closed or short-staffed that day.",
+        "zh": "K 大于 14：最弱的一天销售远低于其他日子，请核实当天是否停业或人手不足。",
+    },
     "say_weights": {
         "en": "With a weekly weight index of {K:g}, {best} carries the highest day weight ({wbest:.2f}) and "
               "{worst} the lowest ({wworst:.2f}); a uniform week would give every day {uni:.2f}.",
@@ -90,7 +172,7 @@ LABELS: dict[str, dict[str, str]] = {
     "say_targets": {
         "en": "A target of {T:,.0f} for {month} (month weight index {W:.2f}) means {hi:,.0f} on the strongest "
               "day ({hi_day}) and {lo:,.0f} on the weakest ({lo_day}).",
-        "zh": "{month}目标 {T:,.0f}（月权重指数 {W:.2f}）分解到日：最高的一天（{hi_day}）{hi:,.0f}，"
+        "zh": "{month} 目标 {T:,.0f}（月权重指数 {W:.2f}）分解到日：最高的一天（{hi_day}）{hi:,.0f}，"
               "最低的一天（{lo_day}）{lo:,.0f}。",
     },
     "say_forecast": {
@@ -121,30 +203,102 @@ LABELS: dict[str, dict[str, str]] = {
               "简单日均外推为 {mr}。",
     },
     "say_standard": {
-        "en": "{n_hit} of {n} meet the standard of {ref:.3g}; the furthest below is {item} ({pct:+.1%}).",
-        "zh": "{n} 项中 {n_hit} 项达到标准 {ref:.3g}；差距最大的是 {item}（{pct:+.1%}）。",
+        "en": "{n_hit} of {n} meet the standard of {ref}; the furthest below is {item} ({pct:+,.1%}).",
+        "zh": "{n} 项中 {n_hit} 项达到标准 {ref}；差距最大的是{item}（{pct:+,.1%}）。",
+    },
+    "say_standard_all": {
+        "en": "All {n} meet the standard{of}; the closest to it is {item} ({pct:+.1%}).",
+        "zh": "{n} 项全部达到{of}标准；最接近标准的是{item}（{pct:+,.1%}）。",
     },
     "say_standard_each": {
-        "en": "{n_hit} of {n} meet their standard; the furthest below is {item} ({pct:+.1%}).",
-        "zh": "{n} 项中 {n_hit} 项达到各自的标准；差距最大的是 {item}（{pct:+.1%}）。",
+        "en": "{n_hit} of {n} meet their standard; the furthest below is {item} ({pct:+,.1%}).",
+        "zh": "{n} 项中 {n_hit} 项达到各自的标准；差距最大的是{item}（{pct:+,.1%}）。",
     },
     "say_backtest_better": {
         "en": "The weight index is the better forecast on {k} of {n} forecast days.",
         "zh": "在 {n} 个预测日中，有 {k} 个权重指数法更准。",
     },
     "say_compare_top": {
-        "en": "{basis}: the highest is {item} ({pct:+.1%}), the lowest {item2} ({pct2:+.1%}).",
-        "zh": "{basis}：最高的是 {item}（{pct:+.1%}），最低的是 {item2}（{pct2:+.1%}）。",
+        "en": "{basis}: the highest is {item} ({pct:+,.1%}), the lowest {item2} ({pct2:+,.1%}).",
+        "zh": "{basis}：最高的是{item}（{pct:+,.1%}），最低的是{item2}（{pct2:+,.1%}）。",
     },
     "say_compare_one": {
-        "en": "{basis}: {item} is {value:,.0f} against {ref:,.0f} ({pct:+.1%}).",
-        "zh": "{basis}：{item} 为 {value:,.0f}，对比值 {ref:,.0f}（{pct:+.1%}）。",
+        "en": "{basis}: {item} is {value:,.0f} against {ref:,.0f} ({pct:+,.1%}).",
+        "zh": "{basis}：{item} 为 {value:,.0f}，对比值 {ref:,.0f}（{pct:+,.1%}）。",
+    },
+    "say_target_last_year": {
+        "en": "No target was given, so it is derived from the data: the same days a year earlier ({s} to {e}) sold "
+              "{b:,.0f}; plus {g:.1%} growth that is {T:,.0f}.",
+        "zh": "未给定目标，由数据推算：去年同期（{s} 至 {e}）销售 {b:,.0f}，加上 {g:.1%} 的增长，目标为 {T:,.0f}。",
+    },
+    "say_target_pace": {
+        "en": "No target was given and the data do not cover the same days a year earlier, so it is derived from "
+              "the pace of {hs} to {he}: {u:,.2f} per unit of weight × the period's weight {W:,.2f} = {b:,.0f}; "
+              "plus {g:.1%} growth that is {T:,.0f}.",
+        "zh": "未给定目标，且数据不含去年同期，按 {hs} 至 {he} 的销售节奏推算：每单位权重 {u:,.2f} × 本期权重 {W:,.2f} "
+              "= {b:,.0f}，加上 {g:.1%} 的增长，目标为 {T:,.0f}。",
+    },
+    "say_days_with_sales": {"en": "Days with sales", "zh": "有销售的天数"},
+    "say_days_without": {"en": "Days without sales (counted as 0 with missing='zero')",
+                         "zh": "没有销售的天数（missing='zero' 时按 0 计）"},
+    "say_data_span": {"en": "Data from – to", "zh": "数据起止日期"},
+    "say_month_tracked": {"en": "Month tracked", "zh": "跟踪月份"},
+    "say_last_day": {"en": "Last day counted", "zh": "最后计入日"},
+    "rule_derived": {"en": "K derived (weakest weekday = 1)", "zh": "推算的 K（最弱的一天 = 1）"},
+    "rule_fixed": {"en": "K fixed", "zh": "固定的 K"},
+    "row_k": {"en": "weekly weight index K", "zh": "周权重指数 K"},
+    "row_month_weight": {"en": "month weight index", "zh": "月权重指数"},
+    "row_first_target": {"en": "day 1's share of a target of {T:,.0f}", "zh": "目标 {T:,.0f} 中第 1 天的日目标"},
+    "ctx_time": {"en": "Complete months before {month} — {rest}", "zh": "{month} 之前的完整月份——{rest}"},
+    "ctx_space": {"en": "Sales by {by}, {s} to {e} — {rest}", "zh": "各{by}销售额（{s} 至 {e}）——{rest}"},
+    "ctx_plan": {"en": "Sales by {by}, {s} to {e}, against the target to that day — {rest}",
+                 "zh": "各{by} {s} 至 {e} 的销售额对比截至当天的累计目标——{rest}"},
+    "ctx_standard": {"en": "Share of each {by}'s month target achieved by {e}, against the weighted time progress "
+                           "(the standard of a {by} on plan) — {rest}",
+                     "zh": "截至 {e} 各{by}的月目标完成比例，对比权重时间进度（按计划推进应达到的标准）——{rest}"},
+    "say_month_complete": {
+        "en": "{month} is complete ({n} of {n} days): sales are {s:,.0f}, so the forecast is the actual total.",
+        "zh": "{month} 已经结束（{n}/{n} 天）：销售额 {s:,.0f}，预测值即实际总额。",
+    },
+    "say_month_complete_target": {
+        "en": "Against the target of {T:,.0f} that is {ach:.1%}: {verdict}.",
+        "zh": "相对目标 {T:,.0f}，完成 {ach:.1%}：{verdict}。",
+    },
+    "reached": {"en": "target reached", "zh": "已完成目标"},
+    "missed": {"en": "target missed by {gap:,.0f}", "zh": "未完成目标，差 {gap:,.0f}"},
+    "title_space_by": {"en": "Sales by {by}, {s} to {e}: difference from the mean",
+                       "zh": "各{by}销售额（{s} 至 {e}）：与平均值的差异"},
+    "say_plan_units": {
+        "en": "The year's target is split across {n} {by}s by their share of sales from {s} to {e}.",
+        "zh": "全年目标按 {s} 至 {e} 的销售占比分解到 {n} 个{by}。",
+    },
+    "say_plan_unit_fallback": {
+        "en": "These data have no {first} column, so the units are the {by} values instead.",
+        "zh": "数据中没有{first}字段，因此改按{by}分解。",
+    },
+    "say_plan_no_units": {
+        "en": "These data have none of the columns {cols}, so the target is not split across units.",
+        "zh": "数据中没有 {cols} 中的任何字段，因此目标不再分解到单位。",
+    },
+    "say_plan_months_last_year": {
+        "en": "Months get the share each month had of {ly}'s sales.",
+        "zh": "各月目标按 {ly} 年各月销售额占比分配。",
+    },
+    "say_plan_months_weights": {
+        "en": "The data do not cover all of {ly}, so months get their share of the year's month weight index "
+              "instead of last year's monthly shares.",
+        "zh": "数据没有覆盖 {ly} 年全年，因此各月目标按月权重指数占全年的比例分配，而不是按去年各月销售占比。",
     },
     "say_plan": {
         "en": "{n_hit} of {n} reached their target; the lowest achievement is {item} at {ach:.1%}.",
-        "zh": "{n} 项中 {n_hit} 项完成目标；完成率最低的是 {item}，为 {ach:.1%}。",
+        "zh": "{n} 项中 {n_hit} 项完成目标；完成率最低的是{item}，为 {ach:,.1%}。",
     },
 }
+
+
+def _sep(lang: str) -> str:
+    """Between two sentences: a space in English, nothing after a Chinese full stop."""
+    return "" if lang == "zh" else " "
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
@@ -156,15 +310,32 @@ def _t(key: str, lang: str, **kw: Any) -> str:
 # Input checks (at the door; helpers below trust their input)
 # ---------------------------------------------------------------------------------------------
 
-def _check_weekly_index(weekly_index: Any) -> float:
+WEEKLY_INDEX_RULES = ("derived", "fixed")
+
+
+def weekly_index_choice(rule: str, weekly_index: float = 7) -> float | str:
+    """The ``weekly_index=`` argument from a notebook's two parameters: ``rule`` "derived" (K from the
+    data, 黄成明's way) or "fixed" (K = ``weekly_index``, 7..14)."""
+    if rule == "derived":
+        return "derived"
+    if rule == "fixed":
+        return _check_weekly_index(weekly_index)
+    raise ParameterError(f"weekly_index_rule={rule!r}: use 'derived' (K read from the data, the weakest weekday = 1) "
+                         "or 'fixed' (K = weekly_index, between 7 and 14).")
+
+
+def _check_weekly_index(weekly_index: Any) -> float | str:
+    if isinstance(weekly_index, str) and weekly_index.strip().lower() == "derived":
+        return "derived"
     try:
         k = float(weekly_index)
     except (TypeError, ValueError):
-        raise ParameterError(f"weekly_index={weekly_index!r} is not a number; choose a weekly weight index (周权重指数) between 7 and 14.") from None
+        raise ParameterError(f"weekly_index={weekly_index!r} is not a number or 'derived'; choose 'derived' (K read from "
+                             "the data, 黄成明's way) or a fixed weekly weight index (周权重指数) between 7 and 14.") from None
     if not (7 <= k <= 14) or math.isnan(k):
         raise ParameterError(
-            f"weekly_index={weekly_index!r} is outside 7..14; the weekly weight index (周权重指数) is a number "
-            "the company chooses between 7 and 14 (7 makes an average day weigh 1)."
+            f"weekly_index={weekly_index!r} is outside 7..14; the weekly weight index (周权重指数) is either "
+            "'derived' (read from the data) or a fixed number between 7 and 14 (7 makes an average day weigh 1)."
         )
     return k
 
@@ -415,10 +586,12 @@ def sales_by(tx: Any, *, by: str, start: Any, end: Any, value: str = "revenue") 
     return out
 
 
-def history_period(before: Any, *, weeks: int = 52) -> tuple[pd.Timestamp, pd.Timestamp]:
+def history_period(before: Any, *, weeks: int = 52, not_before: Any = None) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The ``weeks`` whole weeks that end the day before ``before`` (a date or a month's first day).
 
     Whole weeks give every weekday the same number of days, so the seven day weights sum to K.
+    ``not_before`` (the first day of the data): fewer whole weeks when the data do not reach back
+    ``weeks`` weeks, so days before the data are never counted as days without sales.
     """
     if isinstance(before, (str, pd.Period)) and len(str(before)) == 7:
         end = _month(before).start_time - pd.Timedelta(days=1)
@@ -426,7 +599,160 @@ def history_period(before: Any, *, weeks: int = 52) -> tuple[pd.Timestamp, pd.Ti
         end = _date(before, "before") - pd.Timedelta(days=1)
     if int(weeks) < 1:
         raise ParameterError(f"weeks={weeks!r} must be at least 1.")
+    if not_before is not None:
+        avail = ((end - _date(not_before, "not_before")).days + 1) // 7
+        if avail < 1:
+            raise DataError(f"the data start on {_date(not_before, 'not_before').date()}, less than one whole week "
+                            f"before {(end + pd.Timedelta(days=1)).date()}; the weights need at least one week of history.")
+        weeks = min(int(weeks), avail)
     return end - pd.Timedelta(days=7 * int(weeks) - 1), end
+
+
+def report_period(daily_sales: Any, *, month: Any = "", asof: Any = "") -> tuple[str, pd.Timestamp]:
+    """The month to track and the last day counted, derived from the data when not given.
+
+    ``asof`` is the snapshot date (sales *before* it are counted; empty: the day after the last
+    day with sales). ``month`` empty: the month of the last day counted. A given month that ends
+    before the snapshot is tracked to its last day; one that has not started by it is refused.
+    """
+    s = _as_daily(daily_sales)
+    if s.empty:
+        raise DataError("daily_sales is empty; there is no month to track.")
+    first, last = s.index.min(), s.index.max()
+    snap = _date(asof, "asof") if asof not in ("", None) else last + pd.Timedelta(days=1)
+    day = snap - pd.Timedelta(days=1)
+    p = day.to_period("M") if month in ("", None) else _month(month)
+    span = f"the data run from {first.date()} to {last.date()}"
+    if p.start_time > day:
+        raise ParameterError(f"month={str(p)!r} has not started by asof={snap.date()} ({span}); leave month empty "
+                             f"for {day.to_period('M')} or pick a month up to it.")
+    if p.end_time.normalize() < first:
+        raise ParameterError(f"month={str(p)!r} lies before the data ({span}); leave month empty for "
+                             f"{day.to_period('M')} or pick a month inside the data.")
+    return str(p), min(day, p.end_time.normalize())
+
+
+def data_summary(daily_sales: Any, month: Any, last_day: Any, lang: str = "en") -> pd.DataFrame:
+    """What the daily sales cover and which month and days a report counts, as (figure, figure_value)."""
+    check_lang(lang)
+    s = _as_daily(daily_sales)
+    first, last = s.index.min(), s.index.max()
+    span = (last - first).days + 1
+    rows = [("say_days_with_sales", f"{len(s):,}"), ("say_days_without", f"{span - len(s):,}"),
+            ("say_data_span", f"{first.date()} – {last.date()}"), ("say_month_tracked", str(_month(month))),
+            ("say_last_day", f"{_date(last_day, 'last_day').date()}")]
+    return pd.DataFrame([(_t(k, lang), v) for k, v in rows], columns=["figure", "figure_value"])
+
+
+def compare_weekly_index(daily_sales: Any, month: Any, last_day: Any, weights: Sequence[WeightIndex], *,
+                         target: float = 1000.0, missing: str = "zero", lang: str = "en") -> pd.DataFrame:
+    """The same month under several weight indices (e.g. derived K and K = 7), side by side: K, the
+    month weight, the first day's target, the forecast and the unit weight value — the targets and the
+    forecast agree, the weights and the unit weight value scale with K."""
+    check_lang(lang)
+    rows = {}
+    for wi in weights:
+        wi = _check_weights(wi)
+        f = forecast_month(daily_sales, month, wi, asof=last_day, missing=missing)
+        t = daily_targets(target, month, wi)
+        name = _t("rule_derived" if wi.weekly_index_rule == "derived" else "rule_fixed", lang)
+        rows[name] = {_t("row_k", lang): f"{wi.weekly_index:,.3f}",
+                      _t("row_month_weight", lang): f"{wi.month_weight(month):,.3f}",
+                      _t("row_first_target", lang, T=target): f"{t.targets.iloc[0]:,.4f}",
+                      _t("forecast", lang): f"{f.forecast:,.2f}",
+                      _t("unit_weight_value", lang): f"{f.unit_weight_value:,.2f}"}
+    return pd.DataFrame(rows)
+
+
+def in_context(sentence: str, key: str, lang: str = "en", **kw: Any) -> str:
+    """``sentence`` (a comparison's interpretation) after a lead that says what was compared and when:
+    ``key`` is one of "ctx_time", "ctx_space", "ctx_plan", "ctx_standard"; ``by`` a column name."""
+    from .labels import column
+
+    check_lang(lang)
+    if not sentence:
+        return ""
+    if "by" in kw:
+        kw["by"] = column(kw["by"], lang).lower() if lang == "en" else column(kw["by"], lang)
+    for k in ("s", "e"):
+        if k in kw:
+            kw[k] = _date(kw[k], k).date()
+    return _t(key, lang, rest=sentence, **kw)
+
+
+def space_title(by: str, start: Any, end: Any, lang: str = "en") -> str:
+    """A chart title that names what a space comparison compares: '<by> sales, <start> to <end>: …'."""
+    from .labels import column
+
+    check_lang(lang)
+    name = column(by, lang).lower() if lang == "en" else column(by, lang)
+    return _t("title_space_by", lang, by=name, s=_date(start, "start").date(), e=_date(end, "end").date())
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class DerivedTarget(Result):
+    """A target derived from the data when none is given: a base × (1 + growth), and how it was made."""
+
+    value: float
+    basis: str  # "last_year" (the same days a year earlier) or "pace" (history's sales per unit of weight)
+    start: pd.Timestamp
+    end: pd.Timestamp
+    base: float
+    growth: float
+    base_start: pd.Timestamp | None = None
+    base_end: pd.Timestamp | None = None
+    unit_value: float | None = None
+    weight: float | None = None
+    title: str = "Derived target (推算目标)"
+    _conventions = ("basis", "growth")
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"start": self.start, "end": self.end, "basis": self.basis, "base": self.base,
+                              "growth": self.growth, "target": self.value}])
+
+    def interpret(self, lang: str = "en") -> str:
+        check_lang(lang)
+        if self.basis == "last_year":
+            return _t("say_target_last_year", lang, s=self.base_start.date(), e=self.base_end.date(), b=self.base,
+                      g=self.growth, T=self.value)
+        return _t("say_target_pace", lang, u=self.unit_value, W=self.weight, b=self.base, g=self.growth,
+                  T=self.value, hs=self.base_start.date(), he=self.base_end.date())
+
+
+def derive_target(daily_sales: Any, start: Any, end: Any, weights: WeightIndex, *, growth: float = 0.10,
+                  missing: str = "zero") -> DerivedTarget:
+    """A target for the days ``start``..``end`` when the company has not given one.
+
+    If the data cover the same days one year earlier completely: their sales × (1 + ``growth``)
+    (the same-period-last-year plan of comparison analysis). Otherwise the history's pace:
+    u = Σ sales ÷ Σ day weights over the weights' history period, times the weight of the days
+    (Σ w_d), × (1 + ``growth``) — what the period would sell at last year's pace, adjusted for its
+    weekday mix.
+    """
+    wi = _check_weights(weights)
+    lo, hi = _date(start, "start"), _date(end, "end")
+    try:
+        g = float(growth)
+    except (TypeError, ValueError):
+        raise ParameterError(f"growth={growth!r} is not a number like 0.10.") from None
+    if not np.isfinite(g) or g <= -1:
+        raise ParameterError(f"growth={growth!r} must be a number above -1 (e.g. 0.10 for +10%).")
+    s = _as_daily(daily_sales)
+    b_lo, b_hi = lo - pd.DateOffset(years=1), hi - pd.DateOffset(years=1)
+    if not s.empty and s.index.min() <= b_lo and s.index.max() >= b_hi:
+        full, _ = _complete(s.loc[b_lo:b_hi], b_lo, b_hi, _check_missing(missing), "daily_sales")
+        base = float(full.sum())
+        if base > 0:
+            return DerivedTarget(value=base * (1 + g), basis="last_year", start=lo, end=hi, base=base, growth=g,
+                                 base_start=b_lo, base_end=b_hi)
+    if wi.start is None:
+        raise DataError("the weights were given, not estimated, so they carry no history pace; give the target.")
+    t = wi.table
+    hist_weight = float((t["days"] * t["day_weight"]).sum())
+    u = wi.total_sales / hist_weight
+    W = float(wi.day_weights(lo, hi).sum())
+    return DerivedTarget(value=u * W * (1 + g), basis="pace", start=lo, end=hi, base=u * W, growth=g,
+                         base_start=wi.start, base_end=wi.end, unit_value=u, weight=W)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -451,9 +777,10 @@ class WeightIndex(Result):
     missing: str = "error"
     n_filled: int = 0
     warnings: tuple[str, ...] = ()
+    weekly_index_rule: str = "fixed"
     method: str = "weight index: w_N = mean sales on weekday N / (total sales / (days / 7)) * K"
     title: str = "Day weight index (日权重指数)"
-    _conventions = ("method", "weekly_index", "start", "end", "missing")
+    _conventions = ("method", "weekly_index_rule", "weekly_index", "start", "end", "missing")
 
     @property
     def n_weeks(self) -> float:
@@ -519,26 +846,41 @@ class WeightIndex(Result):
         check_lang(lang)
         w = self.weekday_weights
         names = WEEKDAYS[lang]
-        s = _t("say_weights", lang, K=self.weekly_index, best=names[int(w.idxmax())], wbest=w.max(),
-               worst=names[int(w.idxmin())], wworst=w.min(), uni=self.weekly_index / 7)
+        if self.weekly_index_rule == "derived":
+            pos = w[w > 0]
+            s = _t("say_weights_derived", lang, K=self.weekly_index, best=names[int(w.idxmax())], wbest=w.max(),
+                   worst=names[int(pos.idxmin())], uni=self.weekly_index / 7)
+            if self.weekly_index > 14:
+                s += _sep(lang) + _t("say_weights_derived_high", lang)
+        else:
+            s = _t("say_weights", lang, K=self.weekly_index, best=names[int(w.idxmax())], wbest=w.max(),
+                   worst=names[int(w.idxmin())], wworst=w.min(), uni=self.weekly_index / 7)
+        zero = [names[i] for i in range(7) if w.iloc[i] <= 0]
+        if zero:
+            s += _sep(lang) + _t("say_weights_zero", lang, days=("、" if lang == "zh" else ", ").join(zero))
         if self.start is not None:
-            s += " " + _t("say_weights_period", lang, days=self.n_days, start=self.start.date(), end=self.end.date(),
+            s += _sep(lang) + _t("say_weights_period", lang, days=self.n_days, start=self.start.date(), end=self.end.date(),
                           weeks=self.n_weeks, aws=self.avg_weekly_sales)
         return s
 
 
-def weight_index(daily_sales: Any, *, weekly_index: float = 7, period: tuple[Any, Any] | None = None,
+def weight_index(daily_sales: Any, *, weekly_index: float | str = 7, period: tuple[Any, Any] | None = None,
                  missing: str = "error", holidays: Any = None, value: str = "revenue") -> WeightIndex:
     """Day weight index (日权重指数) of each weekday from daily sales.
 
     ``w_N = (mean daily sales on weekday N ÷ average weekly sales) × K`` with
     average weekly sales = Σ sales of the period ÷ (days in the period ÷ 7) and K the
-    weekly weight index (周权重指数, 7..14). Uniform sales give every w_N = K/7.
+    weekly weight index (周权重指数). Uniform sales give every w_N = K/7.
 
     Parameters
     ----------
     daily_sales : Series date → sales, or the DataFrame of ``engine.periodic_sales(tx, freq="D")``.
-    weekly_index : the company's weekly weight index K, 7 ≤ K ≤ 14.
+    weekly_index : ``"derived"`` — K read from the data as 黄成明 (2014) does it: the weakest weekday
+        (lowest mean daily sales above 0) gets w = 1.0, so w_N = mean_N ÷ weakest mean and
+        K = average weekly sales ÷ weakest mean (= the sum of the seven weights over whole weeks;
+        "usually between 7 and 14"); a weekday that never sells gets 0 and a warning.
+        Or a number 7 ≤ K ≤ 14 (default 7): a fixed scale. Targets and forecasts are the same either
+        way; the unit weight value is not (it is measured in units of weight).
     period : (start, end), inclusive; default the first to the last date in ``daily_sales``.
         Use whole weeks (see :func:`history_period`) so the seven weights sum to K exactly.
     missing : "error" (default) — a day in the period without a sales row stops with the list of
@@ -546,6 +888,8 @@ def weight_index(daily_sales: Any, *, weekly_index: float = 7, period: tuple[Any
     holidays : optional DataFrame (date, weight[, name]) or dict date → weight. Those dates take
         the given weight in month weights and daily targets, and are left out of the estimation
         (both the weekday means and the average weekly sales), so they do not distort the weekdays.
+        A holiday's weight is on the scale of the weekday weights: with ``"derived"`` it is a multiple
+        of the weakest weekday, with K = 7 a multiple of an average day.
     value : the sales column when ``daily_sales`` is a DataFrame.
     """
     k = _check_weekly_index(weekly_index)
@@ -581,18 +925,27 @@ def weight_index(daily_sales: Any, *, weekly_index: float = 7, period: tuple[Any
     avg_weekly = total / (n_days / 7)
     sums = np.bincount(full.index.day_of_week, weights=full.to_numpy(), minlength=7)
     means = sums / counts
+    warns = []
+    rule = "fixed"
+    if k == "derived":
+        rule = "derived"
+        weakest = float(means[means > 0].min())
+        k = avg_weekly / weakest
+        if (means <= 0).any():
+            zero = [WEEKDAYS["en"][i] for i in np.flatnonzero(means <= 0)]
+            warns.append(f"{', '.join(zero)} never sold in the period, so their day weight is 0 and the weakest "
+                         "weekday with sales gets 1.0")
     weights = means / avg_weekly * k
     table = pd.DataFrame({"weekday": range(7), "label": WEEKDAYS["en"], "days": counts, "total_sales": sums,
                           "mean_daily_sales": means, "day_weight": weights})
-    warns = []
     if counts.max() != counts.min():
         warns.append(
             f"the period has {n_days} days, not whole weeks, so weekdays have {counts.min()}-{counts.max()} days "
             f"each and the seven weights sum to {weights.sum():.4f}, not K={k:g}"
         )
-    return WeightIndex(table=table, weekly_index=k, start=start, end=end, n_days=n_days, total_sales=total,
+    return WeightIndex(table=table, weekly_index=float(k), start=start, end=end, n_days=n_days, total_sales=total,
                        avg_weekly_sales=avg_weekly, holidays=hol, missing=missing, n_filled=n_filled,
-                       warnings=tuple(warns))
+                       warnings=tuple(warns), weekly_index_rule=rule)
 
 
 def _check_weights(weights: Any) -> WeightIndex:
@@ -729,15 +1082,37 @@ class MonthForecast(Result):
             d.update(target=self.target, forecast_achievement=self.achievement)
         return pd.DataFrame([d])
 
+    def key_figures(self, lang: str = "en") -> pd.DataFrame:
+        """The forecast's numbers as a two-column table (figure, figure_value) written for a reader."""
+        check_lang(lang)
+        rows = [("days_elapsed", f"{self.days_elapsed} / {self.days_in_month}"),
+                ("sales_to_date", f"{self.sales_to_date:,.2f}"),
+                ("weight_to_date", f"{self.weight_to_date:,.2f} / {self.month_weight:,.2f}"),
+                ("weight_share", f"{self.weight_share:.1%}"),
+                ("unit_weight_value", f"{self.unit_weight_value:,.2f}"),
+                ("forecast", f"{self.forecast:,.2f}"),
+                ("run_rate_forecast", f"{self.run_rate_forecast:,.2f}")]
+        if self.target:
+            rows += [("target", f"{self.target:,.2f}"), ("forecast_achievement", f"{self.achievement:.1%}")]
+        return pd.DataFrame([(COLUMNS[k][lang], v) for k, v in rows], columns=["figure", "figure_value"])
+
     def interpret(self, lang: str = "en") -> str:
         check_lang(lang)
+        if self.days_elapsed == self.days_in_month:  # nothing left to forecast: say it is the actual
+            s = _t("say_month_complete", lang, month=self.month, n=self.days_in_month, s=self.sales_to_date)
+            if self.target:
+                gap = self.target - self.sales_to_date
+                verdict = _t("reached", lang) if gap <= 0 else _t("missed", lang, gap=gap)
+                s += _sep(lang) + _t("say_month_complete_target", lang, T=self.target, ach=self.achievement,
+                                     verdict=verdict)
+            return s
         s = _t("say_forecast", lang, days=self.days_elapsed, n=self.days_in_month, month=self.month,
                s=self.sales_to_date, pw=self.weight_share, u=self.unit_weight_value, F=self.forecast,
                rr=self.run_rate_forecast)
         if self.target:
             gap = self.target - self.forecast
             verdict = _t("on_track", lang) if gap <= 0 else _t("behind", lang, gap=gap)
-            s += " " + _t("say_forecast_target", lang, T=self.target, ach=self.achievement, verdict=verdict)
+            s += _sep(lang) + _t("say_forecast_target", lang, T=self.target, ach=self.achievement, verdict=verdict)
         return s
 
 
@@ -834,7 +1209,7 @@ class Tracking(Result):
         if self.best_day and self.worst_day:
             parts.append(_t("say_extremes", lang, bd=fmt(self.best_day), bi=self.best_day["index"],
                             wd=fmt(self.worst_day), wi=self.worst_day["index"]))
-        return " ".join(parts)
+        return _sep(lang).join(parts)
 
 
 def track(daily_sales: Any, month: Any, weights: WeightIndex, *, monthly_target: float, asof: Any = None,
@@ -896,11 +1271,27 @@ class TargetPlan(Result):
     by: str
     round_to: float | None = None
     unit_shares: dict | None = None
+    notes: tuple = ()
+    unit: str | None = None
     title: str = "Target decomposition (目标分解)"
     _conventions = ("by", "round_to")
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def interpret(self, lang: str = "en") -> str:
+        """How the year was split (and why, when the data forced a fallback), from :func:`smart_plan`."""
+        check_lang(lang)
+        out = []
+        for key, kw in self.notes:
+            kw = dict(kw)
+            from .labels import column
+
+            for name in ("by", "first"):
+                if name in kw:
+                    kw[name] = column(kw[name], lang).lower() if lang == "en" else column(kw[name], lang)
+            out.append(_t(key, lang, **kw))
+        return _sep(lang).join(out)
 
 
 def decompose_target(annual_target: float, year: int, weights: WeightIndex, *, by: str = "weights",
@@ -976,6 +1367,54 @@ def decompose_target(annual_target: float, year: int, weights: WeightIndex, *, b
                       round_to=r, unit_shares=None if shares is None else units)
 
 
+def smart_plan(tx: Any, year: int, weights: WeightIndex, *, annual_target: float = 0.0, growth: float = 0.10,
+               units: Sequence[str] = ("region", "channel"), missing: str = "zero",
+               round_to: float | None = 0.01) -> tuple[TargetPlan, DerivedTarget | None]:
+    """The SMART decomposition a report can run on any transactions, with its fallbacks stated.
+
+    * the annual target: ``annual_target``, or (0) :func:`derive_target` over the year;
+    * units: the first column of ``units`` the data have (shares of last year's sales, or of the
+      weights' history period when last year is not fully in the data); none if the data have none;
+    * months: last year's monthly shares when the data cover all of last year, else month weights.
+
+    Returns the plan (its ``interpret`` says which choices were made) and the derived target or None.
+    """
+    daily = daily_sales(tx)
+    y0, y1 = pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31)
+    notes: list = []
+    derived = None
+    if not annual_target:
+        derived = derive_target(daily, y0, y1, weights, growth=growth, missing=missing)
+        annual_target = derived.value
+    if round_to:
+        annual_target = round(float(annual_target) / round_to) * round_to
+    ly0, ly1 = y0 - pd.DateOffset(years=1), y1 - pd.DateOffset(years=1)
+    full_last_year = daily.index.min() <= ly0 and daily.index.max() >= ly1
+    unit = next((u for u in units if isinstance(tx, pd.DataFrame) and u in tx.columns), None)
+    shares = None
+    if unit is not None:
+        lo, hi = (ly0, ly1) if full_last_year else (weights.start, weights.end)
+        per_unit = sales_by(tx, by=unit, start=lo, end=hi)
+        per_unit = per_unit[per_unit > 0]
+        if per_unit.sum() > 0:
+            shares = per_unit / per_unit.sum()
+            notes.append(("say_plan_units", {"by": unit, "n": len(shares), "s": lo.date(), "e": hi.date()}))
+            if unit != units[0]:
+                notes.append(("say_plan_unit_fallback", {"first": units[0], "by": unit}))
+    else:
+        notes.append(("say_plan_no_units", {"cols": ", ".join(units)}))
+    if full_last_year:
+        plan = decompose_target(annual_target, year, weights, by="last_year", history=daily, shares=shares,
+                                round_to=round_to, missing=missing)
+        notes.append(("say_plan_months_last_year", {"ly": year - 1}))
+    else:
+        plan = decompose_target(annual_target, year, weights, by="weights", shares=shares, round_to=round_to)
+        notes.append(("say_plan_months_weights", {"ly": year - 1}))
+    import dataclasses
+
+    return dataclasses.replace(plan, notes=tuple(notes), unit=unit if shares is not None else None), derived
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparison analysis (对比分析)
 # ---------------------------------------------------------------------------------------------
@@ -990,25 +1429,46 @@ class Comparison(Result):
     table: pd.DataFrame
     kind: str
     freq: str | None = None
+    as_share: bool = False
     title: str = "Comparison analysis (对比分析)"
     _conventions = ("kind", "freq")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table.copy()
+    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """The tidy table; with ``lang``, the basis as words and the demo data's items in that language
+        (headers: ``crm.show(frame, lang, columns=targets.COLUMNS)``)."""
+        out = self.table.copy()
+        if lang is not None:
+            check_lang(lang)
+            out["item"] = out["item"].map(lambda v: _value(v, lang))
+            out["basis"] = out["basis"].map(lambda b: _basis_label(b, lang))
+        return out
 
-    def plot(self, ax=None, lang: str = "en"):
-        return plot_comparison(self, ax=ax, lang=lang)
+    def plot(self, ax=None, lang: str = "en", title: str | None = None):
+        return plot_comparison(self, ax=ax, lang=lang, title=title)
+
+    def _ref(self, x: float) -> str:
+        return f"{x:.1%}" if self.as_share else _plain(x)
 
     def interpret(self, lang: str = "en") -> str:
+        """One sentence per basis; the demo data's unit names (store, East …) in ``lang``."""
         check_lang(lang)
         out = []
-        for basis, g in self.table.dropna(subset=["pct_difference"]).groupby("basis", sort=False):
+        t = self.table.copy()
+        t["item"] = t["item"].map(lambda v: _value(v, lang))
+        for basis, g in t.dropna(subset=["pct_difference"]).groupby("basis", sort=False):
             label = _basis_label(basis, lang)
             if self.kind == "standard":
                 lo = g["pct_difference"].idxmin()
                 one = g["reference"].nunique() == 1
+                n_hit = int((g["difference"] >= 0).sum())
+                if n_hit == len(g):  # nobody is below: "the furthest below" would be false
+                    of = (f" of {self._ref(g['reference'].iloc[0])}" if lang == "en" else f" {self._ref(g['reference'].iloc[0])} 的") \
+                        if one else ("" if lang == "en" else "各自的")
+                    out.append(_t("say_standard_all", lang, n=len(g), of=of, item=g.loc[lo, "item"],
+                                  pct=g.loc[lo, "pct_difference"]))
+                    continue
                 out.append(_t("say_standard" if one else "say_standard_each", lang,
-                              n_hit=int((g["difference"] >= 0).sum()), n=len(g), ref=g["reference"].iloc[0],
+                              n_hit=n_hit, n=len(g), ref=self._ref(g["reference"].iloc[0]),
                               item=g.loc[lo, "item"], pct=g.loc[lo, "pct_difference"]))
             elif self.kind == "plan":
                 ach = g["value"] / g["reference"]
@@ -1021,16 +1481,21 @@ class Comparison(Result):
                               ref=r["reference"], pct=r["pct_difference"]))
             else:
                 if basis.startswith("vs "):  # the reference unit compared with itself says nothing
-                    g = g.loc[g["item"] != basis[3:]]
+                    g = g.loc[g["item"] != _value(basis[3:], lang)]
                 hi, lo = g.loc[g["pct_difference"].idxmax()], g.loc[g["pct_difference"].idxmin()]
                 out.append(_t("say_compare_top", lang, basis=label, item=hi["item"], pct=hi["pct_difference"],
                               item2=lo["item"], pct2=lo["pct_difference"]))
-        return " ".join(out)
+        return _sep(lang).join(out)
+
+
+def _plain(x: float) -> str:
+    """A reference number for a sentence: 1,234.50 or 0.484 — never 1.23e+03."""
+    return f"{x:,.2f}" if abs(x) >= 1 else f"{x:.3g}"
 
 
 def _basis_label(basis: str, lang: str) -> str:
     if basis.startswith("vs "):
-        return _t("basis_ref", lang, ref=basis[3:])
+        return _t("basis_ref", lang, ref=_value(basis[3:], lang))
     return _t(f"basis_{basis}", lang)
 
 
@@ -1067,7 +1532,8 @@ def _rows(items, values, refs, basis) -> pd.DataFrame:
 
 
 def compare(data: Any, *, kind: str, value: str = "revenue", by: str | None = None, freq: str = "M",
-            reference: str | None = None, target: Any = None, benchmark: Any = None) -> Comparison:
+            reference: str | None = None, target: Any = None, benchmark: Any = None,
+            as_share: bool = False) -> Comparison:
     """Comparison analysis (对比分析) in its four kinds, as one tidy table.
 
     kind="time"     — ``data`` per period (Series with a date index, or ``engine.periodic_sales``
@@ -1080,6 +1546,7 @@ def compare(data: Any, *, kind: str, value: str = "revenue", by: str | None = No
 
     Columns: item, basis, value, reference, difference (= value − reference),
     pct_difference (= difference ÷ |reference|, NaN when the reference is 0).
+    ``as_share``: the values are shares (0.45 = 45%), so sentences write the standard as a percentage.
     """
     if kind not in KINDS:
         raise ParameterError(f"kind={kind!r}: use one of {', '.join(map(repr, KINDS))}.")
@@ -1129,7 +1596,7 @@ def compare(data: Any, *, kind: str, value: str = "revenue", by: str | None = No
     if kind == "plan":
         with np.errstate(divide="ignore", invalid="ignore"):
             t["achievement"] = np.where(t["reference"] != 0, t["value"] / t["reference"], np.nan)
-    return Comparison(table=t, kind=kind)
+    return Comparison(table=t, kind=kind, as_share=bool(as_share))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1142,7 +1609,7 @@ class Backtest(Result):
 
     table: pd.DataFrame
     summary: pd.DataFrame
-    weekly_index: float
+    weekly_index: float | str
     window_weeks: int
     days: tuple[int, ...]
     missing: str = "error"
@@ -1165,7 +1632,7 @@ class Backtest(Result):
         pcts = lambda col: sep.join(f"{v:.1f}%" for v in sm[col])
         days = sep.join(str(int(d)) for d in sm["day"])
         k = int((sm["mape_weight"] < sm["mape_run_rate"]).sum())
-        return " ".join([
+        return _sep(lang).join([
             _t("say_backtest", lang, m=int(sm["months"].max()), d=days, mw=pcts("mape_weight"),
                mr=pcts("mape_run_rate")),
             _t("say_backtest_better", lang, k=k, n=len(sm)),
@@ -1173,7 +1640,7 @@ class Backtest(Result):
 
 
 def backtest(daily_sales: Any, *, days: Sequence[int] = (7, 14, 21), months: Sequence[Any] | None = None,
-             weekly_index: float = 7, window_weeks: int = 52, min_weeks: int = 4, missing: str = "error",
+             weekly_index: float | str = 7, window_weeks: int = 52, min_weeks: int = 4, missing: str = "error",
              holidays: Any = None, value: str = "revenue") -> Backtest:
     """Backtest the weight-index month forecast against a naive run-rate forecast.
 
@@ -1255,9 +1722,10 @@ def plot_weights(weights: WeightIndex, ax=None, lang: str = "en"):
     ax = new_ax(ax)
     w = weights.weekday_weights
     ax.bar(WEEKDAYS[lang], w.to_numpy(), color="#4C72B0")
-    ax.axhline(weights.weekly_index / 7, color="grey", ls="--", lw=1, label=_t("uniform", lang))
+    ax.axhline(weights.weekly_index / 7, color="grey", ls="--", lw=1,
+               label=_t("average_day" if weights.weekly_index_rule == "derived" else "uniform", lang))
     ax.set_ylabel(_t("day_weight", lang))
-    ax.set_title(_t("title_weights", lang) + f" (K={weights.weekly_index:g})")
+    ax.set_title(_t("title_weights", lang) + f" (K = {weights.weekly_index:.2f})")
     ax.legend()
     return ax
 
@@ -1325,8 +1793,12 @@ def plot_daily(tracking: Tracking, ax=None, lang: str = "en"):
     return ax
 
 
-def plot_comparison(comparison: Comparison, ax=None, lang: str = "en"):
-    """Horizontal bars of the percentage difference per item, one colour per basis."""
+def plot_comparison(comparison: Comparison, ax=None, lang: str = "en", title: str | None = None):
+    """Horizontal bars of the percentage difference per item, one colour per basis.
+
+    ``title`` names what is compared (e.g. "Revenue by region, 2025, against the mean of regions");
+    the default names the kind of comparison and its basis.
+    """
     check_lang(lang)
     ax = new_ax(ax)
     t = comparison.table.dropna(subset=["pct_difference"])
@@ -1339,12 +1811,19 @@ def plot_comparison(comparison: Comparison, ax=None, lang: str = "en"):
         g = t.loc[t["basis"] == basis]
         y = np.array([pos[i] for i in g["item"]]) - 0.4 + h * (b + 0.5)
         ax.barh(y, g["pct_difference"] * 100, height=h, color=colours[b % 4], label=_basis_label(basis, lang))
-    ax.set_yticks(range(len(items)), items)
+    ax.set_yticks(range(len(items)), [str(_value(i, lang)) for i in items])
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(_t("difference_pct", lang))
-    ax.set_title(_t("title_compare", lang))
-    ax.legend()
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    if title is None:
+        ref = next((b[3:] for b in bases if b.startswith("vs ")), None)
+        key = f"title_compare_{comparison.kind}" + ("_ref" if comparison.kind == "space" and ref else "")
+        title = _t(key, lang, ref=_value(ref, lang)) if ref and key.endswith("_ref") else _t(key, lang)
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="best")
     return ax
 
 

@@ -82,3 +82,40 @@ def test_pareto_plot_and_sentence():
     assert r.plot().get_title() == "帕累托曲线 (客户)"
     assert "基尼系数 0.45" in r.sentence()
     assert "Gini coefficient 0.45" in r.sentence("en")
+
+
+def test_crossing_item_joins_the_upper_or_the_lower_class():
+    """Issue 16. Values 50, 40, 10 (cumulative 50 %, 90 %, 100 %), shares 80/15/5.
+    crossing="upper" (crmcore's default; A = the smallest set reaching 80 %, Juran's vital few): the 40
+    crosses 80 % and joins A; the 10 starts at 90 % < 95 % → B. crossing="lower" (the textbook rule
+    "cumulative share ≤ 80 % → A"): A = {50}; the 40 ends at 90 % ≤ 95 % → B; the 10 ends at 100 % → C."""
+    v = pd.Series([50, 40, 10], index=["x", "y", "z"])
+    assert abc.classify(v)["class"].tolist() == ["A", "A", "B"]
+    low = abc.classify(v, crossing="lower")
+    assert low["class"].tolist() == ["A", "B", "C"]
+    assert low["end"].round(10).tolist() == [0.5, 0.9, 1.0]
+    # ties still share a class under "lower": the group ends where its last member ends
+    tied = abc.classify(pd.Series([40, 30, 30], index=list("abc")), shares=(0.6, 0.3, 0.1), crossing="lower")
+    assert tied["class"].tolist() == ["A", "C", "C"]            # the 30s end at 100 % > 90 % together
+    r = abc.abc(pd.DataFrame({"customer_id": ["x", "y", "z"], "revenue": [50.0, 40.0, 10.0]}), crossing="lower")
+    assert r.conventions()["crossing"] == "lower"
+    assert r.summary().set_index("class")["items"].tolist() == [1, 1, 1]
+    with pytest.raises(ParameterError, match="crossing='middle'.*'upper'.*'lower'"):
+        abc.classify(v, crossing="middle")
+
+
+def test_sentence_when_the_lower_rule_leaves_a_empty():
+    """One item holds 90 %: under crossing="lower" no item fits within 80 %, so A is empty; the sentence must
+    not claim "0 A-class items bring 0.0% of revenue" as if that were a finding about concentration."""
+    r = abc.abc(pd.DataFrame({"customer_id": ["x", "y"], "revenue": [90.0, 10.0]}), crossing="lower")
+    assert r.summary().set_index("class").at["A", "items"] == 0
+    assert r.sentence() == ("The A class is empty under the rule 'cumulative share at most 80%': the largest single "
+                            "item already holds 90.0%; the top 20% of customers bring 90.0%; Gini coefficient 0.40.")
+    assert r.sentence("zh").startswith("按“累计占比不超过 80% 才算 A 类”的口径，A 类为空")
+
+
+def test_two_axis_labelled_grid_in_chinese():
+    t = pd.DataFrame({"customer_id": list("abcd"), "frequency": [10, 5, 1, 1], "monetary": [1.0, 50.0, 30.0, 2.0]})
+    g = abc.abc_two_axis(t).labelled_grid("zh")
+    assert g.index[0] == "消费频率: A 类" and g.columns[0] == "消费金额: A 类"
+    assert g.to_numpy().sum() == 4

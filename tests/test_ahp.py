@@ -183,13 +183,73 @@ def test_ri_table_changes_cr_but_not_weights():
     assert b.cr == pytest.approx(a.ci / 1.3171)
 
 
-def test_unknown_ri_table_and_n_beyond_table_are_parameter_errors():
+def test_unknown_ri_table_is_a_parameter_error_and_random_index_names_the_covering_table():
     with pytest.raises(ParameterError, match="not a known random-index table"):
         ahp.priorities(TRAVEL, ri="saaty1977")
-    big = ahp.consistent_matrix(np.arange(1, 13))
     with pytest.raises(ParameterError, match=r"covers n = 3\.\.11, not n = 12.*saaty2005"):
-        ahp.priorities(big)
-    assert ahp.priorities(big, ri="saaty2005").cr == pytest.approx(0, abs=1e-9)
+        ahp.random_index(12)  # the direct lookup still refuses
+
+
+def _inconsistent(n: int) -> np.ndarray:
+    """A reciprocal n × n matrix w_i/w_j with every judgement above the diagonal off by a factor 1.5 or 1/1.5."""
+    w = np.arange(1, n + 1, dtype=float)
+    a = np.outer(w, 1 / w)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a[i, j] *= 1.5 if (i + j) % 2 else 1 / 1.5
+            a[j, i] = 1 / a[i, j]
+    return a
+
+
+def test_priorities_for_n_beyond_the_ri_table_give_weights_and_lambda_and_say_cr_is_not_available():
+    """Issue 16: weights need no RI. n = 12 with Saaty (1980), which stops at 11: weights and λmax as
+    with any other table, CR not available (NaN, not "consistent"), and the sentence names the table that
+    covers n = 12; Donegan & Dodd (1991) gives RI(12) = 1.4497."""
+    a = _inconsistent(12)
+    r = ahp.priorities(a)
+    dd = ahp.priorities(a, ri="donegan_dodd")
+    np.testing.assert_array_equal(r.weights, dd.weights)
+    assert r.lambda_max == dd.lambda_max > 12 and r.weights.sum() == pytest.approx(1.0)
+    assert math.isnan(r.cr) and not r.cr_available and not r.consistent
+    assert dd.cr == pytest.approx(dd.ci / 1.4497)
+    assert "stops at n = 11" in r.summary() and "CR" in r.summary() and "Saaty (2005)" in r.summary()
+    assert "无法计算 CR" in r.summary("zh")
+    assert "stops at n = 11" in str(ahp.explain(a, ri="saaty1980"))
+    big = ahp.priorities(_inconsistent(21), ri="donegan_dodd")
+    assert math.isnan(big.cr) and "pass ri=<number>" in big.summary()
+    assert ahp.priorities(_inconsistent(21), ri=1.6).cr == pytest.approx(big.ci / 1.6)
+
+
+def test_donegan_dodd_table_matches_the_published_values_to_n_20():
+    """Donegan & Dodd (1991), as tabulated in AHPy (``ahpy.Compare._compute_consistency_ratio``, 'dd')."""
+    published = {3: 0.4914, 4: 0.8286, 5: 1.0591, 6: 1.1797, 7: 1.2519, 8: 1.3171, 9: 1.3733, 10: 1.4055,
+                 11: 1.4213, 12: 1.4497, 13: 1.4643, 14: 1.4822, 15: 1.4969, 16: 1.5078, 17: 1.5153,
+                 18: 1.5262, 19: 1.5313, 20: 1.5371}
+    assert ahp.RI_TABLES["donegan_dodd"]["values"] == published
+    assert ahp.ri_available(20, "donegan_dodd") and not ahp.ri_available(21, "donegan_dodd")
+
+
+def test_ahp_modules_import_one_way_only():
+    """Issue 17: ahp_plots imports no AHP module; ahp_matrix no ahp/ahp_judgements; ahp_judgements not ahp."""
+    import ast
+    from pathlib import Path
+
+    pkg = Path(ahp.__file__).parent
+
+    def imported(mod: str) -> set[str]:
+        tree = ast.parse((pkg / f"{mod}.py").read_text(encoding="utf-8"))
+        out = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                out |= {node.module} if node.module else {a.name for a in node.names}
+        return {m for m in out if m.startswith("ahp") or m == "customer_value"}
+
+    assert imported("ahp_plots") == set()
+    assert imported("ahp_matrix") == {"ahp_plots"}
+    assert imported("ahp_judgements") == {"ahp_matrix"}
+    assert imported("ahp") == {"ahp_matrix", "ahp_judgements"}
+    assert "ahp_hierarchy" not in imported("ahp") | imported("ahp_judgements") | imported("ahp_matrix")
+    assert ahp.revise is __import__("crmcore.ahp_judgements", fromlist=["revise"]).revise
 
 
 # --------------------------------------------------------------------------- properties
@@ -704,6 +764,57 @@ def test_monte_carlo_with_zero_spread_reproduces_the_point_estimate():
                                rtol=1e-12)
 
 
+def test_hierarchy_completes_an_incomplete_node_as_complete_does_and_says_so():
+    """Issue 16: a node with missing judgements is completed (LLSM by default, Bozóki et al. 2010), not
+    refused; the criteria weights equal those of ahp.complete on the same matrix."""
+    spec = travel_spec()
+    labs = list(TRAVEL_B)
+    m = ahp.pairwise(TRAVEL, labels=labs).without((labs[0], labs[2]), (labs[1], labs[4]))
+    spec["matrix"] = m.to_frame().where(np.isfinite(m.to_frame()), None).values.tolist()
+    for how in ("llsm", "lambda_max", "harker"):
+        h = ah.hierarchy(spec, completion=how)
+        ref = ahp.complete(m, method=how)
+        lw = h.weights[h.weights["level"] == 1].set_index("element")["local_weight"]
+        np.testing.assert_allclose(lw[labs].to_numpy(), ref.result.weights, rtol=1e-9)
+        assert len(h.completed) == 2 and set(h.completed["method"]) == {how}
+        assert "2 missing judgements were filled" in h.summary() and "缺失的 2 个判断已用" in h.summary("zh")
+    assert ah.hierarchy(travel_spec()).completed.empty and "missing" not in ah.hierarchy(travel_spec()).summary()
+    with pytest.raises(ParameterError, match="completion="):
+        ah.hierarchy(spec, completion="mean")
+
+
+def test_demo_yaml_names_give_chinese_criteria_in_a_zh_build_and_a_one_language_file_still_works():
+    """Issue 14: the demo files carry names: {en, zh}; load_spec(..., lang="zh") writes every element in
+    Chinese, so zh sentences hold no English criterion names. A file without names is unchanged."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    zh = ah.hierarchy(ah.load_spec(data / "ahp_travel.yaml", lang="zh"))
+    en = ah.hierarchy(ah.load_spec(data / "ahp_travel.yaml", lang="en"))
+    np.testing.assert_allclose(zh.alternatives["priority"], en.alternatives["priority"])
+    assert "费用" in zh.summary("zh") and "cost" not in zh.summary("zh") and "选择旅游地" in zh.summary("zh")
+    assert "cost" in en.summary("en")
+    assert ah.read_matrix(ah.load_spec(data / "ahp_house.yaml", lang="zh")).labels[2] == "周边环境"
+    assert set(ah.read_experts(ah.load_spec(data / "ahp_rfm.yaml", lang="zh"))) == {"门店经理", "市场部", "财务部"}
+    one = travel_spec()  # Chinese goal, English labels, no names: used as written
+    assert ah.load_spec(one, lang="zh") == one
+    # names given to hierarchy() only change the display, not the elements
+    shown = ah.hierarchy(travel_spec(), names={"cost": {"en": "cost", "zh": "费用"}})
+    assert shown.weights["element"].tolist() == ah.hierarchy(travel_spec()).weights["element"].tolist()
+    assert "费用" in shown.summary("zh")
+
+
+def test_hierarchy_summary_names_every_leaf_tied_for_the_largest_weight():
+    """The five-value model gives total spend and purchase frequency the same weight (0.172); "the heaviest
+    leaf criterion is purchase frequency" would be false — both are named."""
+    spec = {"goal": "g", "labels": ["a", "b", "c"], "matrix": [[1, 1, 3], [1, 1, 3], ["1/3", "1/3", 1]]}
+    h = ah.hierarchy(spec)
+    assert h.summary().startswith("The heaviest leaf criteria are a and b (0.429 each)")
+    assert h.summary("zh").startswith("权重最大的末级指标是a、b（各 0.429）")
+    one = ah.hierarchy({"goal": "g", "labels": ["a", "b"], "matrix": [[1, 3], ["1/3", 1]]})
+    assert one.summary().startswith("The heaviest leaf criterion is a (0.750)")
+
+
 # --------------------------------------------------------------------------- plots
 
 
@@ -721,7 +832,7 @@ def test_plots_return_axes():
         ahp.priorities(HOUSE).plot(lang="zh"),
         h.plot(),
         h.sweep("cost").plot(lang="zh"),
-        ahp_plots.plot_matrix({("A", "B"): 2, ("B", "C"): 3}),
+        ahp_plots.plot_matrix(ahp.pairwise({("A", "B"): 2, ("B", "C"): 3})),
     ]
     for ax in axes:
         assert isinstance(ax, matplotlib.axes.Axes)

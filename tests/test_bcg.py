@@ -94,7 +94,7 @@ def test_quadrants_do_not_depend_on_the_revenue_scale():
 
 def _proxy_tx(scale: float = 1.0) -> pd.DataFrame:
     """Category revenue 2024 → 2025: A 100 → 110, B 50 → 80, C 20 → 10 (one line each)."""
-    rows = [("c1", "o1", "2024-03-01", "pA", "A", 100.0), ("c2", "o2", "2024-04-01", "pB", "B", 50.0),
+    rows = [("c1", "o1", "2024-01-03", "pA", "A", 100.0), ("c2", "o2", "2024-04-01", "pB", "B", 50.0),
             ("c3", "o3", "2024-05-01", "pC", "C", 20.0), ("c1", "o4", "2025-03-01", "pA", "A", 110.0),
             ("c2", "o5", "2025-04-01", "pB", "B", 80.0), ("c3", "o6", "2025-05-01", "pC", "C", 10.0)]
     df = pd.DataFrame(rows, columns=["customer_id", "order_id", "order_date", "product_id", "category", "unit_price"])
@@ -228,4 +228,159 @@ def test_percent_growth_gives_a_warning():
 def test_notebook_runs_on_tiny(run_notebook):
     rec = run_notebook("08_bcg.ipynb", dataset="tiny")
     assert rec["market_quadrants"]["Lighting"] == "star"
+    assert sum(rec["proxy_counts"].values()) == rec["proxy_units"]
+
+
+# ------------------------------------------------------------------------------------------
+# engine input, fallbacks, periods the data cover, and sentences a naive wording would get wrong
+# ------------------------------------------------------------------------------------------
+
+def test_proxy_accepts_an_ibis_table_and_a_path_like_every_engine_backed_method(tmp_path):
+    """Issue 21: from_transactions refused an Ibis table. A table, a Parquet path and a CSV path give
+    the DataFrame's answer (the path is read by the engine)."""
+    from crmcore import engine
+
+    tx = _proxy_tx()
+    want = bcg.from_transactions(tx, asof="2026-01-01").table
+    pq = tmp_path / "tx.parquet"
+    tx.to_parquet(pq)
+    csv = tmp_path / "tx.csv"
+    tx.to_csv(csv, index=False)
+    for src in (engine.table(tx.copy()), pq, str(csv)):
+        got = bcg.from_transactions(src, asof="2026-01-01").table
+        assert got["category"].tolist() == want["category"].tolist()
+        np.testing.assert_allclose(got["growth"], want["growth"], rtol=1e-12)
+        np.testing.assert_allclose(got["relative_share"], want["relative_share"], rtol=1e-12)
+        assert got["quadrant"].tolist() == want["quadrant"].tolist()
+    with pytest.raises(DataError, match="not a list"):
+        bcg.from_transactions([1, 2], asof="2026-01-01")
+
+
+def test_proxy_falls_back_to_a_grouping_the_data_have_and_says_so():
+    """Online Retail has no category: with fallback="product_id" the proxy groups by product and the
+    first sentence says so (en and zh); without a fallback the missing column is an error."""
+    tx = _proxy_tx().drop(columns="category")
+    res = bcg.from_transactions(tx, asof="2026-01-01", fallback="product_id")
+    assert res.unit == "product_id" and res.requested_unit == "category"
+    assert set(res.table["product_id"]) == {"pA", "pB", "pC"}
+    assert res.interpret()[0] == ("The data have no 'category' column, so the proxy groups the sales by product "
+                                  "(product_id) instead of by category.")
+    assert res.interpret("zh")[0].startswith("数据中没有“category”列，因此代理矩阵改按商品（product_id）")
+    with pytest.raises(DataError, match="'category'"):
+        bcg.from_transactions(tx, asof="2026-01-01")
+    # product codes carry their names into the sentences and the table (escaped later by crm.say / crm.show)
+    named = tx.assign(product_name=tx["product_id"].map({"pA": "Lamp <b>", "pB": "Mug", "pC": "Pen"}))
+    res = bcg.from_transactions(named, asof="2026-01-01", fallback="product_id")
+    assert "pA (Lamp <b>) is a star (revenue growth 10.0%, relative share 1.38)" in " ".join(res.interpret())
+    assert bcg.units_table(res)["product_name"].tolist() == ["Lamp <b>", "Mug", "Pen"]
+    import crmcore as crm
+    assert "Lamp &lt;b&gt;" in crm.say(res.interpret())._repr_html_()
+    # a grouping the data have is not replaced, and no note is written
+    assert not bcg.notes(bcg.from_transactions(_proxy_tx(), asof="2026-01-01", fallback="product_id"))
+
+
+def _retail_like_tx() -> pd.DataFrame:
+    """Sales from 1 Dec 2024 to 20 Sep 2025 (like Online Retail: data start in December, end mid-quarter).
+    One sale a month for A (100) and B (50), except B sells 80 a month from 2025-04."""
+    rows = []
+    for i, d in enumerate(pd.date_range("2024-12-01", "2025-09-01", freq="MS")):
+        rows.append(("c1", f"a{i}", d + pd.Timedelta(days=2), "pA", "A", 100.0))
+        rows.append(("c2", f"b{i}", d + pd.Timedelta(days=3), "pB", "B", 80.0 if d >= pd.Timestamp("2025-04-01") else 50.0))
+    rows.append(("c3", "z", pd.Timestamp("2025-09-20"), "pA", "A", 1.0))
+    df = pd.DataFrame(rows, columns=["customer_id", "order_id", "order_date", "product_id", "category", "unit_price"])
+    df["quantity"] = 1
+    return data.load_transactions(df)
+
+
+def test_auto_period_length_uses_only_periods_the_data_cover():
+    """asof 2025-09-21: no year is complete, 2024Q4 holds only December (the data start 1 Dec), 2025Q3 is
+    not over. Covered quarters: 2025Q1 and 2025Q2, so freq="auto" picks quarters and 2025Q2 vs 2025Q1:
+    B grows 240/150 − 1 = 60%, A 0%. A naive rule would compare 2025Q1 with a one-month 2024Q4 (+200%)."""
+    tx = _retail_like_tx()
+    assert bcg.choose_freq(tx, asof="2025-09-21") == "Q"
+    res = bcg.from_transactions(tx, asof="2025-09-21", freq="auto")
+    assert res.freq == "Q" and res.freq_chosen and res.period == "2025Q2" and res.previous is None
+    t = res.table.set_index("category")
+    assert t.loc["B", "growth"] == pytest.approx(0.6) and t.loc["A", "growth"] == pytest.approx(0.0)
+    assert "2024Q4" not in set(res.history["period"]) and "2025Q1" not in set(res.history["period"])
+    assert any(s.startswith("Periods are quarters") for s in res.interpret())
+    with pytest.raises(DomainError, match="two complete years"):
+        bcg.from_transactions(tx, asof="2025-09-21", freq="Y")
+
+
+def test_a_median_star_below_the_leader_is_not_told_to_keep_the_lead():
+    """With median thresholds a unit can be a "star" with relative share < 1: it does not lead, so the
+    naive hint "invest to keep the lead" would be false; and a negative growth threshold is named."""
+    res = bcg.from_transactions(_proxy_tx(), asof="2026-01-01", growth_threshold="median", share_threshold="median")
+    t = res.table.set_index("category")
+    assert t.loc["B", "quadrant"] == "star" and t.loc["B", "relative_share"] < 1
+    en = res.interpret()
+    b = next(s for s in en if s.startswith("B is a star"))
+    assert "keep the lead" not in b and "not the largest unit yet" in b
+    a = next(s for s in en if s.startswith("A is a"))
+    assert "market" not in a.split(":", 1)[1]  # a proxy speaks of sales, not the market
+    shrink = bcg.from_market(_market(market_growth=[-0.10, -0.05, -0.20, -0.02]), growth_threshold="median")
+    assert "includes units whose sales shrink" in shrink.interpret()[0]
+    assert "也包括销售额下降的单元" in shrink.interpret("zh")[0]
+
+
+def test_chinese_sentences_and_tables_translate_the_demo_categories():
+    res = bcg.from_market(DATA / "bcg_market.csv", lang="zh")
+    zh = res.interpret("zh")
+    assert any(s.startswith("灯具 属于明星类（市场增长率 30.0%，相对份额 1.31）") for s in zh)
+    assert "家纺 由 2024 期的现金牛类变为瘦狗类。" in zh
+    assert not any("Lighting" in s or "Textiles" in s for s in zh)
+    t = bcg.units_table(res, "zh")
+    assert t["category"].tolist()[0] == "灯具" and t["quadrant"].tolist()[0] == "明星"
+    s = bcg.summary_table(res, "zh")
+    assert s.loc[s["label"] == "瘦狗", "members"].item() == "家纺、厨房用品、文具"
+
+
+def test_top_limits_unit_sentences_and_counts_the_other_moves():
+    """Seven demo categories, top=2: two unit sentences, the moves of those two, and the others counted."""
+    res = bcg.from_market(DATA / "bcg_market.csv")
+    en = res.interpret(top=2)
+    assert "The 2 units with the most revenue in 2025:" in en
+    assert sum(" is a " in s for s in en) == 2  # Lighting, Garden
+    assert "Garden moved from star to question mark since 2024." in en
+    assert "1 of the other units changed quadrant since 2024." in en  # Textiles
+    ax = res.plot(top=3)
+    assert "3 of 7 units" in ax.get_title()
+
+
+def test_comparison_with_the_market_counts_only_shared_units():
+    market = bcg.from_market(DATA / "bcg_market.csv")
+    proxy = bcg.from_transactions(datasets.load("tiny"), asof=datasets.DEMO_ASOF, growth_threshold="median",
+                                  share_threshold="median")
+    s = bcg.compare_sentences(market, proxy)[0]
+    common = set(market.table["category"]) & set(proxy.table["category"])
+    differ = [u for u in common if market.table.set_index("category").loc[u, "quadrant"]
+              != proxy.table.set_index("category").loc[u, "quadrant"]]
+    assert f"on {len(differ)} of {len(common)} units" in s or len(differ) == 0
+    other = bcg.from_transactions(_proxy_tx(), asof="2026-01-01")
+    assert bcg.compare_sentences(market, other)[0].startswith("The market file and the transactions share no unit")
+    assert bcg.market_for("demo").name == "bcg_market.csv" and bcg.market_for("online_retail") is None
+    assert bcg.market_for("demo", "my_sales.csv") is None
+
+
+def test_exercise_self_checks_accept_right_and_refuse_wrong_answers(capsys):
+    from crmcore.exercises import n08_bcg as ex
+
+    market = DATA / "bcg_market.csv"
+    assert ex.check_1(["Garden", "Kitchen", "Textiles"], market=market)
+    assert not ex.check_1(["Garden"], market=market, lang="zh")
+    assert "还不对" in capsys.readouterr().out
+    assert ex.check_2(0.019 / 0.015, own_share=0.019)
+    assert not ex.check_2(0.019 / 0.15, own_share=0.019)
+    assert not ex.check_2("cash cow", own_share=0.019)
+
+
+@pytest.mark.notebook
+def test_notebook_runs_on_online_retail_in_chinese_with_a_product_fallback(run_notebook):
+    """Issue 13: 08 failed with -p dataset online_retail (no category). It now groups by product, picks
+    quarters, shows no market view (the demo market file is not Online Retail's) and says all of it."""
+    rec = run_notebook("08_bcg.ipynb", dataset="online_retail", lang="zh")
+    assert rec["proxy_unit"] == "product_id" and rec["proxy_freq"] == "Q"
+    assert "market_counts" not in rec
+    assert rec["proxy_findings"][0].startswith("数据中没有“category”列")
     assert sum(rec["proxy_counts"].values()) == rec["proxy_units"]

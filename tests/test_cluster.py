@@ -368,3 +368,105 @@ def test_vote_tie_is_broken_by_the_best_mean_rank():
     assert kn == 4 and choices == {"knee": 4, "silhouette": 2, "calinski_harabasz": 4, "davies_bouldin": 2}
     assert rec == 4
     assert cl.recommend_k(table, rule="silhouette")[0] == 2
+
+
+# ------------------------------------------------------------------ issue 16: one definition of centres and inertia
+def test_centres_are_the_ones_predict_uses_and_inertia_is_measured_around_them():
+    """Issue 16: ``Clustering.centers`` are the model's final centres (what ``predict`` assigns by), and
+    ``inertia`` = Σ‖z − centre‖² around them — scikit-learn's ``inertia_`` for k-means, the same number
+    ``choose_k`` reports. Mini-batch k-means is the telling case: its centres are not the label means."""
+    df, _ = blobs(n=600, centers=4, seed=3, std=2.5)
+    F = cl.prepare_features(df, log=None)
+    Z = F.data.to_numpy()
+    km = cl.fit(F, 4, model="kmeans", seed=1)
+    assert km.inertia == pytest.approx(km.estimator.inertia_, rel=1e-12)
+    ch = cl.choose_k(F, range(2, 6), model="kmeans", seed=1)
+    assert ch.table.set_index("k").loc[4, "inertia"] == pytest.approx(km.inertia, rel=1e-12)
+    mb = cl.fit(F, 4, model="minibatch", seed=1, batch_size=64)
+    C = mb.centers.to_numpy()
+    raw_centres = mb.estimator.cluster_centers_
+    for old, new in mb.mapping.items():
+        if old >= 0:
+            np.testing.assert_allclose(mb.centers.loc[new].to_numpy(), raw_centres[old])
+    nearest = mb.centers.index.to_numpy()[((Z[:, None, :] - C[None]) ** 2).sum(-1).argmin(axis=1)]
+    assert (nearest == mb.labels.to_numpy()).all()
+    assert (mb.predict(df) == mb.labels).all()
+    lab = mb.labels.to_numpy()
+    around_centres = sum(((Z[lab == c] - C[c]) ** 2).sum() for c in range(4))
+    around_label_means = sum(((Z[lab == c] - Z[lab == c].mean(0)) ** 2).sum() for c in range(4))
+    assert mb.inertia == pytest.approx(around_centres, rel=1e-12)
+    assert around_label_means < around_centres  # the two definitions differ here; we use the first one
+    assert mb.inertia == pytest.approx(cl.choose_k(F, [4], model="minibatch", seed=1, batch_size=64)
+                                       .table["inertia"].iloc[0], rel=1e-12)
+
+
+def test_k_outside_the_range_tried_is_refused_with_the_range_and_the_fix():
+    """Issue 16: ``crm report 07 -p k 500`` gave KeyError: 500; now a ParameterError names k_min..k_max."""
+    df, _ = blobs(n=200, centers=3, seed=1)
+    F = cl.prepare_features(df, log=None)
+    ch = cl.choose_k(F, range(2, 6), seed=0)
+    assert ch.resolve(0) == ch.recommended and ch.resolve(5) == 5
+    with pytest.raises(ParameterError, match=r"k=500 is outside the range tried, k_min\.\.k_max = 2\.\.5.*k = 0"):
+        ch.resolve(500)
+    assert cl.check_k_param(0, 2, 8) == 0 and cl.check_k_param(8, 2, 8) == 8
+    with pytest.raises(ParameterError, match=r"k=500 is outside the range tried, k_min\.\.k_max = 2\.\.8"):
+        cl.check_k_param(500, 2, 8)
+    with pytest.raises(ParameterError, match="k_min ≤ k_max"):
+        cl.check_k_param(0, 9, 8)
+    st = cl.stability(F, range(2, 4), n_boot=2, seed=0)
+    with pytest.raises(ParameterError, match="k=500 was not in the stability run"):
+        st.summary(500)
+
+
+def test_choose_k_on_two_distinct_points_says_the_data_support_at_most_two_clusters():
+    """Issue 16: two distinct customers' values repeated: k = 3..5 used to score silhouette 1.0."""
+    df = pd.DataFrame({"customer_id": [f"C{i}" for i in range(20)],
+                       "recency": [10.0, 200.0] * 10, "monetary": [500.0, 20.0] * 10})
+    F = cl.prepare_features(df, log=None)
+    ch = cl.choose_k(F, range(2, 6), seed=0)
+    t = ch.table.set_index("k")
+    assert t.loc[2, "silhouette"] == pytest.approx(1.0) and t.loc[[3, 4, 5], "silhouette"].isna().all()
+    assert ch.recommended == 2 and ch.n_distinct == 2
+    assert "support at most 2 clusters; k = 3–5 were not scored" in ch.reason()
+    assert "数据最多支持 2 个类别" in ch.reason("zh")
+    with pytest.raises(ParameterError, match="support at most 2"):
+        ch.resolve(3)
+    with pytest.raises(DomainError, match="support at most 2 clusters; set k_min ≤ 2"):
+        cl.choose_k(F, range(3, 6), seed=0)
+    same = df.assign(recency=10.0, monetary=5.0)
+    with pytest.raises((DomainError, DataError)):
+        cl.choose_k(cl.prepare_features(same, log=None, scaling="none"), range(2, 4))
+
+
+def test_scaling_sentence_says_dominated_only_when_one_feature_carries_most_of_the_raw_variance():
+    """Issue 13: the sentence said 'dominated by monetary' beside an η² table where the raw clusters
+    captured frequency best. It now states the η² facts and a variance share that is arithmetic."""
+    rng = np.random.default_rng(0)
+    n = 400
+    group = np.repeat([0, 1], n // 2)
+    money = pd.DataFrame({"customer_id": [f"C{i}" for i in range(n)],
+                          "recency": np.where(group == 0, 20.0, 300.0) + rng.normal(0, 10, n),
+                          "monetary": rng.normal(10_000, 3_000, n)})
+    s = cl.scaling_effect(money, 2, seed=0).summary()
+    sd = money[["recency", "monetary"]].std(ddof=0)
+    share = sd["monetary"] ** 2 / (sd ** 2).sum()
+    assert f"monetary carries {share:.1%} of the total variance" in s
+    assert "消费金额占全部方差的" in cl.scaling_effect(money, 2, seed=0).summary("zh")
+    # same spreads: nothing dominates, and the naive "dominated by" would be false
+    even = pd.DataFrame({"customer_id": [f"C{i}" for i in range(n)],
+                         "recency": np.where(group == 0, -1.0, 1.0) + rng.normal(0, 0.3, n),
+                         "frequency": rng.normal(0, 1.05, n)})
+    se = cl.scaling_effect(even, 2, seed=0)
+    assert "No single feature dominates" in se.summary() and "dominated" not in se.summary()
+    assert "并不由单一特征主导" in se.summary("zh")
+
+
+def test_rfm_notes_say_how_many_return_only_customers_were_left_out():
+    """Online Retail has 2 customers with only return lines; the report says so instead of a raw warning."""
+    t = pd.DataFrame({"customer_id": ["a"], "recency": [1]})
+    assert cl.rfm_notes(t) == []
+    t.attrs["crmcore"] = {"rfm": {"customers_only_returns": 2}}
+    assert cl.rfm_notes(t) == ["2 customers have only return lines before asof and are left out of the customer table."]
+    assert cl.rfm_notes(t, "zh") == ["有 2 个客户在分析时点之前只有退货记录，未计入客户表。"]
+    t.attrs["crmcore"]["rfm"]["customers_only_returns"] = 1
+    assert "1 customer has only" in cl.rfm_notes(t)[0] and "is left out" in cl.rfm_notes(t)[0]

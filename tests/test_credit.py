@@ -138,3 +138,13 @@ def test_committed_demo_payments_are_what_the_generator_makes_from_the_demo_orde
     """If the demo transactions are regenerated, rewrite the file with ``crmcore.credit.write_demo()``."""
     fresh = credit.load_payments(credit.generate_payments(datasets.load("demo")))
     pd.testing.assert_frame_equal(credit.demo_payments(), fresh)
+
+
+def test_summary_with_nothing_due_says_so_and_large_counts_have_separators():
+    pay = pd.DataFrame({"customer_id": ["a"], "invoice_id": ["i1"], "issue_date": [pd.Timestamp("2025-01-01")],
+                        "due_date": [pd.Timestamp("2025-03-01")], "paid_date": [pd.NaT], "amount": [100.0]})
+    r = credit.rate(credit.load_payments(pay), asof="2025-02-01")
+    assert r.summary() == "As of 2025-02-01 no account has an invoice due yet, so none can be graded."
+    assert "无法评级" in r.summary("zh")
+    assert r.grades(lang="zh")["grade"].tolist()[-1] == "未评级"
+    assert r.aging_table("zh")["bucket"].iloc[0] == "未到期"

@@ -28,6 +28,33 @@ def test_log_mapping_hand_worked():
     np.testing.assert_allclose(cv.map_indicator([0, e - 1, e ** 2 - 1], method="log"), [0, 0.5, 1], atol=1e-15)
 
 
+def test_log_mapping_treats_floating_point_noise_of_net_revenue_as_zero_but_refuses_real_negatives():
+    """Issue 13: on Online Retail a customer's net revenue sums to −5.7e-14 (bought and fully returned);
+    that is 0 to within ZERO_TOL · max|x|, so it maps like 0. A real negative (−0.01) is still refused."""
+    x = [-5.68434e-14, 0.0, math.e - 1, math.e ** 2 - 1]
+    np.testing.assert_allclose(cv.map_indicator(x, method="log"), [0, 0, 0.5, 1], atol=1e-15)
+    # the tolerance is relative: −1e-6 next to a 5,000,000 total is noise, next to totals of 3 it is not
+    assert cv.map_indicator([-1e-6, 5e6], method="log")[0] == 0
+    with pytest.raises(DataError, match="negative"):
+        cv.map_indicator([-1e-6, 3], method="log")
+    with pytest.raises(DataError, match="negative"):
+        cv.map_indicator([-0.01, 2.0, 3.0], method="log")
+
+
+def test_negative_net_spend_counts_as_zero_only_when_asked_and_the_report_says_how_many():
+    """Online Retail has customers whose returns exceed purchases (net revenue −95.93): the five-value model
+    maps them like 0 (negative="zero"), and data_notes says so; by default a negative is still refused."""
+    np.testing.assert_allclose(cv.map_indicator([-95.93, 0.0, math.e - 1, math.e ** 2 - 1], method="log",
+                                                negative="zero"), [0, 0, 0.5, 1])
+    with pytest.raises(DataError, match="negative"):
+        cv.map_indicator([-95.93, 3.0], method="log")
+    t = pd.DataFrame({"customer_id": ["a", "b", "c"], "revenue": [-95.93, -1.0, 10.0]})
+    assert cv.data_notes(t) == ["2 customers have a negative net spend (returns exceed purchases in the data); "
+                                "their spend and volume indicators count as 0."]
+    assert cv.data_notes(t, lang="zh")[0].startswith("有 2 个客户的净消费额为负")
+    assert cv.data_notes(t.assign(revenue=[1.0, 2.0, 3.0])) == []
+
+
 def test_piecewise_linear_and_step_mappings():
     pts = [(0, 0.0), (100, 0.6), (200, 1.0)]
     np.testing.assert_allclose(cv.map_indicator([-5, 50, 150, 900], method="piecewise", points=pts),
@@ -140,6 +167,45 @@ def test_customer_value_sensitivity_and_monte_carlo():
     assert "customer" in r.summary() and "市场价值" in r.summary("zh")
 
 
+def test_value_sentences_name_groups_and_methods_in_the_reports_language():
+    """Issue 14: the zh report said "market 当前权重 0.459" and "（scale，幅度 1）"; the group and the
+    perturbation are now written in Chinese, and the sweep's count is of leader changes, not "points"."""
+    r = cv.customer_value(small_customers())
+    sw = r.sweep("market")
+    zh, en = sw.summary("zh"), sw.summary("en")
+    assert zh.startswith("市场价值") and "market" not in zh
+    assert en.startswith("market value has weight") or en.startswith("As the weight of market value")
+    assert "网络价值" in r.hierarchy.summary("zh") or "市场价值" in r.hierarchy.summary("zh") \
+        or "累计消费额" in r.hierarchy.summary("zh") or "购买频次" in r.hierarchy.summary("zh")
+    assert not any(k in r.hierarchy.summary("zh") for k in ("revenue", "orders", "quantity", "referrals"))
+    mc = r.monte_carlo(n=20, seed=3).summary("zh")
+    assert "scale" not in mc and "1–9 标度" in mc
+
+
+def test_recommendations_follow_the_tiers_and_call_the_ranking_robust_only_when_it_is():
+    """A naive "assign managers to the tier-A accounts" is false when no account reaches A; "the ranking is
+    robust" is false when the leader is first in under 90 % of the perturbed runs."""
+    from types import SimpleNamespace
+
+    def keys(tiers):
+        t = pd.DataFrame({"customer_id": ["k1", "k2", "k3"], "score": [70.0, 50.0, 20.0], "tier": tiers})
+        return cv.ScoreResult(t, {}, {}, pd.DataFrame(), None, "key_account", "customer_id", (60, 40))
+
+    def mc(p):
+        return SimpleNamespace(table=pd.DataFrame({"customer_id": ["c9"], "p_first": [p], "mean_rank": [1.2]}))
+
+    en = cv.recommendations(keys(["A", "B", "C"]), mc(0.95))
+    assert en[0].startswith("Assign an account manager to each of the 1 tier-A key accounts (k1)")
+    assert "1 tier-B" in en[0] and "robust" in en[1] and "95.0%" in en[1]
+    # 99.7 % must not be rounded up to "100%" beside a table that shows 99.7 %
+    assert "99.7%" in cv.recommendations(keys(["A", "B", "C"]), mc(0.997))[1]
+    none = cv.recommendations(keys(["B", "B", "C"]), mc(0.55))
+    assert none[0].startswith("No account reaches tier A (score ≥ 60)") and "Assign" not in none[0]
+    assert "only 55.0%" in none[1] and "robust" not in none[1]
+    zh = cv.recommendations(keys(["B", "B", "C"]), mc(0.55), lang="zh")
+    assert "没有客户达到 A 类" in zh[0] and "只有 55.0%" in zh[1]
+
+
 def test_simulated_profiles_are_deterministic_and_in_range():
     a = cv.simulated_profiles(["x", "y", "z"] * 10, seed=5)
     b = cv.simulated_profiles(["x", "y", "z"] * 10, seed=5)
@@ -191,7 +257,7 @@ def test_key_account_scores_and_tiers_hand_worked():
     k2 = 100 * (0.3 * lm(2e5, 1e4, 1e6) + 0.3 * lm(5e5, 1e4, 2e6) + 0.2 * 0.75 + 0.1 * 0.5 + 0.1 * 1.0)
     assert t.loc["k2", "score"] == pytest.approx(k2)
     assert t.loc["k2", "tier"] == ("A" if k2 >= 80 else "B" if k2 >= 40 else "C")
-    assert "tier A" in r.summary()
+    assert "1 is a tier-A key account" in r.summary()
 
 
 def test_key_account_default_weights_are_ahp_and_inconsistent_judgements_are_refused():

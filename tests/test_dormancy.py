@@ -67,3 +67,26 @@ def test_bad_input():
     one = _table().assign(mean_interval=np.nan)
     with pytest.raises(DataError, match="no customer bought on two different days"):
         dm.dormancy(one, method="relative")
+
+
+def test_active_customers_revenue_is_never_called_at_risk():
+    """Issue 13: the chart wrote the active customers' run-rate under "annual revenue at risk"."""
+    d = dm.dormancy(_table())
+    s = d.summary().set_index("state")
+    assert np.isnan(s.at["active", "annual_revenue_at_risk"])
+    assert d.at_risk()["annual_revenue"] == pytest.approx(s["annual_revenue"].drop("active").sum())
+    ax = d.plot()
+    labels = [t.get_text() for t in ax.texts]
+    assert labels[0] == "kept 365" and all(t.startswith("at risk ") for t in labels[1:])
+    assert "at risk" not in ax.get_title()
+    zh = dm.dormancy(_table(), lang="zh").plot()
+    assert [t.get_text() for t in zh.texts][0] == "保有 365"
+    sentence = d.sentence()
+    assert "the 4 customers who are not active were worth about" in sentence and "revenue at risk" in sentence
+
+
+def test_sentence_when_every_customer_is_active():
+    t = _table().assign(recency=[1, 2, 3, 4, 5])
+    d = dm.dormancy(t)
+    assert d.sentence() == "All 5 customers are active; none needs waking."
+    assert d.sentence("zh") == "5 位客户全部处于活跃状态，目前没有需要唤醒的客户。"

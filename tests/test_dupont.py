@@ -88,8 +88,8 @@ def test_five_step_ebit_as_operating_income_every_component_by_hand():
 
 
 def test_five_step_components_follow_item_names_so_operating_and_pretax_cannot_be_swapped():
-    """FinanceToolkit's 5-step swaps operating and pre-tax income by position: ROE survives, the
-    components do not. Here the burdens follow the *names*: TB = NI/EBT, IB = EBT/EBIT,
+    """A tool that reads statement lines by position could swap operating and pre-tax income: ROE would
+    survive, the components would not. Here the burdens follow the *names*: TB = NI/EBT, IB = EBT/EBIT,
     EBIT margin = EBIT/revenue, whatever the row or column order."""
     fin = toy()
     res = dp.dupont(fin, steps=5, ebit="operating_income")
@@ -405,13 +405,13 @@ def test_interpretation_names_the_driver_in_english_and_chinese():
     """The 2008→2009 example: ROE 17.6% → 16.8%; turnover has the largest chain effect (+3.08 pp)."""
     a = dp.attribute({"net_margin": 0.16, "asset_turnover": 0.5, "equity_multiplier": 2.2},
                      {"net_margin": 0.14, "asset_turnover": 0.6, "equity_multiplier": 2.0})
-    en = a.interpret("en")
+    en = " ".join(a.interpret("en"))
     assert "ROE fell from 17.6% in base to 16.8% in current (-0.80 pp)" in en
     assert ("The largest single effect came from total asset turnover, which rose from 0.50× to 0.60× "
             "and added 3.08 pp to ROE.") in en
     assert "The fall came from net profit margin (-2.20 pp) and equity multiplier (-1.68 pp)" in en
     assert "over all 6 orders its chain-substitution effect ranges from +2.80 pp to +3.52 pp" in en
-    zh = a.interpret("zh")
+    zh = "".join(a.interpret("zh"))
     assert "下降0.80个百分点" in zh and "影响最大的因素是总资产周转率，由0.50次升至0.60次，使净资产收益率提高3.08个百分点" in zh
     with pytest.raises(ParameterError):
         a.interpret("fr")
@@ -419,11 +419,80 @@ def test_interpretation_names_the_driver_in_english_and_chinese():
 
 def test_interpretation_follows_the_data_on_the_demo():
     a = dp.dupont(dp.demo_statements()).attribute(2023, 2024, company="Huamei Retail", method="all")
-    en = a.interpret()
+    en = " ".join(a.interpret())
     assert en.startswith("ROE rose from 17.1% in 2023 to 17.4% in 2024 (+0.26 pp).")
     assert en.split(" pp). ")[1].startswith("The largest single effect came from net profit margin, which fell from 4.0% to 3.5%")
     assert "Shapley" in en
-    assert a.interpret("zh").startswith("净资产收益率由2023年的17.1%升至2024年的17.4%")
+    assert a.interpret("zh")[0].startswith("净资产收益率由2023年的17.1%升至2024年的17.4%")
+
+
+def test_interpretation_never_says_rose_from_a_value_to_the_same_value():
+    """ROE 17.10% → 17.14%: at one decimal both read 17.1%; the sentence shows enough decimals to differ.
+    A factor that barely moved (2.240 → 2.243) is printed with three decimals, not "from 2.24× to 2.24×"."""
+    a = dp.attribute({"net_margin": 0.0855, "asset_turnover": 1.0, "equity_multiplier": 2.0},
+                     {"net_margin": 0.0857, "asset_turnover": 1.0, "equity_multiplier": 2.0})
+    s = a.interpret()
+    assert s[0] == "ROE rose from 17.10% in base to 17.14% in current (+0.04 pp)."
+    assert "which rose from 8.55% to 8.57%" in s[1]
+    assert a.interpret("zh")[0].startswith("净资产收益率由base的17.10%升至current的17.14%")
+    b = dp.attribute({"net_margin": 0.05, "asset_turnover": 2.240, "equity_multiplier": 2.0},
+                     {"net_margin": 0.05, "asset_turnover": 2.243, "equity_multiplier": 2.0})
+    assert "from 2.240× to 2.243×" in b.interpret()[1]
+
+
+def test_actions_flag_leverage_gains_as_risk_and_name_each_factor_that_cut_roe():
+    """Demo 5-step 2023→2024: ROE rose, but the EBIT margin (−1.81 pp) and the interest burden (−0.41 pp)
+    pulled it down and leverage (+1.49 pp) did much of the lifting — a naive "ROE rose: well done" is false."""
+    a = dp.dupont(dp.demo_statements(), steps=5).attribute(2023, 2024, company="Huamei Retail", method="all")
+    en = dp.actions(a)
+    assert en[0].startswith("EBIT margin took 1.81 pp off ROE")
+    assert any(x.startswith("Higher leverage (equity multiplier) added 1.49 pp to ROE") and "not better operations" in x
+               for x in en)
+    assert any(x.startswith("Interest burden took 0.41 pp off ROE") for x in en)
+    assert not any("Tax burden" in x for x in en)  # 0.00 pp: below the 0.05 pp floor
+    zh = dp.actions(a, "zh")
+    assert zh[0].startswith("息税前利润率使净资产收益率降低1.81个百分点")
+    assert any("负债融资" in x for x in zh)
+    flat = dp.attribute({"a": 1.0, "b": 2.0}, {"a": 1.0, "b": 2.0})
+    assert dp.actions(flat) == ["No factor moved ROE by 0.05 pp or more: no action follows from this comparison."]
+
+
+def test_report_tables_read_as_a_manager_reads_them_in_both_languages():
+    fin = dp.read_statements(DEMO_CSV)
+    res = dp.dupont(fin, steps=5)
+    t = dp.components_table(res, "zh", company="Huamei Retail")
+    assert list(t.columns) == ["公司", "期间", "税负", "利息负担", "息税前利润率", "总资产周转率", "权益乘数", "净资产收益率"]
+    assert t.iloc[-1].tolist() == ["华美零售", "2024", "0.750", "0.832", "5.6%", "2.37次", "2.11倍", "17.4%"]
+    a = res.attribute(2023, 2024, company="Huamei Retail", method="all")
+    at = dp.attribution_table(a, "en")
+    assert at.iloc[-1]["Factor"] == "Total" and at.iloc[-1]["Shapley (pp)"] == "+0.26"
+    st = dp.statements_table(fin, "Huamei Retail", "en")
+    assert st.set_index("Item").loc["revenue", "2024"] == "4,920,000"
+    assert not any("e+" in v for v in st.to_numpy().ravel().astype(str))
+    assert dp.warnings_text(res, "zh")[0].startswith("华美零售 2021年：未计算")
+
+
+def test_five_step_with_ebit_as_operating_income_is_financetoolkit_extended_dupont():
+    """FinanceToolkit 2.3.0, models.get_extended_dupont_analysis: interest burden = income before tax /
+    operating income, tax burden = net income / income before tax, operating profit margin = operating
+    income / revenue, asset turnover = revenue / average total assets, equity multiplier = average
+    total assets / average total equity. crmcore's ebit="operating_income" gives the same numbers."""
+    fin = dp.demo_statements()
+    res = dp.dupont(fin, steps=5, ebit="operating_income", balance="average")
+    w = fin.pivot(index=["company", "period"], columns="item", values="value")
+    for (c, p), r in w.iterrows():
+        if p == 2021:
+            continue
+        prev = w.loc[(c, p - 1)]
+        avg_ta, avg_eq = (r["total_assets"] + prev["total_assets"]) / 2, (r["equity"] + prev["equity"]) / 2
+        ft = {"tax_burden": r["net_income"] / r["pretax_income"],
+              "interest_burden": r["pretax_income"] / r["operating_income"],
+              "ebit_margin": r["operating_income"] / r["revenue"], "asset_turnover": r["revenue"] / avg_ta,
+              "equity_multiplier": avg_ta / avg_eq}
+        row = res.row(p, company=c)
+        for k, v in ft.items():
+            assert row[k] == pytest.approx(v, rel=1e-15, abs=1e-16), (c, p, k)
+    assert "swaps" not in dp.__doc__ and "FinanceToolkit 2.3.0" in dp.__doc__
 
 
 def test_tree_colours_boxes_by_direction_and_labels_in_chinese():
@@ -466,6 +535,43 @@ def test_trends_and_peers_draw_one_line_per_series():
 # ------------------------------------------------------------------------------------------
 # notebook
 # ------------------------------------------------------------------------------------------
+
+def test_exercise_self_checks_accept_right_and_refuse_wrong_answers(capsys):
+    from crmcore.exercises import n04_dupont as ex
+
+    fin = dp.read_statements(DEMO_CSV)
+    # Huamei 2024 on year-end balances: 171,000 / 960,000 = 17.8125%
+    assert ex.check_1(171_000 / 960_000, fin=fin, company="Huamei Retail", period="2024")
+    assert not ex.check_1(171_000 / 985_000, fin=fin, company="Huamei Retail", period="2024")  # average equity
+    assert not ex.check_1(17.8125, fin=fin, company="Huamei Retail", period="2024", lang="zh")
+    assert "百分数" in capsys.readouterr().out
+    res = dp.dupont(fin)
+    kw = dict(result=res, base_period="2023", current_period="2024")
+    assert ex.check_2("net_margin", company="Huamei Retail", **kw)
+    assert ex.check_2("销售净利率", company="Huamei Retail", **kw)
+    assert not ex.check_2("equity multiplier", company="Huamei Retail", **kw)
+    # Lvyuan's ROE rose, but the largest effect is the multiplier pulling it down (−0.72 pp, 5-step)
+    res5 = dp.dupont(fin, steps=5)
+    assert ex.check_3("equity multiplier", result=res5, base_period="2023", current_period="2024", company="Lvyuan Mart")
+    assert not ex.check_3("total asset turnover", result=res5, base_period="2023", current_period="2024",
+                          company="Lvyuan Mart")
+
+
+def test_compare_periods_derive_company_and_periods_from_the_file():
+    res = dp.dupont(dp.read_statements(DEMO_CSV))
+    assert dp.compare_periods(res) == ("Huamei Retail", "2023", "2024")
+    assert dp.compare_periods(res, "Lvyuan Mart", "", "2023") == ("Lvyuan Mart", "2022", "2023")
+    with pytest.raises(DataError, match="no analysed period before 2022"):
+        dp.compare_periods(res, "Lvyuan Mart", "", "2022")
+
+
+@pytest.mark.notebook
+def test_dupont_notebook_in_chinese_reports_findings_and_actions(run_notebook):
+    rec = run_notebook("04_dupont.ipynb", lang="zh")
+    assert rec["conventions"]["steps"] == 5  # the notebook default is the report's 5-step split
+    assert rec["findings"][0] == "净资产收益率由2023年的17.1%升至2024年的17.4%，上升0.26个百分点。"
+    assert rec["actions"][0].startswith("息税前利润率使净资产收益率降低1.81个百分点")
+
 
 @pytest.mark.notebook
 def test_dupont_notebook_runs_and_records_the_demo_numbers(run_notebook):

@@ -49,7 +49,9 @@ def test_question_bank_has_the_seven_questions_in_zh_and_en():
     qs = fivew2h.questions("zh")
     assert list(dict.fromkeys(qs["question"])) == ["what", "who", "when", "where", "how_much", "how", "why"]
     labels = dict(zip(qs["question"], qs["label"]))
-    assert labels["what"] == "What 买什么" and labels["how_much"] == "How much 买多少" and labels["why"] == "Why 为什么"
+    assert labels["what"] == "买什么" and labels["how_much"] == "买多少" and labels["why"] == "为什么"
+    en = dict(zip(fivew2h.questions("en")["question"], fivew2h.questions("en")["label"]))
+    assert en["what"] == "What (买什么)" and en["how_much"] == "How much (买多少)"
     # the six buying roles of Who, only "who buys" is in a till roll
     who = qs[qs.question == "who"]
     assert len(who) == 6 and (who["columns"] != "").sum() == 1
@@ -180,7 +182,7 @@ def test_returns_are_left_out():
 
 def test_zh_headlines_are_generated_from_the_numbers(small):
     zh = fivew2h.answer(_tx(), asof=ASOF, window_days=30, lang="zh")
-    assert "Y 是第一品类，占销售额 45.7%" in zh["what"].headline
+    assert "Y是第一品类，占销售额 45.7%（共 3 个品类）" in zh["what"].headline
     assert "新客 2 位" in zh["who"].headline
     assert zh.status_table.set_index("question").loc["how", "status_label"] == "无法回答"
 
@@ -295,3 +297,141 @@ def test_a_window_longer_than_the_history_warns_that_new_may_not_be_new():
     assert res["who"].facts["new_customers"] == 4 and res["who"].facts["returning_customers"] == 0
     assert "Caution: the data begin on 2024-03-01, only 0 days before the window" in res["who"].headline
     assert "Caution" not in fivew2h.answer(_tx(), asof=ASOF, window_days=30)["who"].headline
+
+
+def test_what_never_says_the_top_k_bring_100_percent_when_k_is_all_of_them(small):
+    """Three categories and four products: "the top 3 categories bring 100%" would be an empty claim."""
+    head = small["what"].headline
+    assert "top 3" not in head and "100.0%" not in head
+    assert "(of 3 categories)" in head and "(of 4 products)" in head
+
+
+def test_what_names_a_tie_for_the_top_category_instead_of_one_winner():
+    tx = _tx()
+    tx = tx[tx["category"] != "Z"]
+    tx.loc[tx["category"] == "X", ["unit_price", "amount"]] *= 80 / 55  # X and Y both 80 now
+    head = fivew2h.answer(tx, asof=ASOF, window_days=30)["what"].headline
+    assert "X and Y tie as the top category with 50.0% of revenue each" in head
+    zh = fivew2h.answer(tx, asof=ASOF, window_days=30, lang="zh")["what"].headline
+    assert "X与Y并列第一品类" in zh
+
+
+def test_zh_sentences_translate_the_demo_values():
+    """The issue's example: "最常用的支付方式是 card" must read 银行卡; stores, regions and categories likewise."""
+    tx = _tx(channel="store", region="East", payment="card", is_promo=False)
+    zh = fivew2h.answer(tx, asof=ASOF, window_days=30, lang="zh")
+    assert "最常用的支付方式是银行卡" in zh["how"].headline and "card" not in zh["how"].headline
+    assert "门店是销售额最大的渠道" in zh["where"].headline and "华东" in zh["where"].headline
+    assert "East" not in " ".join(zh.headlines())
+    en = fivew2h.answer(tx, asof=ASOF, window_days=30, lang="en")
+    assert en["how"].headline.startswith("Card is the most used payment")  # capitalised although a value leads
+    pgp = fivew2h.pgp_report(zh, "zh")
+    assert "门店 (100.0%)" in list(pgp["shown"])
+    assert fivew2h._v("Lighting item 5", "zh") == "灯具 5 号商品" and fivew2h._v("My lamp", "zh") == "My lamp"
+
+
+def test_report_tables_and_status_are_in_the_language():
+    zh = fivew2h.answer(_tx(), asof=ASOF, window_days=30, lang="zh")
+    st = fivew2h.status_report(zh, "zh").set_index("label")
+    assert st.loc["如何买", "status_label"] == "无法回答" and st.loc["如何买", "missing_columns"] == "渠道、支付方式"
+    assert zh["why"].headline.endswith("（部分回答：缺少促销标记列。）")
+    nr = fivew2h.report_table(zh, "who", "new_returning", "zh")
+    assert list(nr["group"]) == ["新客", "老客（回头客）"]
+
+
+def test_coverage_counts_what_online_retail_columns_can_answer():
+    """Online Retail has no category, channel, payment or promotion flag: 3 questions fully (Who, When, How much),
+    3 partly (What, Where, Why), How not at all — a sentence saying "all questions answered" would be false."""
+    tx = _tx().drop(columns=["category"])
+    tx["region"] = "United Kingdom"
+    res = fivew2h.answer(tx, asof=ASOF, window_days=30)
+    en = fivew2h.coverage(res, "en")
+    assert en[0] == ("These data fully answer 3 of the 7 questions (Who, When, How much); partly answer 3 "
+                     "(What, Where, Why); cannot answer 1 (How).")
+    zh = fivew2h.coverage(res, "zh")
+    assert zh[0].startswith("这份数据能完整回答 7 个问题中的 3 个（谁买、何时买、买多少）") and "无法回答 1 个（如何买）" in zh[0]
+    full = fivew2h.answer(_tx(channel="store", region="East", payment="card", is_promo=False), asof=ASOF, window_days=30)
+    assert fivew2h.coverage(full, "en")[0] == ("These data fully answer 7 of the 7 questions (What, Who, When, Where, "
+                                               "How much, How, Why).")
+
+
+def test_default_window_is_half_the_history_when_the_data_are_short():
+    tx = _tx()  # first purchase 2024-03-01; asof 2025-01-01 is 306 days later: (306 - 1) // 2 = 152
+    assert fivew2h.default_window(tx, ASOF) == 152
+    res = fivew2h.answer(tx, asof=ASOF, window_days=152)
+    assert "Caution" not in res["who"].headline  # 153 days of history before a 152-day window
+    assert fivew2h.default_window(tx, "2027-01-01") == 365
+    s = fivew2h.data_summary(tx, ASOF)
+    assert s.loc[0, "lines"] == 8 and s.loc[0, "orders"] == 6 and s.loc[0, "asof"] == "2025-01-01"
+
+
+def test_exercise_self_checks_accept_the_right_answer_and_refuse_a_wrong_one(capsys):
+    from crmcore.exercises import n01_5w2h as ex
+
+    tx = _tx()
+    # window 30 days before 2025-01-01: buyers A (a2), B, C; new: B and C (first purchase in the window) -> 2/3
+    assert ex.check_1(2 / 3, tx=tx, asof=ASOF, window_days=30) is True
+    assert ex.check_1(66.67, tx=tx, asof=ASOF, window_days=30) is True  # a percentage is read as one
+    assert ex.check_1(0.5, tx=tx, asof=ASOF, window_days=30, lang="zh") is False
+    assert "还不对" in capsys.readouterr().out
+    cols = ["customer_id", "order_id", "order_date", "product_id", "quantity", "unit_price", "amount",
+            "product_name", "region", "time_of_day"]
+    right = {"what": "partly", "who": "answerable", "when": "answerable", "where": "partly",
+             "how_much": "answerable", "how": "not answerable", "why": "partly"}
+    assert ex.check_2(right, columns=cols) is True
+    assert ex.check_2({**right, "how": "partly"}, columns=cols) is False
+    assert "how" in capsys.readouterr().out
+    # orders by first line: a1 Mon, a2 Tue, b1 Sat, c1 Fri, c2 Mon, d1 Fri -> 1 of 6 on a weekend
+    assert ex.check_3(1 / 6, tx=tx, asof=ASOF) is True
+    assert ex.check_3(2 / 6, tx=tx, asof=ASOF) is False
+
+
+def test_actions_follow_the_numbers_and_name_the_missing_columns():
+    """Small data: 2 of 4 customers (B, D) bought once = 50%, so the second-purchase action is due; the median
+    repurchase interval (A: 190 days, C: 10 days) is 100; no payment/channel/region/promo columns are recorded."""
+    res = fivew2h.answer(_tx(), asof=ASOF, window_days=30)
+    acts = fivew2h.actions(res, "en")
+    assert acts[0].startswith("50.0% of customers bought only once: follow up a first purchase within about 100 days")
+    assert any("Start recording channel, is_promo, payment, region" in a for a in acts)
+    zh = fivew2h.actions(fivew2h.answer(_tx(), asof=ASOF, window_days=30, lang="zh"), "zh")
+    assert any("开始记录渠道、促销标记、支付方式、区域" in a for a in zh)
+
+
+def test_where_says_also_when_the_largest_channel_has_the_highest_order_value():
+    """One channel is both the largest and the dearest: "the average order value is highest in store" after
+    "store is the largest channel" reads as a second finding; the sentence says "also" instead."""
+    res = fivew2h.answer(_tx(channel="store", region="East"), asof=ASOF, window_days=30)
+    head = res["where"].headline
+    assert head.startswith("Store is the largest channel (100.0% of revenue, 1 channel); it also has the highest "
+                           "average order value (29.17).")
+    zh = fivew2h.answer(_tx(channel="store", region="East"), asof=ASOF, window_days=30, lang="zh")["where"].headline
+    assert zh.startswith("门店是销售额最大的渠道（占 100.0%，共 1 个渠道）；它的客单价也最高（29.17）。")
+
+
+def test_hostile_names_in_the_data_are_escaped_in_the_report_html():
+    import crmcore as crm
+
+    tx = _tx(region="<img src=x onerror=alert(1)>", channel="<script>alert(2)</script>")
+    tx["product_name"] = "<b onmouseover=x>"
+    res = fivew2h.answer(tx, asof=ASOF, window_days=30)
+    html = crm.say(res.headlines())._repr_html_() + crm.say(fivew2h.actions(res))._repr_html_()
+    for key, name in (("what", "products"), ("where", "region"), ("where", "channel")):
+        html += crm.show(fivew2h.report_table(res, key, name), "en", columns=fivew2h.COLUMNS)._repr_html_()
+    html += crm.show(fivew2h.pgp_report(res), "en", columns=fivew2h.COLUMNS)._repr_html_()
+    assert "<img" not in html and "<script" not in html and "<b onmouseover" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;script&gt;" in html
+
+
+def test_returns_note_counts_the_returns_and_says_totals_are_gross():
+    """Two return lines worth 10 + 5 = 15 against sales of 175 (8.6%); no note when the data hold no returns."""
+    tx = _tx()
+    extra = tx.iloc[[0, 1]].copy()
+    extra["is_return"] = True
+    extra["order_id"] = "r1"
+    extra["quantity"] = [-1, -1]
+    extra["amount"] = [-10.0, -5.0]
+    tx = pd.concat([tx.assign(is_return=False), extra], ignore_index=True)
+    note = fivew2h.returns_note(tx, ASOF)
+    assert note[0].startswith("The data hold 2 return lines (15.00, 8.6% of sales value)") and "gross" in note[0]
+    assert "毛销售额" in fivew2h.returns_note(tx, ASOF, "zh")[0]
+    assert fivew2h.returns_note(_tx().assign(is_return=False), ASOF) == []

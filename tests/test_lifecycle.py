@@ -160,3 +160,21 @@ def test_demo_latent_types_land_in_sensible_stages():
     t = lc.stages(tx, asof="2026-01-01").table.merge(cust[["customer_id", "true_type"]], on="customer_id")
     lost = t[t["true_type"] == "lost"]
     assert len(lost) > 0 and (lost["stage"] == "lost").mean() >= 0.8
+
+
+def test_summary_counts_lapsed_and_lost_apart_from_the_declining_active_customers():
+    """The old sentence called declining + lapsed customers 'where retention effort pays'; a lapsed customer has
+    already stopped buying. Here 2 customers are gone (lapsed, lost), 1 active customer is declining."""
+    r = lc.stages(known_histories().query("customer_id in ['steady', 'lapsed', 'lost', 'declining']"),
+                  asof=ASOF, **RULES)
+    en = lc.summary(r)
+    assert en.startswith("As of 2025-01-01, 2 of the 4 customers are still active and 2 have lapsed or are lost")
+    assert "1 active customers are declining (pre-churn)" in en and "lapsed" not in en.split("lost;")[1]
+    zh = lc.summary(r, lang="zh")
+    assert "仍活跃的有 2 位，已休眠或流失的有 2 位" in zh and "衰退（预流失）阶段的有 1 位" in zh
+
+
+def test_counts_in_a_language_translate_the_stage_names():
+    r = lc.stages(known_histories(), asof=ASOF, **RULES)
+    assert r.counts(lang="zh")["stage"].tolist()[:3] == ["新客", "成长", "成熟（稳定）"]
+    assert r.counts()["stage"].tolist() == list(lc.STAGES)

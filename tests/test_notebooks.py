@@ -126,19 +126,18 @@ def test_shared_parameter_names_mean_the_same_everywhere():
                 assert params[name][0] == typ, f"{path.name}: {name} must be {typ}"
 
 
-@pytest.mark.notebook
-def test_data_overview_smoke_on_tiny(run_notebook):
-    from crmcore import data, datasets
+@pytest.mark.parametrize("path", METHODS, ids=lambda p: p.stem)
+def test_crm_reads_every_declared_parameter_and_its_default_is_allowed(path):
+    """`crm report` checks values against `# {a, b}` / `# [lo, hi]` before a kernel starts; the notebook's own
+    default and its params file must pass that check."""
+    import yaml
 
-    rec = run_notebook("00_data_overview.ipynb", dataset="tiny")
-    tx = data.clean(datasets.load("tiny")).transactions
-    assert rec["raw_rows"] == len(datasets.load("tiny"))
-    assert rec["clean_rows"] == len(tx) and rec["customers"] == tx["customer_id"].nunique()
-    assert rec["revenue"] == pytest.approx(tx["amount"].sum())
-    assert rec["n_sentences"] >= 5
+    from crmcore.report import _coerce, parse_parameters
 
-
-@pytest.mark.notebook
-def test_data_overview_in_chinese(run_notebook):
-    rec = run_notebook("00_data_overview.ipynb", dataset="tiny", lang="zh")
-    assert rec["clean_rows"] > 0
+    spec = parse_parameters(params_cell(read(path)).source)
+    assert set(spec) == set(declared(read(path)))
+    for name, p in spec.items():
+        _coerce(name, p.default, p)  # raises ParameterError naming the allowed values
+    pf = NB_DIR / "params" / f"{path.stem}.yaml"
+    for name, value in (yaml.safe_load(pf.read_text(encoding="utf-8")) or {}).items() if pf.exists() else []:
+        _coerce(name, value, spec[name])

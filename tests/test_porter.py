@@ -242,3 +242,58 @@ def test_notebook_reports_another_scenario_in_chinese(run_notebook):
     assert rec["binding_force"] == "buyer_power"
     assert rec["intensity"]["buyer_power"] == pytest.approx(4.70)
     assert rec["ranking_stable"] is True
+
+
+# --------------------------------------------------------------------------- true sentences, language, safety
+def test_tied_weakest_forces_and_tied_top_drivers_are_named_as_ties():
+    """Supplier power 0.5 × 2 + 0.5 × 2 = 2.0 = substitutes 1.0 × 2: "the weakest is supplier power" would be false;
+    buyer power's two drivers contribute 0.5 × 5 = 2.5 each: neither alone "drives it most"."""
+    rows = [("supplier_power", "s1", 0.5, 2), ("supplier_power", "s2", 0.5, 2), ("buyer_power", "b1", 0.5, 5),
+            ("buyer_power", "b2", 0.5, 5), ("new_entrants", "e1", 1.0, 3), ("substitutes", "u1", 1.0, 2),
+            ("rivalry", "r1", 1.0, 4)]
+    r = porter.five_forces(_drivers(rows))
+    en = r.sentences("en")[1]
+    assert "the weakest are supplier power and threat of substitutes, tied at 2.00." in en
+    assert "driven most by 'b1' (score 5, weight 0.50) and equally by 'b2'" in en
+    zh = r.sentences("zh")[1]
+    assert "最弱的是供应商议价能力、替代品的威胁，并列 2.00" in zh and "以及同样重要的“b2”" in zh
+
+
+def test_report_tables_read_in_chinese_with_the_files_chinese_evidence():
+    r = porter.five_forces(ROOT / "data" / "porter_drivers.yaml")
+    t = r.report_table("zh")
+    assert list(t["scenario"]) == ["礼品家居零售 2024", "礼品家居零售 2025", "线上礼品平台 2025"]
+    assert t.loc[1, "binding_force"] == "潜在进入者的威胁" and t.loc[1, "ranking_stable"] == "否"
+    d = r.driver_table("Gift & home retail 2025", "zh")
+    assert d.loc[0, "force"] == "供应商议价能力" and d.loc[0, "evidence"] == "与上年相同。"
+    assert not d["evidence"].str.contains("[A-Za-z]{4}").any()  # every demo driver has Chinese evidence
+    ch = r.changes_table("Gift & home retail 2025", "zh")
+    assert list(ch["binding_changed"]) == ["否", "是"] and ch.loc[1, "new_ranking"].startswith("购买者议价能力 >")
+    # a file of one language works as is
+    assert porter.five_forces(_drivers(HAND)).driver_table(lang="zh").loc[0, "evidence"] == ""
+
+
+def test_hostile_driver_text_is_escaped_in_report_html():
+    import crmcore as crm
+
+    rows = [list(x) for x in HAND]
+    rows[0][1] = "<img src=x onerror=alert(1)>"
+    r = porter.five_forces(_drivers(rows))
+    html = crm.show(r.driver_table(lang="en"), "en", columns=porter.COLUMNS)._repr_html_()
+    html += crm.say(r.sentences("en"))._repr_html_()
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_exercise_self_checks_accept_the_right_answer_and_refuse_a_wrong_one(capsys):
+    from crmcore.exercises import n03_porter as ex
+
+    drivers = porter.load_drivers(ROOT / "data" / "porter_drivers.yaml")
+    # 2025: rivalry + 0.15 x (4 - 2) = +0.30, overall +0.06, attractiveness 2.58 - 0.06 = 2.52
+    assert ex.check_1(2.52, drivers=drivers, scenario="Gift & home retail 2025") is True
+    assert ex.check_1(2.28, drivers=drivers, scenario="Gift & home retail 2025", lang="zh") is False
+    assert "还不对" in capsys.readouterr().out
+    fw = {"supplier_power": 0.175, "buyer_power": 0.175, "new_entrants": 0.175, "substitutes": 0.175, "rivalry": 0.30}
+    # attractiveness 2.755 (2024), 2.558 (2025), 2.570 (marketplace): the marketplace now beats 2025
+    order = ["Gift & home retail 2024", "Online gift marketplace 2025", "Gift & home retail 2025"]
+    assert ex.check_3(order, drivers=drivers, force_weights=fw) is True
+    assert ex.check_3(order[::-1], drivers=drivers, force_weights=fw) is False

@@ -138,7 +138,10 @@ def test_one_customer_scores_and_segments():
     s = rfm.score(t)
     # nobody is strictly worse: 1 + floor(5 × 0/1) = 1 on every axis
     assert s.table[["R", "F", "M"]].iloc[0].tolist() == [1, 1, 1]
-    assert rfm.segment(s, scheme="rfm11").table["segment"].tolist() == ["lost"]
+    # one customer cannot be segmented: not "lost" (rfm11) nor "important value" (cn8)
+    for scheme in ("rfm11", "cn8"):
+        g = rfm.segment(s, scheme=scheme)
+        assert g.table["segment"].tolist() == ["no_spread"] and g.no_spread
 
 
 # ---------------------------------------------------------------- scores
@@ -245,9 +248,13 @@ def test_rfm11_is_a_partition_of_the_125_cells_and_counts_add_up():
     t = _table(rng.integers(0, 700, 500), rng.geometric(0.3, 500), rng.lognormal(5, 1, 500))
     g = rfm.segment(rfm.score(t), scheme="rfm11")
     assert g.counts().sum() == 500
-    # FM = round half up((F+M)/2): R=5, F=1, M=2 → FM = 2 (1.5 → 2) → potential loyalist
-    cell = pd.DataFrame({"customer_id": ["x", "y", "z"], "R": [5, 5, 1], "F": [1, 1, 5], "M": [1, 2, 4]})
-    assert rfm.segment(cell, scheme="rfm11").table["segment"].tolist() == ["new", "potential_loyalist", "cant_lose"]
+    # every segment is reachable: each holds at least one of the 125 cells
+    grid = pd.DataFrame([(r, f, m) for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)], columns=list("RFM"))
+    grid.insert(0, "customer_id", [f"g{i}" for i in range(len(grid))])
+    assert (rfm.segment(grid, scheme="rfm11").counts() > 0).all()
+    # a recent one-time buyer is new whatever the first basket (the old R × FM map needed M = 1)
+    cell = pd.DataFrame({"customer_id": ["x", "y", "z", "w"], "R": [5, 4, 1, 3], "F": [1, 1, 5, 5], "M": [1, 5, 4, 5]})
+    assert rfm.segment(cell, scheme="rfm11").table["segment"].tolist() == ["new", "new", "cant_lose", "need_attention"]
 
 
 def test_rule_table_with_overlap_and_gap_is_refused_naming_cells():
@@ -391,11 +398,11 @@ def test_segment_summary_adds_up(tx):
 def test_migration_hand_worked():
     tx = _lines([
         ("A", "O1", "2024-01-01", "P", 1, 10.0, False, False), ("A", "O2", "2024-03-01", "P", 1, 10.0, False, False),
-        ("B", "O3", "2024-01-01", "P", 1, 10.0, False, False), ("C", "O4", "2024-02-15", "P", 1, 10.0, False, False),
+        ("B", "O3", "2024-01-01", "P", 1, 20.0, False, False), ("C", "O4", "2024-02-15", "P", 1, 10.0, False, False),
     ])
     rules = [{"segment": "active", "R": "3-5"}, {"segment": "lapsed", "R": "1-2"}]
     m = rfm.migration(tx, asof_from="2024-02-01", asof_to="2024-04-01", scheme=rules)
-    # 02-01: A and B both 31 days → tied → R = 1 → lapsed. 04-01: A 31 d (R = 1 + ⌊5·2/3⌋ = 4, active),
+    # 02-01: A and B both 31 days (spend 10 and 20) → tied → R = 1 → lapsed. 04-01: A 31 d (R = 1 + ⌊5·2/3⌋ = 4, active),
     # C 46 d (R = 1 + ⌊5·1/3⌋ = 2, lapsed), B 91 d (R = 1, lapsed); C is new
     assert m.counts.loc["lapsed"].tolist() == [1, 1]
     assert m.counts.loc["(new)"].tolist() == [0, 1]
@@ -414,7 +421,9 @@ def test_plots_return_axes_in_both_languages(tx):
     for ax in (rfm.plot_distribution(s.table, "monetary", log=True), rfm.plot_rf_heatmap(s, lang="zh"),
                rfm.plot_segments(g), s.plot()):
         assert ax.get_title()
-    assert rfm.plot_segments(g).get_title() == "各客户分群的客户数与销售额"
+    assert rfm.plot_segments(g).get_title() == "各客户分群的客户数与销售额 (八类客户)"
+    ax = rfm.plot_distribution(s.table, "monetary", log=True, lang="zh")
+    assert ax.get_xlabel() == "消费金额（对数刻度）" and "e+" not in ax.xaxis.get_major_formatter()(1000.0, 0)
 
 
 # ---------------------------------------------------------------- notebook
@@ -423,6 +432,8 @@ def test_notebook_05_rfm_runs_on_tiny(run_notebook):
     from pathlib import Path
 
     rec = run_notebook("05_rfm.ipynb", dataset="tiny")
+    assert rec["asof"] == "2026-01-01"                  # derived from the data: the day after the last line
+    assert rec["scheme"] == "cn8"                       # the demo report's scheme is the notebook default
     assert rec["customers"] == 100
     assert rec["segment_total"] == 100
     assert sum(rec["rfm11_counts"].values()) == 100 and sum(rec["cn8_counts"].values()) == 100
@@ -433,6 +444,15 @@ def test_notebook_05_rfm_runs_on_tiny(run_notebook):
     assert rec["migration_total"] == 100
     assert all(Path(p).exists() for p in rec["exported"])
     assert {Path(p).suffix for p in rec["exported"]} == {".csv", ".xlsx"}
+
+
+@pytest.mark.notebook
+def test_notebook_05_rfm_refuses_an_unknown_scheme(run_notebook):
+    """Issue 13: -p scheme rfm12 ran, fell back to cn8 and the header said rfm12."""
+    import papermill as pm
+
+    with pytest.raises(pm.PapermillExecutionError, match="scheme='rfm12' is unknown"):
+        run_notebook("05_rfm.ipynb", dataset="tiny", scheme="rfm12")
 
 
 def test_rfm11_recovers_the_demo_customers_latent_types():
@@ -449,7 +469,9 @@ def test_rfm11_recovers_the_demo_customers_latent_types():
     lost = ct.loc["lost"]
     assert lost[["lost", "hibernating", "cant_lose", "at_risk"]].sum() / lost.sum() > 0.95
     assert ct.loc[["at_risk", "lost"], "champions"].sum() == 0
-    assert ct.loc["new", ["potential_loyalist", "promising", "new", "need_attention"]].sum() / ct.loc["new"].sum() > 0.9
+    # the generator's new customers bought recently a few times, or once and not since: never lapsed or lost
+    lapsed = ["at_risk", "hibernating", "cant_lose", "lost", "champions", "loyal"]
+    assert ct.loc["new", lapsed].sum() == 0
 
 
 @pytest.mark.shared
@@ -509,9 +531,31 @@ def test_report_sentences_are_generated_from_the_numbers(tx):
 def test_export_customers_writes_csv_and_excel(tx, tmp_path):
     g = rfm.segment(rfm.score(rfm.rfm_table(tx, asof=ASOF)), scheme="cn8", lang="zh")
     csv, xlsx = rfm.export_customers(g, tmp_path / "out")
+    assert (csv.name, xlsx.name) == ("rfm_customers-zh.csv", "rfm_customers-zh.xlsx")   # zh never overwrites en
     back = pd.read_csv(csv, encoding="utf-8-sig")
-    assert len(back) == 3 and set(back["segment_name"]) <= {r["zh"] for r in rfm.CN8}
-    assert pd.read_excel(xlsx)["customer_id"].tolist() == back["customer_id"].tolist()
+    assert len(back) == 3 and set(back["客户分群"]) <= {r["zh"] for r in rfm.CN8}
+    assert pd.read_excel(xlsx)["客户编号"].tolist() == back["客户编号"].tolist()
+    en = rfm.export_customers(g, tmp_path / "out", lang="en")
+    back_en = pd.read_csv(en[0], encoding="utf-8-sig")
+    assert en[0].name == "rfm_customers.csv" and set(back_en["Segment"]) <= {r["en"] for r in rfm.CN8}
+
+
+def test_export_customers_neutralises_formula_like_customer_ids(tmp_path):
+    """OWASP CSV injection: a customer id such as '=HYPERLINK(...)' must reach the sheet as text."""
+    from openpyxl import load_workbook
+
+    hostile = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"]
+    t = _table([1, 5, 9, 20], [1, 2, 3, 4], [10.0, 20.0, 30.0, 40.0])
+    t["customer_id"] = hostile
+    g = rfm.segment(rfm.score(t), scheme="rfm11")
+    csv, xlsx = rfm.export_customers(g, tmp_path)
+    text = csv.read_text(encoding="utf-8-sig")
+    for h in hostile:
+        assert "'" + h.split("(")[0] in text
+    ws = load_workbook(xlsx).active
+    cells = [c.value for c in ws["A"][1:]]
+    assert all(isinstance(v, str) and v.startswith("'") for v in cells)
+    assert all(c.data_type == "s" for c in ws["A"][1:])
 
 
 def test_compare_definitions_and_tie_demo(tx):
@@ -532,3 +576,214 @@ def test_weighted_score_takes_the_real_ahp_result():
     w = rfm.weighted_score(sc, res).set_index("customer_id")["weighted_score"]
     # a: .25·5 + .25·1 + .5·2 = 2.5; b: .25 + 1.25 + 2 = 3.5
     assert w.to_dict() == pytest.approx({"a": 2.5, "b": 3.5})
+
+
+# ---------------------------------------------------------------- issue 16: segment maps, ties, no spread
+#: what each rfm11 name promises, in score bands (R 4–5 = bought recently, R 3 = cooling, R 1–2 = lapsed;
+#: F 1 = one purchase, F 2–3 = a few, F 4–5 = often; M 4–5 = spends the most)
+PROMISE = {
+    "champions": {"R": (4, 5), "F": (4, 5), "M": (4, 5)},
+    "loyal": {"R": (4, 5), "F": (4, 5)},
+    "potential_loyalist": {"R": (4, 5), "F": (2, 3), "M": (3, 5)},
+    "promising": {"R": (4, 5), "F": (2, 3), "M": (1, 2)},
+    "new": {"R": (4, 5), "F": (1, 1)},
+    "need_attention": {"R": (3, 3), "F": (3, 5)},
+    "about_to_sleep": {"R": (3, 3), "F": (1, 2)},
+    "at_risk": {"R": (1, 2), "F": (3, 5)},
+    "hibernating": {"R": (1, 2), "F": (1, 2)},
+    "cant_lose": {"R": (1, 1), "F": (4, 5)},
+    "lost": {"R": (1, 2), "F": (1, 3)},
+}
+
+
+@pytest.mark.parametrize("dataset", ["demo", "online_retail"])
+def test_rfm11_every_segment_is_reachable_and_keeps_the_promise_of_its_name(dataset):
+    """Issue 16: the old map left "New" empty by construction (R = 5 with FM = 1 needs M = 1) and called
+    customers with a median recency of 221 days "Loyal". On demo and Online Retail every segment must hold
+    customers, and its median R, F, M scores — and its median recency in days — sit in the band its name
+    promises: recent segments below the data's R-score-4 cut (the best 40 %), lapsed ones above R 3's."""
+    import warnings
+
+    from crmcore import datasets
+    from crmcore.nbtools import resolve_asof
+
+    tx = datasets.load(dataset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = rfm.score(rfm.rfm_table(tx, asof=resolve_asof("", tx)))
+    g = rfm.segment(s, scheme="rfm11")
+    assert set(PROMISE) == set(g.rules["segment"])
+    med = g.table.groupby("segment")[["R", "F", "M", "recency", "frequency"]].median()
+    assert (g.counts() > 0).all(), g.counts()
+    cut_r4, cut_r3 = s.cuts["R"][1], s.cuts["R"][2]     # R ≥ 4 iff recency ≤ cut_r4; R ≥ 3 iff ≤ cut_r3
+    for seg, bands in PROMISE.items():
+        for ax, (lo, hi) in bands.items():
+            assert lo <= med.at[seg, ax] <= hi, (seg, ax, med.loc[seg].to_dict())
+        if bands["R"][0] >= 4:
+            assert med.at[seg, "recency"] <= cut_r4, (seg, med.at[seg, "recency"])
+        if bands["R"][1] <= 2:
+            assert med.at[seg, "recency"] > cut_r3, (seg, med.at[seg, "recency"])
+    assert med.at["new", "frequency"] == 1
+
+
+def test_no_spread_gives_one_outcome_in_every_scheme():
+    """All values tied: rfm11 used to call everyone "lost" and cn8 "important value"."""
+    t = _table([30] * 4, [2] * 4, [50.0] * 4).assign(revenue=50.0, orders=2)
+    s = rfm.score(t)
+    for scheme, on in (("rfm11", "scores"), ("cn8", "scores"), ("cn8", "values")):
+        g = rfm.segment(s if on == "scores" else t, scheme=scheme, on=on, lang="zh")
+        assert g.no_spread and g.counts().to_dict() == {"no_spread": 4}
+        assert g.table["segment_name"].unique().tolist() == ["差异不足，无法分群"]
+        assert rfm.segment_summary(g)["customers"].tolist() == [4]
+    en = rfm.report_sentences(rfm.segment(s, scheme="cn8"))
+    assert en == ["All 4 customer(s) have the same recency, frequency and monetary value: there is not enough "
+                  "spread to segment them. Action: collect more history (a longer period or more customers) "
+                  "before segmenting."]
+    assert rfm.report_sentences(rfm.segment(s, scheme="rfm11", lang="zh"))[0].startswith("4 位客户的最近一次消费")
+    # one flat axis is not "no spread", but it is noted
+    g = rfm.segment(rfm.score(_table([1, 5, 9], [2, 2, 2], [1.0, 2.0, 3.0])), scheme="rfm11")
+    assert not g.no_spread and g.notes == ("every customer has the same frequency (2); it does not separate the segments",)
+
+
+def test_segment_refuses_an_unknown_scheme_naming_the_choices():
+    s = rfm.score(_table([1, 5, 9], [1, 2, 3], [1.0, 2.0, 3.0]))
+    with pytest.raises(ParameterError, match="scheme='rfm12' is unknown; use one of 'rfm11', 'cn8'"):
+        rfm.segment(s, scheme="rfm12")
+
+
+def test_ties_worse_or_better_for_a_group_straddling_a_cut():
+    """bins = 5, recency 10, 20, 20, 20, 40: the three at 20 days fill positions 2–4.
+    ties="worse" (crmcore): 1 customer strictly worse → R = 1 + ⌊5·1/5⌋ = 2.
+    ties="better": 3 worse or equal, minus themselves... position 3 → R = 1 + ⌊5·3/5⌋ = 4 — what R's rfm
+    0.3.0 gives: quantiles (type 7) 18, 20, 20, 24 → cuts + 1 = 19, 21, 21, 25, classes [lower, upper)
+    reversed for recency → 10 → 5, 20 → 4 ([19, 21)), 40 → 1."""
+    t = _table([10, 20, 20, 20, 40], [1, 2, 3, 4, 5], [1.0, 2.0, 3.0, 4.0, 5.0])
+    assert rfm.score(t).table["R"].tolist() == [5, 2, 2, 2, 1]
+    better = rfm.score(t, ties="better")
+    assert better.table["R"].tolist() == [5, 4, 4, 4, 1]
+    assert better.ties == "better" and "better score" in better.tie_rule
+    # without ties both rules are the plain rank
+    assert better.table["F"].tolist() == rfm.score(t).table["F"].tolist() == [1, 2, 3, 4, 5]
+    # the cut points reproduce either rule
+    again = rfm.score(t, method="fixed", thresholds=better.cuts)
+    assert again.table["R"].tolist() == [5, 4, 4, 4, 1]
+    with pytest.raises(ParameterError, match="ties='middle'.*'worse', 'better'"):
+        rfm.score(t, ties="middle")
+
+
+def test_report_sentences_cumulate_segments_in_revenue_order():
+    """Issue 13: the old sentence listed "the 3 segments with the most revenue" and summed customer shares
+    of segments in the wrong order. Here the biggest segment by customers brings the least revenue, and the
+    scheme's first segment is not the largest earner: the sentence must rank by revenue, stop where 80 % is
+    reached, and not say "only" when the customers are not few."""
+    rules = [{"segment": "a", "en": "Alpha", "zh": "甲", "R": "4-5"},
+             {"segment": "b", "en": "Beta", "zh": "乙", "R": "3"},
+             {"segment": "c", "en": "Gamma", "zh": "丙", "R": "1-2"}]
+    t = pd.DataFrame({"customer_id": [f"c{i}" for i in range(10)],
+                      "R": [5, 5, 3, 1, 1, 1, 1, 1, 2, 2], "F": 1, "M": 1,
+                      # a: 2 customers 115 each; b: 1 customer 700; c: 7 customers 10 each → total 1,000
+                      "revenue": [115.0, 115.0, 700.0] + [10.0] * 7, "orders": 1,
+                      "recency": [1, 2, 50, 300, 300, 300, 300, 300, 200, 200], "frequency": 1, "monetary": 1.0})
+    g = rfm.segment(t, scheme=rules)
+    lines = rfm.report_sentences(g, top=2)
+    assert lines[0] == "Of 10 customers the largest segment is 'Gamma' with 7 (70.0%)."
+    # by revenue: Beta 70 %, Alpha 23 % → 93 % ≥ 80 % with 2 segments = 30 % of customers ("only": 30 < 46.5)
+    assert lines[1] == ("Cumulated from the largest, the top 2 segments by revenue ('Beta' and 'Alpha') bring 93.0% "
+                        "of revenue and are only 30.0% of customers.")
+    assert lines[2].startswith("'Beta': 1 customers, 70.0% of revenue")
+    zh = rfm.report_sentences(rfm.segment(t, scheme=rules, lang="zh"))
+    assert zh[1] == "按销售额从高到低累计，前 2 个客户分群（“乙”、“甲”）合计贡献 93.0% 的销售额，而只占客户总数的 30.0%。"
+    c = rfm.revenue_concentration(g)
+    assert c["segment"].tolist() == ["b", "a", "c"] and c["core"].tolist() == [True, True, False]
+    assert c["cum_revenue_share"].round(3).tolist() == [0.7, 0.93, 1.0]
+    # one segment with most of the revenue and most customers: no "only"
+    t2 = t.assign(revenue=[1.0, 1.0, 1.0] + [100.0] * 7)
+    s2 = rfm.report_sentences(rfm.segment(t2, scheme=rules))[1]
+    assert s2 == ("The segment with the most revenue, 'Gamma', alone brings 99.6% of revenue and is 70.0% of "
+                  "customers.")
+
+
+def test_migration_sentence_counts_only_customers_present_at_both_dates():
+    """Customers who first bought in between cannot "keep" a segment: the share leaves them out."""
+    tx = _lines([
+        ("A", "O1", "2024-01-01", "P", 1, 10.0, False, False), ("A", "O2", "2024-03-01", "P", 1, 10.0, False, False),
+        ("B", "O3", "2024-01-01", "P", 1, 20.0, False, False), ("C", "O4", "2024-02-15", "P", 1, 10.0, False, False),
+    ])
+    rules = [{"segment": "active", "R": "3-5"}, {"segment": "lapsed", "R": "1-2"}]
+    m = rfm.migration(tx, asof_from="2024-02-01", asof_to="2024-04-01", scheme=rules)
+    # A: lapsed → active; B: lapsed → lapsed; C new: 1 of 2 kept (50 %), not 1 of 3
+    assert m.sentence() == ("Of the 2 customers who had bought before 2024-02-01, 1 (50.0%) were in the same segment "
+                            "at 2024-04-01; 1 more first bought between the two dates.")
+    assert m.sentence("zh") == ("在 2024-02-01 之前已购买的 2 位客户中，1 位（50.0%）到 2024-04-01 仍在原来的客户分群；"
+                                "另有 1 位客户在这两个日期之间首次购买。")
+    assert rfm.migration_start("2026-01-01", 6) == "2025-07-01"
+    with pytest.raises(ParameterError, match="months=0"):
+        rfm.migration_start("2026-01-01", 0)
+
+
+def test_btyd_summary_net_returns_warns_on_return_only_periods_and_negative_spend():
+    """returns="net": a day holding only a return counts as a repeat "purchase" and spend can go negative."""
+    tx = _lines([
+        ("A", "O1", "2024-01-01", "P", 1, 50.0, False, False),
+        ("A", "R1", "2024-01-03", "P", -1, 50.0, False, True),   # a day with only a return
+        ("B", "O2", "2024-01-02", "P", 1, 20.0, False, False),
+    ])
+    drop = rfm.btyd_summary(tx, asof="2024-01-10").set_index("customer_id")
+    assert drop.at["A", "frequency"] == 0 and drop.at["A", "monetary_value"] == 0
+    with pytest.warns(UserWarning) as rec:
+        net = rfm.btyd_summary(tx, asof="2024-01-10", returns="net").set_index("customer_id")
+    msgs = " ".join(str(w.message) for w in rec)
+    assert "1 customer(s) have periods that hold only returns" in msgs
+    assert "1 customer(s) have a negative monetary_value" in msgs
+    assert net.at["A", "frequency"] == 1 and net.at["A", "monetary_value"] == -50
+    assert net.attrs["crmcore"]["btyd"]["return_only_customers"] == 1
+
+
+# ---------------------------------------------------------------- exercise self-checks (notebook 05)
+def test_exercise_self_checks_accept_the_right_answer_and_refuse_a_wrong_one(capsys):
+    from crmcore.exercises import n05_rfm as ex
+
+    tx = _lines([
+        ("A", "O1", "2024-01-01 10:00", "P", 1, 10.0, False, False),
+        ("A", "O2", "2024-01-01 15:00", "P", 1, 10.0, False, False),   # two invoices, one day
+        ("B", "O3", "2024-01-02 09:00", "P", 1, 10.0, False, False),
+        ("B", "O4", "2024-01-05 09:00", "P", 1, 10.0, False, False),
+        ("C", "O5", "2024-01-03 09:00", "P", 1, 10.0, False, False),
+    ])
+    # invoices: A 2, B 2, C 1 → F 1 + ⌊5·1/3⌋ = 2, 2, 1; days: A 1, B 2, C 1 → A 1, B 1 + ⌊5·2/3⌋ = 4, C 1
+    assert ex.changed_f_scores(tx, asof="2024-01-10") == 2
+    assert ex.check_1(2, tx=tx, asof="2024-01-10") is True
+    assert ex.check_1(3, tx=tx, asof="2024-01-10", lang="zh") is False
+    assert "还不对" in capsys.readouterr().out
+    good = [{"segment": "keep", "R": "4-5"}, {"segment": "develop", "R": "2-3", "F": "3-5"},
+            {"segment": "grow", "R": "2-3", "F": "1-2"}, {"segment": "win_back", "R": "1"}]
+    assert ex.check_2(good) is True
+    assert ex.check_2(good[:3]) is False                       # R 1 is covered by no rule
+    assert "match no rule" in capsys.readouterr().out
+    shifted = [{"segment": "keep", "R": "3-5"}, {"segment": "develop", "R": "2", "F": "3-5"},
+               {"segment": "rest", "R": "2", "F": "1-2"}, {"segment": "win_back", "R": "1"}]
+    assert ex.check_2(shifted) is False
+
+
+def test_exercise_3_self_check_names_the_segment_that_grew(capsys):
+    from crmcore import datasets
+    from crmcore.exercises import n05_rfm as ex
+
+    tx = datasets.load("tiny")
+    key = ex.grown_most(tx, asof_from="2025-07-01", asof="2026-01-01")
+    row = next(r for r in rfm.RFM11 if r["segment"] == key)
+    assert ex.check_3(row["zh"], tx=tx, asof_from="2025-07-01", asof="2026-01-01", lang="zh") is True
+    other = next(r["segment"] for r in rfm.RFM11 if r["segment"] != key)
+    assert ex.check_3(other, tx=tx, asof_from="2025-07-01", asof="2026-01-01") is False
+
+
+def test_table_notes_say_who_was_left_out_in_both_languages(tx):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = rfm.rfm_table(tx, asof=ASOF)
+    assert rfm.table_notes(t) == ["1 customer(s) have only return lines before the snapshot date and no purchase "
+                                  "(e.g. C); they are left out of the RFM analysis."]
+    assert rfm.table_notes(t, "zh") == ["有 1 位客户在分析时点之前只有退货记录、没有购买（如 C），未纳入 RFM 分析。"]
+    assert rfm.table_notes(rfm.rfm_table(tx[tx.customer_id != "C"], asof=ASOF)) == []

@@ -358,3 +358,88 @@ def test_notebook_runs_in_chinese_with_other_conventions(run_notebook):
     assert rec["ife_total"] == pytest.approx(2.54)
     # sum rule: S1 (.14*4 = .56) + T1 (.16*(5-2) = .48) = 1.04 is still the top pair
     assert rec["top_pair"] == "S1+T1"
+
+
+# --------------------------------------------------------------------------- true sentences, safe output
+def test_ife_sentence_states_band_and_midpoint_without_contradiction():
+    """The demo's 2.54 is in David's average band (2.0–2.99) *and* above the 2.5 midpoint; the old sentence said
+    "above the 2.5 average, so the internal position is average". Bands: 1.0–1.99 weak, 2.0–2.99 average, 3.0–4.0 strong."""
+    r = swot.evaluate(ROOT / "data" / "swot_factors.yaml")
+    ife = r.sentences("en")[0]
+    assert "2.54: in the average band" in ife and "1.0–1.99 weak, 2.0–2.99 average, 3.0–4.0 strong" in ife
+    assert "0.04 above the 2.5 midpoint" in ife and "on the strong side of the midpoint but not strong" in ife
+    assert "above the 2.5 average" not in ife
+    zh = r.sentences("zh")[0]
+    assert "处于“中等”区间" in zh and "比中点 2.5 高 0.04" in zh and "略偏强" in zh
+    efe = r.sentences("en")[1]
+    assert "2.52: in the medium band" in efe and "slightly better than average" in efe
+
+
+@pytest.mark.parametrize("rating, phrase", [(3.5, "3.50: in the strong band"), (1.5, "1.50: in the weak band")])
+def test_ife_sentence_outside_the_average_band(rating, phrase):
+    """IFE = 0.5 r + 0.5 r = r: 3.5 is strong (not merely 'above the midpoint'), 1.5 weak."""
+    t = _table([("S1", "S", "a", 0.5, rating), ("W1", "W", "b", 0.5, rating), ("O1", "O", "c", 1.0, 2)])
+    s = swot.evaluate(t, ratings="any").sentences("en")[0]
+    assert phrase in s
+    assert ("strengths dominate: the internal position is strong" if rating > 2.5
+            else "weaknesses dominate: the internal position is weak") in s
+
+
+def test_ife_sentence_below_midpoint_in_the_average_band_leans_weak():
+    t = HAND.copy()
+    t.loc[t["id"] == "S1", "rating"] = 3  # IFE 2.30: average band, 0.20 below 2.5
+    s = swot.evaluate(t).sentences("en")[0]
+    assert "2.30: in the average band" in s and "0.20 below the 2.5 midpoint" in s and "weak side" in s
+
+
+def test_tied_weaknesses_are_named_as_a_tie_not_one_winner():
+    """Demo W2 and W4 both score 0.12 × (5 − 1) = 0.48: neither alone is 'the most serious weakness'."""
+    r = swot.evaluate(ROOT / "data" / "swot_factors.yaml")
+    s = r.sentences("en")[0]
+    assert "the most serious weaknesses are W2" in s and "and W4" in s and "tied" in s
+    assert "两者并列" in r.sentences("zh")[0]
+
+
+def test_tows_sentence_says_when_pairs_beyond_the_cut_tie_with_the_last_listed():
+    """Demo: S2+T1, W2+T1 and W4+T1 all have importance 0.48 × 0.48 = 0.2304; a top-3 list ends at S2+T1."""
+    r = swot.evaluate(ROOT / "data" / "swot_factors.yaml")
+    s = r.sentences("en", top=3)[-1]
+    assert "S1+T1 (0.269), S1+O1 (0.235), S2+T1 (0.230)" in s
+    assert "2 more pairs tie with the last one at 0.230" in s
+    assert "另有 2 个组合与第 3 个同为 0.230" in r.sentences("zh", top=3)[-1]
+    assert "tie" not in r.sentences("en", top=5)[-1]
+
+
+def test_hostile_factor_text_is_escaped_in_report_tables_and_sentences():
+    import crmcore as crm
+
+    t = HAND.copy()
+    t.loc[0, "factor"] = "<img src=x onerror=alert(1)>"
+    r = swot.evaluate(t)
+    html = crm.show(r.matrix("IFE"), "en", columns=swot.COLUMNS)._repr_html_()
+    html += crm.show(r.pairs(top=5), "en", columns=swot.COLUMNS)._repr_html_()
+    html += crm.say(r.sentences("en"))._repr_html_()
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_factor_table_and_matrix_read_in_chinese_when_the_file_has_chinese():
+    r = swot.evaluate(ROOT / "data" / "swot_factors.yaml")
+    ft = r.factor_table("zh")
+    assert ft.loc[0, "factor"].startswith("礼品和灯具") and ft.loc[0, "evidence"].startswith("示例销售数据")
+    assert ft.loc[0, "type"] == "优势"
+    assert r.matrix("IFE", lang="zh")["id"].iloc[-1] == "合计"
+    # a file with one language only works as is
+    assert swot.evaluate(HAND).factor_table("zh").loc[0, "factor"] == "strong brand"
+
+
+def test_exercise_self_checks_accept_the_right_answer_and_refuse_a_wrong_one(capsys):
+    from crmcore.exercises import n02_swot as ex
+
+    factors = swot.load_factors(ROOT / "data" / "swot_factors.yaml")
+    # W2 weight 0.12: rating 1 -> 2 adds 0.12 to 2.54
+    assert ex.check_1(2.66, factors=factors) is True
+    assert ex.check_1(2.54, factors=factors, lang="zh") is False
+    assert "还不对" in capsys.readouterr().out
+    # EFE with O6 (0.10 x 3 = 0.30): (2.52 + 0.30) / 1.10 = 2.5636
+    assert ex.check_2(2.5636, factors=factors) is True
+    assert ex.check_2(2.82, factors=factors) is False
