@@ -40,7 +40,7 @@ import pandas as pd
 from . import engine
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import check_lang, text
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 LABELS: dict[str, dict[str, str]] = {
     "A": {"en": "A (vital few)", "zh": "A 类 (关键少数)"},
@@ -128,6 +128,13 @@ def classify(values: pd.Series, *, shares: Sequence[float] = (0.8, 0.15, 0.05), 
     return df
 
 
+#: readable headers of ABCResult.to_frame(lang) (the result protocol)
+_ABC_COLUMNS: dict[str, dict[str, str]] = {
+    "start": {"en": "Cumulative share before", "zh": "之前的累计占比"},
+    "end": {"en": "Cumulative share after", "zh": "累计占比（含本项）"},
+}
+
+
 @dataclass(frozen=True)
 class ABCResult(Result):
     """ABC classes of items with their shares; Pareto/Lorenz curves, Gini and long-tail share."""
@@ -140,6 +147,7 @@ class ABCResult(Result):
     crossing: str = "upper"
     title = "ABC analysis"
     _conventions = ("by", "value", "shares", "crossing")
+    _columns = _ABC_COLUMNS
 
     def summary(self) -> pd.DataFrame:
         """Per class: items, share of items, value, share of value."""
@@ -181,7 +189,16 @@ class ABCResult(Result):
         hs = float(self.table["share"].iloc[:k].sum())
         return {"head_items": k, "tail_items": n - k, "head_share": hs, "tail_share": 1 - hs}
 
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._sentence_text(lang))
+
+    @deprecated("interpret")
     def sentence(self, lang: str | None = None) -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._sentence_text(lang)
+
+    def _sentence_text(self, lang: str | None = None) -> str:
         """One generated sentence on the concentration."""
         lang = check_lang(lang or self.lang)
         s = self.summary().set_index("class")
@@ -253,6 +270,14 @@ def abc(
     return ABCResult(table, by, value, sh, lang, crossing)
 
 
+#: readable headers of TwoAxisABC.to_frame(lang) (the result protocol)
+_TWO_AXIS_COLUMNS: dict[str, dict[str, str]] = {
+    "class_x": {"en": "Class on the first axis", "zh": "第一维度类别"},
+    "class_y": {"en": "Class on the second axis", "zh": "第二维度类别"},
+    "cell": {"en": "Cell", "zh": "格子"},
+}
+
+
 @dataclass(frozen=True)
 class TwoAxisABC(Result):
     """The two-axis variant (数据化管理): an ABC class on visits and one on spend; the 3×3 grid of customers."""
@@ -263,6 +288,7 @@ class TwoAxisABC(Result):
     shares: tuple[float, float, float]
     title = "Two-axis ABC"
     _conventions = ("x", "y", "shares")
+    _columns = _TWO_AXIS_COLUMNS
 
     def grid(self, what: str = "customers") -> pd.DataFrame:
         """Customers (or ``"revenue"``) per (x class, y class) cell; rows = x class."""
@@ -271,6 +297,36 @@ class TwoAxisABC(Result):
         else:
             g = self.table.pivot_table(index="class_x", columns="class_y", values=self.y, aggfunc="sum")
         return g.reindex(index=["A", "B", "C"], columns=["A", "B", "C"], fill_value=0).fillna(0)
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """How many customers are A on both axes (the core to keep) and C on both (the long tail)."""
+        lang = check_lang(lang)
+        from .labels import column
+
+        g = self.grid()
+        n = int(g.to_numpy().sum())
+        aa, cc = int(g.loc["A", "A"]), int(g.loc["C", "C"])
+        x, y = column(self.x, lang, COLUMNS), column(self.y, lang, COLUMNS)
+        if lang == "zh":
+            return [f"{n:,} 位客户中，{x}和{y}都属 A 类的有 {aa:,} 位（{aa / n:.1%}），是要重点维护的核心客户；"
+                    f"两项都属 C 类的有 {cc:,} 位（{cc / n:.1%}）。"]
+        return [f"Of {n:,} customers, {aa:,} ({aa / n:.1%}) are class A on both {x.lower()} and {y.lower()} — the core "
+                f"to keep — and {cc:,} ({cc / n:.1%}) are class C on both."]
+
+    def plot(self, ax=None, lang: str = "en", what: str = "customers"):
+        """The 3×3 grid as an annotated heatmap (customers, or ``what="revenue"``)."""
+        import seaborn as sns
+
+        from .plotting import new_ax
+
+        lang = check_lang(lang)
+        ax = new_ax(ax)
+        g = self.labelled_grid(lang, what)
+        sns.heatmap(g, annot=True, fmt=",.0f", cmap="Blues", cbar=False, ax=ax)
+        ax.set_title("双维度 ABC 分类：各格客户数" if lang == "zh" and what == "customers" else
+                     "双维度 ABC 分类：各格销售额" if lang == "zh" else
+                     f"Two-axis ABC: {'customers' if what == 'customers' else 'revenue'} per cell")
+        return ax
 
     def labelled_grid(self, lang: str = "en", what: str = "customers") -> pd.DataFrame:
         """:meth:`grid` with readable row and column labels in ``lang`` (rows: x class, columns: y class)."""

@@ -37,7 +37,7 @@ import pandas as pd
 from . import ahp
 from .errors import DomainError, ParameterError
 from .labels import check_lang
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 SEP = " > "
 _COMPLETION_NAMES = {
@@ -237,6 +237,20 @@ def _local(node: Node, method: str, ri: ahp.RIChoice, threshold: float) -> tuple
 # --------------------------------------------------------------------------- result
 
 
+#: readable headers of HierarchyResult.to_frame(lang) (the result protocol)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "alternative": {"en": "Alternative", "zh": "方案"},
+    "priority": {"en": "Priority", "zh": "优先级"},
+    "p_first": {"en": "Chance of ranking first", "zh": "排名第一的概率"},
+    "mean_rank": {"en": "Mean rank", "zh": "平均名次"},
+    "mean_priority": {"en": "Mean priority", "zh": "平均优先级"},
+    "q05": {"en": "5% quantile", "zh": "5% 分位数"},
+    "q95": {"en": "95% quantile", "zh": "95% 分位数"},
+    "before": {"en": "Before", "zh": "调整前"},
+    "after": {"en": "After", "zh": "调整后"},
+}
+
+
 @dataclass(frozen=True)
 class HierarchyResult(Result):
     """Weights of every element, every node's consistency and (with alternatives) the synthesis.
@@ -271,6 +285,7 @@ class HierarchyResult(Result):
         v = self.names.get(element)
         return v.get(lang, element) if isinstance(v, Mapping) else element
     _conventions = ("method", "ri_table", "synthesis", "threshold")
+    _columns = _RESULT_COLUMNS
 
     def to_frame(self) -> pd.DataFrame:
         return self.alternatives if len(self.alternatives) else self.leaf_weights().rename("global_weight").reset_index()
@@ -293,7 +308,16 @@ class HierarchyResult(Result):
         pw = self.nodes[self.nodes["kind"] == "pairwise"]
         return bool((pw["CR"] < self.threshold).all() and self.overall_cr < self.threshold)
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
         lw = self.leaf_weights().sort_values(ascending=False)
         pw = self.nodes[self.nodes["kind"] == "pairwise"]
@@ -569,6 +593,7 @@ class SweepResult(Result):
     names: Mapping[str, Mapping[str, str]] = field(repr=False, default_factory=dict)
     title = "one-criterion sensitivity (单因素灵敏度分析)"
     _conventions = ("criterion", "current", "synthesis")
+    _columns = _RESULT_COLUMNS
 
     def display(self, element: str, lang: str = "en") -> str:
         """The criterion's (or an alternative's) name in ``lang`` from ``names``, else as written."""
@@ -585,7 +610,16 @@ class SweepResult(Result):
         hi = min([t for t in ts if t > self.current] or [1.0])
         return lo, hi
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
         lo, hi = self.stable_range()
         top = self.display(str(self.table.loc[self.table.index[np.argmin(np.abs(self.table.index - self.current))]]
@@ -690,8 +724,18 @@ class MonteCarloResult(Result):
     spread: float
     title = "Monte Carlo over judgements (判断扰动模拟)"
     _conventions = ("n", "seed", "perturbation", "spread")
+    _columns = _RESULT_COLUMNS
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
         t = self.table.iloc[0]
         who = t.iloc[0]  # first column: the alternative (or customer id)

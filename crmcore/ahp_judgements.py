@@ -24,10 +24,32 @@ from .ahp_matrix import (SCALE, AHPResult, PairwiseMatrix, RIChoice, _check_meth
                   _weights, judgement_text, pairwise, priorities, random_index)
 from .errors import DomainError, ParameterError
 from .labels import check_lang
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 
 # --------------------------------------------------------------------------- incomplete
+
+
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "row": {"en": "Row", "zh": "行"},
+    "column": {"en": "Column", "zh": "列"},
+    "value": {"en": "Value", "zh": "数值"},
+    "as_text": {"en": "As a fraction", "zh": "分数形式"},
+    "responsibility": {"en": "Share of the inconsistency", "zh": "对不一致的贡献"},
+    "current": {"en": "Current judgement", "zh": "当前判断"},
+    "implied": {"en": "Value implied by the weights", "zh": "权重推出的值"},
+    "suggested": {"en": "Suggested judgement", "zh": "建议判断"},
+    "suggested_value": {"en": "Suggested value", "zh": "建议值"},
+    "cr_before": {"en": "CR before", "zh": "调整前一致性比率"},
+    "cr_after": {"en": "CR after", "zh": "调整后一致性比率"},
+    "reaches_threshold": {"en": "Under the threshold", "zh": "低于阈值"},
+    "mean": {"en": "Mean", "zh": "均值"},
+    "std": {"en": "Standard deviation", "zh": "标准差"},
+    "min": {"en": "Minimum", "zh": "最小值"},
+    "max": {"en": "Maximum", "zh": "最大值"},
+    "cv": {"en": "Coefficient of variation", "zh": "变异系数"},
+}
 
 
 @dataclass(frozen=True)
@@ -40,9 +62,21 @@ class Completion(Result):
     result: AHPResult = field(repr=False)
     title = "completed judgement matrix (补全的判断矩阵)"
     _conventions = ("method",)
+    _columns = _RESULT_COLUMNS
 
     def to_frame(self) -> pd.DataFrame:
         return self.filled
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """How many gaps were filled and by which method, then the completed matrix's weights and CR."""
+        check_lang(lang)
+        n = len(self.filled)
+        how = {"harker": "Harker 法", "llsm": "对数最小二乘法", "lambda_max": "最小化 λmax 的方法"}.get(self.method, self.method) if lang == "zh" \
+            else {"harker": "Harker's method", "llsm": "logarithmic least squares",
+                                    "lambda_max": "the values that minimise λmax"}.get(self.method, self.method)
+        first = (f"用{how}补全了 {n} 个缺失的判断。" if lang == "zh"
+                 else f"{n} missing judgement(s) were filled by {how}.")
+        return [first, *self.result.interpret(lang)]
 
 
 def harker(matrix: Any, *, ri: RIChoice = "saaty1980", threshold: float = 0.1) -> Completion:
@@ -193,6 +227,7 @@ class Revision(Result):
     matrix: PairwiseMatrix | None = field(repr=False, default=None)
     title = "AHP revision advisor (判断矩阵修正建议)"
     _conventions = ("threshold",)
+    _columns = _RESULT_COLUMNS
 
     def to_frame(self) -> pd.DataFrame:
         return self.suggestions
@@ -207,7 +242,16 @@ class Revision(Result):
             m = m.with_judgement(r.row, r.column, r.to)
         return m
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
         zh = lang == "zh"
         if self.cr_before < self.threshold:
@@ -391,11 +435,21 @@ class GroupResult(Result):
     threshold: float
     title = "group AHP (群组决策)"
     _conventions = ("method", "threshold", "included", "excluded")
+    _columns = _RESULT_COLUMNS
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"AIJ": self.aij.weights_dict(), "AIP": self.aip}).join(self.dispersion)
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
         top = max(self.aij.weights_dict().items(), key=lambda kv: kv[1])
         disp = self.dispersion["cv"].idxmax()

@@ -43,7 +43,7 @@ import pandas as pd
 
 from .errors import DomainError, ParameterError
 from .labels import check_lang, text
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 LABELS = {
     "weight": {"en": "weight", "zh": "权重"},
@@ -217,6 +217,20 @@ class PairwiseMatrix(Result):
     def priorities(self, *, method: str = "eigen", ri: RIChoice = "saaty1980") -> "AHPResult":
         """Shortcut for :func:`priorities`."""
         return priorities(self, method=method, ri=ri)
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """A complete matrix: its weights and consistency (eigenvector method); otherwise what is missing."""
+        check_lang(lang)
+        if self.is_complete:
+            return self.priorities().interpret(lang)
+        gaps = self.missing
+        pairs = ("、" if lang == "zh" else ", ").join(f"{a}–{b}" for a, b in gaps[:5]) + ("…" if len(gaps) > 5 else "")
+        total = self.n * (self.n - 1) // 2
+        if lang == "zh":
+            return [f"{self.n} 阶判断矩阵的 {total} 个判断中缺少 {len(gaps)} 个（{pairs}）；"
+                    f"先补全（如 Harker 法）再计算权重。"]
+        return [f"{len(gaps)} of the {total} judgements of this {self.n} × {self.n} matrix are missing ({pairs}); "
+                f"complete them (e.g. Harker's method) before computing weights."]
 
     def plot(self, ax=None, lang: str = "en", title: str | None = None):
         from .ahp_plots import plot_matrix
@@ -618,7 +632,16 @@ class AHPResult(Result):
             }
         )
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         """One generated sentence: method, top element, CR verdict."""
         check_lang(lang)
         top = self.labels[int(np.argmax(self.weights))]
@@ -741,6 +764,13 @@ class Worksheet(Result):
     def method_name(self) -> str:
         return text(self.result.method, self.lang, LABELS)
 
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The findings of the worksheet's result (weights and consistency)."""
+        return self.result.interpret(lang or self.lang)
+
     def lines(self) -> list[str]:
         """The worksheet as printable lines in the chosen language."""
         r, lang = self.result, self.lang
@@ -809,9 +839,19 @@ def explain(matrix: Any, *, method: str = "arithmetic", ri: RIChoice = "saaty198
 # --------------------------------------------------------------------------- compare methods
 
 
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_COMPARISON_COLUMNS: dict[str, dict[str, str]] = {
+    "rank_eigen": {"en": "Rank (eigenvector)", "zh": "排名（特征根法）"},
+    "rank_geometric": {"en": "Rank (geometric mean)", "zh": "排名（几何平均法）"},
+    "rank_arithmetic": {"en": "Rank (arithmetic mean)", "zh": "排名（和法）"},
+    "max_diff": {"en": "Largest difference", "zh": "最大差异"},
+}
+
+
 @dataclass(frozen=True)
 class MethodComparison(Result):
     """The three priority methods side by side."""
+    _columns = _COMPARISON_COLUMNS
 
     table: pd.DataFrame = field(repr=False)
     consistency: pd.DataFrame = field(repr=False)
@@ -820,7 +860,16 @@ class MethodComparison(Result):
     rankings_agree: bool
     title = "eigen vs geometric vs arithmetic (三种权重方法比较)"
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
         if lang == "zh":
             agree = "三种方法的排序一致" if self.rankings_agree else "三种方法的排序不一致"

@@ -118,6 +118,10 @@ def value(v: Any, lang: str = "en") -> Any:
     check_lang(lang)
     if isinstance(v, str) and v in VALUES:
         return VALUES[v][lang]
+    if lang == "zh" and isinstance(v, str):  # demo names "Contact 050-1", "Account 007", "Client 012"
+        for en, zh in (("Contact ", "联系人 "), ("Account ", "客户 "), ("Client ", "客户 ")):
+            if v.startswith(en):
+                return zh + v[len(en):]
     from .labels import value as common_value
 
     return common_value(v, lang)
@@ -130,7 +134,9 @@ def translate_values(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         return frame.copy()
     out = frame.copy()
     for c in out.columns:
-        if out[c].dtype == object or str(out[c].dtype) in ("string", "str", "category"):
+        if pd.api.types.is_bool_dtype(out[c]):
+            out[c] = out[c].map({True: "是", False: "否"})
+        elif out[c].dtype == object or str(out[c].dtype) in ("string", "str", "category"):
             out[c] = out[c].map(lambda v: value(v, lang))
     return out
 
@@ -475,8 +481,9 @@ def generate(*, seed: int = SEED, n_accounts: int = 120, n_opportunities: int = 
     prow = []
     for u in UNITS:
         for p in PRODUCTS:
-            level = float(actual.xs((u, p), level=("unit", "product")).mean()) if (u, p) in \
-                actual.reset_index().set_index(["unit", "product"]).index else 50_000.0
+            a_up = actual.reset_index()
+            a_up = a_up[(a_up["unit"] == u) & (a_up["product"] == p)]
+            level = float(a_up["amount"].sum()) / len(months) if len(a_up) else 50_000.0
             for m in months:
                 prow.append((str(m), u, p, round(level * 1.1, -3), "assessment", 0, f"{m.year}-01-01"))
             for k, set_m in enumerate(months[:-1]):
@@ -624,10 +631,9 @@ def load_export(path: str | Path, *, mapping: Mapping[str, Any] | None = None, a
                          fix="Add them under 'stages:' in the mapping")
     canon = df["stage"].map(stage_map)
     df["outcome"] = np.where(canon.isin(["won", "lost"]), canon, "open")
-    df["amount"] = df["amount"].replace("", np.nan)
-    df.loc[(df["outcome"] == "open") & df["amount"].isna(), "amount"] = 0.0
+    df["amount"] = df["amount"].astype(object).where(~((df["outcome"] == "open") & (df["amount"] == "")), "0")
     df["closed"] = df["closed"].where(df["outcome"] != "open", "")
-    opps = check_opportunities(df, source=p.name)
+    opps = check_opportunities(df.drop(columns="stage"), source=p.name)
     hist = pd.DataFrame({"opportunity_id": opps["opportunity_id"], "stage": canon.to_numpy(),
                          "entered": opps["created"]})
     hist = hist[hist["stage"].isin(STAGES)]

@@ -57,7 +57,7 @@ from . import engine
 from .errors import DataError, DomainError, ParameterError
 from .labels import check_lang, text
 from .lifecycle import Rules, _snapshot, customer_days
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 LABELS = {
     "churn_probability": {"en": "churn probability", "zh": "流失概率"},
@@ -417,6 +417,13 @@ def parse_rule(rule: str) -> tuple[str, float]:
                          "strictly between 0 and 1.")
 
 
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_STUDY_COLUMNS: dict[str, dict[str, str]] = {
+    "top_decile_lift": {"en": "Lift in the top 10%", "zh": "前 10% 提升度"},
+    "base_rate": {"en": "Churn rate (all)", "zh": "整体流失率"},
+}
+
+
 @dataclass(frozen=True)
 class ChurnStudy(Result):
     """Two models trained at ``train_cutoff`` and tested at ``test_cutoff`` on the same customers' rules."""
@@ -434,6 +441,7 @@ class ChurnStudy(Result):
     population: str = "active"
     title = "Churn warning models (流失预警模型)"
     _conventions = ("train_cutoff", "test_cutoff", "horizon", "active_days", "window_days", "seed", "population")
+    _columns = _STUDY_COLUMNS
 
     def to_frame(self) -> pd.DataFrame:
         return self.compare()
@@ -611,7 +619,16 @@ class ChurnStudy(Result):
             X["churn_probability"] = self.models[model].predict_proba(X[list(FEATURES)].to_numpy())[:, 1]
         return X
 
-    def summary(self, rule: str = "budget:200", *, lang: str = "en") -> str:
+    def interpret(self, lang: str = "en", *, rule: str = "budget:200") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return list(self._summary_text(rule, lang=lang))
+
+    @deprecated("interpret")
+    def summary(self, rule: str = "budget:200", *, lang: str = "en") -> list[str]:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(rule, lang=lang)
+
+    def _summary_text(self, rule: str = "budget:200", *, lang: str = "en") -> list[str]:
         return summary(self, rule, lang=lang)
 
     def plot(self, ax=None, lang: str = "en", *, model: str = "boosting", threshold: float | None = None):

@@ -53,7 +53,7 @@ import pandas as pd
 from . import rfm as _rfm
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import COMMON, check_lang, text
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 #: share of the total raw variance from which one feature is said to dominate raw distances
 DOMINANT_SHARE = 0.8
@@ -228,6 +228,17 @@ def _t(key: str, lang: str) -> str:
     return text(key, lang, LABELS)
 
 
+#: the scaling step in words (Features.interpret)
+_SCALING_WORDS = {
+    "standard": {"en": "every feature is standardised (mean 0, standard deviation 1)",
+                 "zh": "每个特征标准化为均值 0、标准差 1"},
+    "robust": {"en": "every feature is scaled robustly (median 0, interquartile range 1)",
+               "zh": "每个特征按中位数和四分位距做稳健缩放"},
+    "minmax": {"en": "every feature is scaled to the range 0–1", "zh": "每个特征缩放到 0–1 区间"},
+    "none": {"en": "the features are used without scaling", "zh": "特征不做缩放直接使用"},
+}
+
+
 # ====================================================================== feature preparation
 @dataclass(frozen=True, eq=False, repr=False)
 class Features(Result):
@@ -251,6 +262,19 @@ class Features(Result):
     @property
     def columns(self) -> list[str]:
         return list(self.data.columns)
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """How many customers, which features, and the transform applied to them."""
+        check_lang(lang)
+        sep = "、" if lang == "zh" else ", "
+        names = sep.join(text(c, lang) for c in self.columns)
+        logs = sep.join(text(c, lang) for c in self.log_columns)
+        scaling = _SCALING_WORDS[self.scaling][lang]
+        if lang == "zh":
+            return [f"{self.n:,} 位客户用 {len(self.columns)} 个特征描述（{names}）；"
+                    + (f"{logs}先取对数（log1p），" if logs else "") + f"然后{scaling}。"]
+        return [f"{self.n:,} customers are described by {len(self.columns)} features ({names}); "
+                + (f"{logs} are log-transformed (log1p) first, then " if logs else "") + f"{scaling}."]
 
     @property
     def n(self) -> int:
@@ -524,6 +548,18 @@ class Clustering(Result):
     def sizes(self) -> pd.Series:
         return self.labels.value_counts().sort_index().rename("customers")
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """How many clusters, and the largest and smallest by share of customers."""
+        check_lang(lang)
+        s = self.sizes()
+        share = s / s.sum()
+        big, small = int(share.idxmax()), int(share.idxmin())
+        if lang == "zh":
+            return [f"{len(s)} 个簇覆盖 {int(s.sum()):,} 位客户：最大的是簇 {big}（{share[big]:.1%}），"
+                    f"最小的是簇 {small}（{share[small]:.1%}）。"]
+        return [f"{len(s)} clusters cover {int(s.sum()):,} customers: the largest is cluster {big} ({share[big]:.1%}), "
+                f"the smallest cluster {small} ({share[small]:.1%})."]
+
     def to_frame(self) -> pd.DataFrame:
         """The customer-to-cluster table with the raw feature values."""
         return self.features.raw.assign(cluster=self.labels).reset_index()[
@@ -727,6 +763,18 @@ def knee(x: Sequence[float], y: Sequence[float]) -> int | None:
 
 
 # ====================================================================== choosing k
+#: readable headers of the results' to_frame(lang) not in COLUMNS (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "supported": {"en": "Supported by the data", "zh": "数据是否支持"},
+    "recency_median_index": {"en": "Recency: median ÷ overall mean", "zh": "最近一次消费：中位数 ÷ 总体均值"},
+    "frequency_median_index": {"en": "Frequency: median ÷ overall mean", "zh": "消费频率：中位数 ÷ 总体均值"},
+    "monetary_median_index": {"en": "Monetary: median ÷ overall mean", "zh": "消费金额：中位数 ÷ 总体均值"},
+    "name_en": {"en": "Name (English)", "zh": "英文名称"},
+    "name_zh": {"en": "Name (Chinese)", "zh": "中文名称"},
+    **_rfm.SEGMENT_NAMES,
+}
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class KChoice(Result):
     """Scores per k, the knee, each criterion's choice and the recommended k with the reason."""
@@ -744,6 +792,7 @@ class KChoice(Result):
     n_distinct: int | None = None   # distinct feature vectors when fewer than the largest k tried
     title: str = "Choosing k (选择聚类数)"
     _conventions = ("model", "rule", "seed", "sample_size", "sampled")
+    _columns = _RESULT_COLUMNS
 
     def resolve(self, k: int = 0) -> int:
         """The k to use: the recommended k when ``k == 0``, else ``k`` if it lies in the range tried
@@ -762,7 +811,16 @@ class KChoice(Result):
             raise ParameterError(msg)
         return int(k)
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._reason_text(lang))
+
+    @deprecated("interpret")
     def reason(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._reason_text(lang)
+
+    def _reason_text(self, lang: str = "en") -> str:
         """Why this k, generated from the numbers."""
         check_lang(lang)
         crit = {"knee": "crit_knee", "silhouette": "crit_silhouette", "calinski_harabasz": "crit_ch",
@@ -790,8 +848,9 @@ class KChoice(Result):
             out += ("" if lang == "zh" else " ") + _t("say_distinct", lang).format(n=self.n_distinct, ks=ks)
         return out
 
-    def plot(self, axes=None, lang: str = "en"):
-        return plot_choose_k(self, axes=axes, lang=lang)
+    def plot(self, ax=None, lang: str = "en", *, axes=None):
+        """The 2×2 panel of the four criteria; ``ax`` (or its older name ``axes``) = four Axes to draw on."""
+        return plot_choose_k(self, axes=ax if ax is not None else axes, lang=lang)
 
 
 RULES = ("vote", "silhouette", "knee", "calinski_harabasz", "davies_bouldin")
@@ -949,7 +1008,22 @@ class Stability(Result):
     title: str = "Bootstrap stability (自助法稳定性)"
     _conventions = ("model", "n_boot", "seed")
 
+    def interpret(self, lang: str = "en", *, k: int | None = None) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`).
+
+        ``k`` is the number of clusters in use (compared with the most stable k); None: the most stable k."""
+        return split_sentences(self._summary_text(self._best_k() if k is None else k, lang))
+
+    @deprecated("interpret")
     def summary(self, k: int, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(k, lang)
+
+    def _best_k(self) -> int:
+        """The k with the highest mean adjusted Rand index."""
+        return int(self.table.set_index("k")["mean_ari"].idxmax())
+
+    def _summary_text(self, k: int, lang: str = "en") -> str:
         check_lang(lang)
         t = self.table.set_index("k").dropna(subset=["mean_ari"])
         if k not in t.index:
@@ -1026,6 +1100,25 @@ class ModelComparison(Result):
     notes: tuple[str, ...] = ()
     title: str = "Clustering models compared (常见的聚类模型比较)"
     _conventions = ("k", "seed")
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """Which two models agree most and which least (adjusted Rand index between their clusterings)."""
+        check_lang(lang)
+        a = self.agreement
+        names = list(a.index)
+        pairs = [(float(a.iloc[i, j]), names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names))]
+        if not pairs:
+            return [f"只比较了一个模型（{names[0]}），k = {self.k}。" if lang == "zh"
+                    else f"Only one model ({names[0]}) was fitted, with k = {self.k}."]
+        hi, lo = max(pairs), min(pairs)
+        if len(pairs) == 1:  # two models: one agreement, neither "most" nor "least"
+            return [f"在 k = {self.k} 时，{hi[1]} 与 {hi[2]} 分群的调整兰德指数为 {hi[0]:.2f}。" if lang == "zh"
+                    else f"With k = {self.k}, {hi[1]} and {hi[2]} agree with adjusted Rand index {hi[0]:.2f}."]
+        if lang == "zh":
+            return [f"在 k = {self.k} 时，{hi[1]} 与 {hi[2]} 的分群最接近（调整兰德指数 {hi[0]:.2f}），"
+                    f"{lo[1]} 与 {lo[2]} 差别最大（{lo[0]:.2f}）。"]
+        return [f"With k = {self.k}, {hi[1]} and {hi[2]} agree most (adjusted Rand index {hi[0]:.2f}) and "
+                f"{lo[1]} and {lo[2]} least ({lo[0]:.2f})."]
 
 
 def compare_models(
@@ -1155,6 +1248,7 @@ class Profile(Result):
     lang: str = "en"
     title: str = "Cluster profiles (类别画像)"
     _conventions = ("rfm", "revenue")
+    _columns = _RESULT_COLUMNS
 
     def name_of(self, lang: str | None = None) -> dict[int, str]:
         """cluster → unique name in ``lang`` (the cluster number when unnamed)."""
@@ -1163,7 +1257,16 @@ class Profile(Result):
             return {int(c): f"{_t('cluster', lang)} {c}" for c in self.table.index}
         return {int(c): v for c, v in self.names[f"name_unique_{lang}"].items()}
 
+    def interpret(self, lang: str | None = None, *, max_features: int = 3) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return list(self._describe_text(lang, max_features=max_features))
+
+    @deprecated("interpret")
     def describe(self, lang: str | None = None, *, max_features: int = 3) -> list[str]:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._describe_text(lang, max_features=max_features)
+
+    def _describe_text(self, lang: str | None = None, *, max_features: int = 3) -> list[str]:
         """One sentence per cluster, generated from the numbers."""
         lang = lang or self.lang
         check_lang(lang)
@@ -1311,12 +1414,22 @@ class CrossTab(Result):
     what: str = "segments"
     title: str = "Clusters vs segments (聚类与分群对照)"
     _conventions = ("n",)
+    _columns = _RESULT_COLUMNS
 
     def shares(self) -> pd.DataFrame:
         """Row shares: of each cluster's customers, the share in each segment."""
         return self.table.div(self.table.sum(axis=1), axis=0)
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         what = _t(self.what, lang)
         return _t("say_crosstab", lang).format(what=what, ari=self.ari, purity=self.purity)
 
@@ -1362,7 +1475,16 @@ class ScalingEffect(Result):
     title: str = "Why scaling matters (为什么要标准化)"
     _conventions = ("k", "seed")
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         """What the raw clustering misses, in one sentence generated from the η² table."""
         check_lang(lang)
         raw, best = self.table.loc["raw"], self.table.loc["log1p + standard"]

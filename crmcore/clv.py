@@ -686,7 +686,7 @@ def _polish(f, best):
     """A Nelder-Mead pass after L-BFGS-B on a numeric gradient (the Pareto/NBD surface is flat in β, s)."""
     with np.errstate(all="ignore"):
         res = optimize.minimize(f, best.x, method="Nelder-Mead",
-                                options={"xatol": 1e-9, "fatol": 1e-13, "maxiter": 4000, "maxfev": 8000})
+                                options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 600, "maxfev": 600})
     if np.isfinite(res.fun) and res.fun <= best.fun:
         best.x, best.fun = res.x, res.fun
     return best
@@ -833,7 +833,8 @@ class CustomerValue(Result):
         c = super().conventions()
         c.update({"historical_value": "margin × net spend before asof",
                   "current_value": f"margin × net spend in the last {self.current_days} days before asof",
-                  "future_value": "BG/NBD × Gamma-Gamma CLV over the horizon (discounted, × margin)",
+                  "future_value": "BG/NBD × Gamma-Gamma CLV over the horizon (discounted, × margin), × the share "
+                                  "of the customer's purchases not returned so far",
                   "segments": "high/low split at the median of future and of historical value"})
         return c
 
@@ -868,16 +869,22 @@ class CustomerValue(Result):
     def plot(self, ax=None, lang: str | None = None, kind: str = "segments", **kw):
         from . import clv_plots
 
-        return clv_plots.plot_value(self, ax=ax, lang=check_lang(lang or self.lang), kind=kind, **kw)
+        return clv_plots.plot_value(self, ax=ax, lang=check_lang(lang or self.lang), kind=kind,
+                                    segments=SEGMENTS, order=SEGMENT_ORDER, **kw)
 
 
-def _spend_by_customer(tx, *, start, end):
-    """Net spend per customer with start ≤ order_date < end (start None: from the beginning)."""
+def _spend_by_customer(tx, *, start, end, purchases_only=False):
+    """Net spend per customer with start ≤ order_date < end (start None: from the beginning); with
+    ``purchases_only`` the purchases alone (returns dropped, as in btyd_summary)."""
     from . import engine
 
     t = engine.table(tx)
     engine._check_cols(t, ["customer_id", "order_date", "amount"], "clv.customer_value")
     cond = t.order_date < end
+    if purchases_only:
+        cond = cond & (t.amount >= 0)
+        if "is_return" in t.columns:
+            cond = cond & ~t.is_return
     if start is not None:
         cond = cond & (t.order_date >= start)
     expr = t.filter(cond).group_by("customer_id").aggregate(v=t.amount.sum())
@@ -907,12 +914,22 @@ def customer_value(tx: Any, *, asof: Any, horizon: float = 52, discount_rate: fl
     summ = summ.set_index("customer_id")
     bg = fit(summ, model="bgnbd")
     gg = _spend_model(summ)
-    if interval:
-        ci = clv_interval(bg, gg, horizon=horizon, discount_rate=discount_rate, margin=margin, draws=draws)
-        fut, lo, hi = ci["clv"].to_numpy(), ci["clv_low"].to_numpy(), ci["clv_high"].to_numpy()
-    else:
-        fut = bg.clv(gg, horizon=horizon, discount_rate=discount_rate, margin=margin)
     hist = _spend_by_customer(tx, start=None, end=asof_ts).reindex(summ.index).fillna(0.0)
+    gross = _spend_by_customer(tx, start=None, end=asof_ts, purchases_only=True).reindex(summ.index).fillna(0.0)
+    # the spend model sees purchases only (returns dropped); a customer's future spend is kept net of the share
+    # of purchases they returned so far (a customer who returned everything gets no future spend)
+    kept = np.clip(np.divide(hist.to_numpy(), gross.to_numpy(), out=np.zeros(len(hist)), where=gross.to_numpy() > 0),
+                   0.0, 1.0)
+    fut = bg.clv(gg, horizon=horizon, discount_rate=discount_rate, margin=margin) * kept
+    lo = hi = None
+    if interval:
+        if np.all(np.isfinite(bg.cov_log)) and (not isinstance(gg, Fit) or np.all(np.isfinite(gg.cov_log))):
+            ci = clv_interval(bg, gg, horizon=horizon, discount_rate=discount_rate, margin=margin, draws=draws)
+            lo, hi = ci["clv_low"].to_numpy() * kept, ci["clv_high"].to_numpy() * kept
+        else:
+            warnings.warn("customer_value: a model has no standard errors (the optimum is on a boundary), so the "
+                          "future value has no interval (NaN).", UserWarning, stacklevel=2)
+            lo = hi = np.full(len(fut), np.nan)
     cur = _spend_by_customer(tx, start=asof_ts - pd.Timedelta(days=int(current_days)), end=asof_ts) \
         .reindex(summ.index).fillna(0.0)
     out = pd.DataFrame({"customer_id": summ.index, "frequency": summ["frequency"].to_numpy(),
@@ -992,7 +1009,9 @@ def holdout(tx: Any, *, calibration_end: Any, holdout_end: Any, model: str = "bg
     if h_end <= c_end:
         raise ParameterError(f"holdout_end={h_end:%Y-%m-%d} must be later than calibration_end={c_end:%Y-%m-%d}.")
     summ = rfm.btyd_summary(tx, asof=c_end, freq="D", freq_multiplier=freq_multiplier).set_index("customer_id")
-    m = fit(summ, model=model)
+    with warnings.catch_warnings():  # standard errors play no part in the validation
+        warnings.filterwarnings("ignore", message=r"clv\.fit\(model=.*Hessian")
+        m = fit(summ, model=model)
     days_per_unit = 365.25 / UNITS[m.unit]
     length = (h_end - c_end).days / days_per_unit
     # purchase days per customer (returns dropped, as in btyd_summary)
@@ -1073,3 +1092,30 @@ def data_source(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     ]
     return pd.DataFrame({("项目" if zh else "measure"): [r[1] if zh else r[0] for r in rows],
                          ("数值" if zh else "value"): [r[2] for r in rows]})
+
+
+#: the demo data's latent customer types (crmcore.datasets.customers(...)["true_type"]) in en / zh
+DEMO_TYPES = {"champion": ("champions", "冠军客户"), "loyal": ("loyal", "忠诚客户"), "new": ("new", "新客户"),
+              "occasional": ("occasional", "偶尔购买"), "at_risk": ("at risk", "有流失风险"), "lost": ("lost", "已流失"),
+              "bargain": ("one-off bargain hunters", "特价一次性客户")}
+GROUP_COLUMNS = {"repeat_buyers": {"en": "Repeat buyers", "zh": "重复购买客户"},
+                 "p_alive_all": {"en": "P(alive), all", "zh": "存活概率（全部客户）"},
+                 "p_alive_repeat": {"en": "P(alive), repeat buyers", "zh": "存活概率（重复购买客户）"}}
+
+
+def p_alive_by_group(fit: Fit, groups: Any, *, lang: str = "en", labels: Mapping[str, tuple[str, str]] | None = None
+                     ) -> pd.DataFrame:
+    """Mean P(alive) per group (e.g. the demo's true types), over all customers and over repeat buyers only —
+    BG/NBD gives every one-time buyer P(alive) = 1, so the second column is the fair comparison."""
+    check_lang(lang)
+    fit._need("bgnbd", "pareto_nbd")
+    g = np.asarray(groups)
+    if len(g) != fit.n:
+        raise DataError(f"groups has {len(g):,} values for {fit.n:,} fitted customers; give one per summary row.")
+    frame = pd.DataFrame({"group": g, "p": fit.p_alive(), "rep": fit.summary["frequency"].to_numpy() > 0})
+    frame["p_rep"] = frame["p"].where(frame["rep"])
+    out = frame.groupby("group").agg(customers=("p", "size"), repeat_buyers=("p_rep", "count"),
+                                     p_alive_all=("p", "mean"), p_alive_repeat=("p_rep", "mean"))
+    labels = labels if labels is not None else DEMO_TYPES
+    out.index = [labels[k][lang == "zh"] if k in labels else k for k in out.index]
+    return out.sort_values(["p_alive_repeat", "p_alive_all"])

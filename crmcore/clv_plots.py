@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
+from .errors import ParameterError
 from .labels import check_lang
 from .plotting import new_ax, use_style
 
@@ -65,12 +66,13 @@ def plot_fit(fit, ax=None, lang: str = "en", kind: str | None = None, horizon: f
             _thousands(ax, "y", 2)
         elif kind == "p_alive":
             ax.hist(fit.p_alive(), bins=np.linspace(0, 1, 21), color="C0", edgecolor="white")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
             ax.set_title(_w("palive_title", lang, m=m))
             ax.set_xlabel(_w("palive", lang))
             ax.set_ylabel(_w("customers", lang))
             _thousands(ax, "y")
         else:
-            raise ValueError(f"kind={kind!r}: use 'curve' or 'p_alive' for {m}.")
+            raise ParameterError(f"kind={kind!r}: use 'curve' or 'p_alive' for {m}.")
     elif fit.model == "gamma_gamma":
         rep = fit.summary[fit.summary["frequency"] > 0]
         obs = rep["monetary_value"].to_numpy()
@@ -127,15 +129,18 @@ def plot_holdout(h, ax=None, lang: str = "en", kind: str = "tracking"):
         ax.set_ylabel(_w("holdfreq", lang))
         _thousands(ax, "y", 1)
     else:
-        raise ValueError(f"kind={kind!r}: use 'tracking' or 'conditional'.")
+        raise ParameterError(f"kind={kind!r}: use 'tracking' or 'conditional'.")
     ax.legend()
     return ax
 
 
-def plot_value(v, ax=None, lang: str = "en", kind: str = "segments"):
-    """Historical vs future value per customer, coloured by value segment, with the two median lines."""
-    from .clv import SEGMENT_ORDER, SEGMENTS
+def plot_value(v, ax=None, lang: str = "en", kind: str = "segments", *, segments=None, order=None):
+    """Historical vs future value per customer, coloured by value segment, with the two median lines.
 
+    ``segments`` ({key: (en, zh)}) and ``order`` come from :mod:`crmcore.clv`, which calls this function, so
+    the plots module never imports the model module back.
+    """
+    SEGMENTS, SEGMENT_ORDER = segments, order
     check_lang(lang)
     use_style(lang)
     ax = new_ax(ax, figsize=(7, 5))
@@ -149,6 +154,8 @@ def plot_value(v, ax=None, lang: str = "en", kind: str = "segments"):
     ax.axhline(t["future_value"].median(), color="grey", ls=":")
     ax.set_xscale("symlog", linthresh=max(float(t["historical_value"].median()), 1.0))
     ax.set_yscale("symlog", linthresh=max(float(t["future_value"].median()), 1.0))
+    ax.set_xlim(left=min(0.0, float(t["historical_value"].min())))
+    ax.set_ylim(bottom=0.0)   # future value is never negative
     _thousands(ax, "x")
     _thousands(ax, "y")
     ax.set_title(_w("seg_title", lang))

@@ -42,8 +42,9 @@ def interpret_fit(fit, lang: str = "en") -> list[str]:
                        f"Purchase rates are fairly even (r = {p['r']:.2f} ≥ 1): most customers buy close to the average rate.")
         if fit.model == "bgnbd":
             drop = p["a"] / (p["a"] + p["b"])
-            out.append(f"每次重复购买之后，客户平均有 {drop:.1%} 的概率就此流失。" if zh else
-                       f"After each repeat purchase, a customer drops out with probability {drop:.1%} on average.")
+            d = f"{drop:.1%}" if drop >= 0.001 else ("不到 0.1%" if zh else "less than 0.1%")
+            out.append(f"每次重复购买之后，客户平均有 {d} 的概率就此流失。" if zh else
+                       f"After each repeat purchase, a customer drops out with probability {d} on average.")
         else:
             s, beta = p["s"], p["beta"]
             med = beta * (2 ** (1 / s) - 1)
@@ -60,9 +61,9 @@ def interpret_fit(fit, lang: str = "en") -> list[str]:
         pa = fit.p_alive()
         x0 = float(np.mean(fit.summary["frequency"].to_numpy() == 0))
         low = int(np.sum(pa < 0.5))
-        s1 = (f"模型判断 {fit.n:,} 位客户中平均 {pa.mean():.1%} 仍然活跃，{low:,} 位客户的存活概率低于 50%。" if zh else
-              f"The model judges {pa.mean():.1%} of the {fit.n:,} customers still active on average; {low:,} have a "
-              "P(alive) below 50%.")
+        s1 = (f"{fit.n:,} 位客户的平均存活概率为 {pa.mean():.1%}，其中 {low:,} 位低于 50%。" if zh else
+              f"The {fit.n:,} customers' average probability of still being active is {pa.mean():.1%}; {low:,} of them "
+              "are below 50%.")
         if fit.model == "bgnbd" and x0 > 0:
             s1 += (f"注意：只买过一次的客户（占 {x0:.0%}）在 BG/NBD 中一律算作活跃，因为模型只在重复购买之后才让客户流失。" if zh else
                    f" Note: one-time buyers ({x0:.0%} of customers) all count as alive in BG/NBD, which lets a customer "
@@ -141,6 +142,13 @@ def interpret_holdout(h, lang: str = "en") -> list[str]:
     return out
 
 
+def _share(v: float, zh: bool) -> str:
+    """A share as a manager reads it: '18%', and '<1%' rather than a false '0%' for a small positive share."""
+    if 0 < v < 0.005:
+        return "不到 1%" if zh else "<1%"
+    return f"{v:.0%}"
+
+
 def interpret_value(v, lang: str = "en") -> list[str]:
     zh = lang == "zh"
     t = v.table
@@ -156,19 +164,19 @@ def interpret_value(v, lang: str = "en") -> list[str]:
     keys = ["star", "rising", "fading", "low"]
     seg.index = keys
     f = seg.loc["fading"]
-    if f["customers"] > 0:
-        out.append(f"{int(f['customers']):,} 位客户过去贡献了 {f['share_of_historical_value']:.0%} 的历史价值，"
-                   f"但预计只带来 {f['share_of_future_value']:.0%} 的未来价值（流失挽回）：过去最好的客户不一定是将来最好的客户，应优先挽回。"
-                   if zh else
-                   f"{int(f['customers']):,} customers brought {f['share_of_historical_value']:.0%} of historical value "
-                   f"but are expected to bring only {f['share_of_future_value']:.0%} of future value (win back): the "
-                   "best past customers are not necessarily the best future ones — reach them first.")
+    if f["customers"] > 0 and f["share_of_future_value"] < f["share_of_historical_value"]:
+        hs, fs = _share(f["share_of_historical_value"], zh), _share(f["share_of_future_value"], zh)
+        out.append(f"{int(f['customers']):,} 位客户过去贡献了 {hs} 的历史价值，但预计只带来 {fs} 的未来价值（流失挽回）："
+                   "过去最好的客户不一定是将来最好的客户，应优先挽回。" if zh else
+                   f"{int(f['customers']):,} customers brought {hs} of historical value but are expected to bring only "
+                   f"{fs} of future value (win back): the best past customers are not necessarily the best future "
+                   "ones — reach them first.")
     r = seg.loc["rising"]
-    if r["customers"] > 0:
-        out.append(f"{int(r['customers']):,} 位潜力客户历史价值只占 {r['share_of_historical_value']:.0%}，"
-                   f"预计却带来 {r['share_of_future_value']:.0%} 的未来价值，应重点培养。" if zh else
-                   f"{int(r['customers']):,} rising customers hold only {r['share_of_historical_value']:.0%} of historical "
-                   f"value but are expected to bring {r['share_of_future_value']:.0%} of future value: develop them.")
+    if r["customers"] > 0 and r["share_of_future_value"] > r["share_of_historical_value"]:
+        hs, fs = _share(r["share_of_historical_value"], zh), _share(r["share_of_future_value"], zh)
+        out.append(f"{int(r['customers']):,} 位潜力客户历史价值只占 {hs}，预计却带来 {fs} 的未来价值，应重点培养。" if zh else
+                   f"{int(r['customers']):,} rising customers hold only {hs} of historical value but are expected to "
+                   f"bring {fs} of future value: develop them.")
     s = seg.loc["star"]
     if s["customers"] > 0:
         out.append(f"{int(s['customers']):,} 位重点保持客户预计带来 {s['share_of_future_value']:.0%} 的未来价值。" if zh else

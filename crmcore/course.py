@@ -37,13 +37,13 @@ COURSE: tuple[Lesson, ...] = (
            "用交易数据回答 5W2H（何人、何事、何时、何地、为何、如何、多少）；人货场分析"),
     Lesson("02_swot", (), 60,
            "Quantified SWOT: IFE and EFE matrices, the IE grid, strategic position and TOWS strategies",
-           "量化 SWOT：内部因素评价矩阵（IFE）、外部因素评价矩阵（EFE）、内外部矩阵、战略定位与 TOWS 策略"),
+           "量化 SWOT：内部因素评价矩阵（IFE）、外部因素评价矩阵（EFE）、内外部矩阵、战略方位与 TOWS 策略"),
     Lesson("03_porter", (), 45,
            "Score Porter's five forces from weighted drivers; compare scenarios; test the weights' sensitivity",
            "用加权驱动因素为波特五力打分；对比不同情景；检验权重的敏感性"),
     Lesson("04_dupont", (), 60,
            "DuPont analysis in 3 and 5 steps; attribute a change in ROE by chain substitution, Shapley and LMDI",
-           "杜邦分析（三步与五步）；用连环替代法、Shapley 值和 LMDI 分解净资产收益率的变化"),
+           "杜邦分析（三因素与五因素）；用连环替代法、Shapley 值和 LMDI 分解净资产收益率的变化"),
     Lesson("05_rfm", ("00_data_overview",), 90,
            "RFM scores, the 8-class and 11-segment schemes, ABC/Pareto, dormancy and segment migration",
            "RFM 评分（最近一次消费、消费频率、消费金额）、八类与十一类客户分群、ABC 帕累托分析、沉睡客户与客户迁移"),
@@ -61,8 +61,21 @@ COURSE: tuple[Lesson, ...] = (
            "权重指数法制定销售目标（黄成明《数据化管理》）：日目标分解、预测与跟踪"),
     Lesson("10_lifecycle_churn", ("05_rfm",), 90,
            "Customer lifecycle stages, churn warning (error and miss rate), win-back lists and credit grades",
-           "客户生命周期阶段、流失预警（误报率与漏报率）、客户挽回名单与信用等级"),
-    # Lesson("11_clv", ("05_rfm", "10_lifecycle_churn"), 90, "Customer lifetime value ...", "客户终身价值 ..."),
+           "客户生命周期阶段、流失预警（错误率与遗漏率）、客户挽回名单与信用等级"),
+    Lesson("11_clv", ("05_rfm", "10_lifecycle_churn"), 90,
+           "Customer lifetime value: BG/NBD, Pareto/NBD, Gamma-Gamma and sBG models, holdout checks, value segments",
+           "客户终身价值：BG/NBD、Pareto/NBD、Gamma-Gamma 与 sBG 模型，验证期检验，按价值分群并制定措施"),
+    Lesson("12_sales_pipeline", ("00_data_overview",), 75,
+           "The sales pipeline: is the win rate really moving, stalled deals, opportunity grades, rolling plan, cost ratio",
+           "销售漏斗管理：赢单率变化是否显著、停滞商机、商机分级、滚动计划与费效比"),
+    Lesson("13_key_accounts", ("05_rfm", "06_ahp"), 75,
+           "Key accounts: the comprehensive score, importance-gap-closeness tracking, acquire/grow/retain/win back, "
+           "decision makers",
+           "大客户管理：综合积分法、重要性—差距—关系紧密度跟踪、获取/提升/维系/挽回策略、客户内部决策人"),
+    # next: one Lesson(stem, prerequisites, minutes, "en", "zh") line per new notebook
+    Lesson("14_weighting_methods", ("05_rfm", "06_ahp"), 75,
+           "Weighting methods compared: AHP, fuzzy AHP, Delphi, entropy and CRITIC weights; fuzzy satisfaction scoring",
+           "权重确定方法比较：层次分析法、模糊层次分析法、德尔菲法、熵权法与 CRITIC 法；模糊综合评价客户满意度"),
 )
 
 _TEXT = {
@@ -185,3 +198,7 @@ def write_course(out_dir: str | Path, *, lang: str = "en", student: bool = False
     # the exercise self-checks import crmcore (installed); nothing else is needed beside the notebooks
     (out / "README.md").write_text(_readme(lang, student), encoding="utf-8")
     return written
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m crmcore.course` prints the maps for the README
+    print(course_map_markdown("en"), course_map_markdown("zh"), sep="\n\n")

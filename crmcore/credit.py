@@ -44,7 +44,7 @@ import pandas as pd
 from . import engine
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import check_lang, text
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 COLUMNS = ["customer_id", "invoice_id", "issue_date", "due_date", "paid_date", "amount"]
 BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -275,6 +275,28 @@ def indicators(payments: Any, *, asof: Any) -> pd.DataFrame:
     return out.drop(columns=["dpd_x_amount", "on_time_amount"]).reset_index()
 
 
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "invoiced": {"en": "Invoiced", "zh": "开票金额"},
+    "due_amount": {"en": "Amount due", "zh": "到期金额"},
+    "collected": {"en": "Collected", "zh": "已回款"},
+    "invoices_due": {"en": "Invoices due", "zh": "到期发票数"},
+    "overdue_0-30": {"en": "Overdue 0–30 days", "zh": "逾期 0–30 天"},
+    "overdue_31-60": {"en": "Overdue 31–60 days", "zh": "逾期 31–60 天"},
+    "overdue_61-90": {"en": "Overdue 61–90 days", "zh": "逾期 61–90 天"},
+    "overdue_90+": {"en": "Overdue over 90 days", "zh": "逾期 90 天以上"},
+    "invoiced_365": {"en": "Invoiced, last 365 days", "zh": "近 365 天开票金额"},
+    "share_0-30": {"en": "Share overdue 0–30 days", "zh": "逾期 0–30 天占比"},
+    "share_31-60": {"en": "Share overdue 31–60 days", "zh": "逾期 31–60 天占比"},
+    "share_61-90": {"en": "Share overdue 61–90 days", "zh": "逾期 61–90 天占比"},
+    "share_90+": {"en": "Share overdue over 90 days", "zh": "逾期 90 天以上占比"},
+    "s_collection": {"en": "Score: collection", "zh": "得分：回款率"},
+    "s_on_time": {"en": "Score: on time", "zh": "得分：按时付款"},
+    "s_days_past_due": {"en": "Score: days past due", "zh": "得分：逾期天数"},
+    "s_overdue": {"en": "Score: overdue share", "zh": "得分：逾期占比"},
+}
+
+
 @dataclass(frozen=True)
 class CreditResult(Result):
     """Indicators, sub-scores, score, grade and limit per customer, and the portfolio ageing."""
@@ -289,6 +311,7 @@ class CreditResult(Result):
     round_to: float
     title = "Customer credit grades (客户信用评级)"
     _conventions = ("asof", "weights", "cuts", "limit_months", "dpd_cap", "round_to")
+    _columns = _RESULT_COLUMNS
 
     def aging_table(self, lang: str = "en") -> pd.DataFrame:
         """The portfolio ageing with the bucket names in ``lang`` ("not yet due" for current)."""
@@ -312,7 +335,16 @@ class CreditResult(Result):
             out["grade"] = [text(g, lang, LABELS) if g == "unrated" else g for g in out["grade"]]
         return out
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
         g = self.grades().set_index("grade")
         rated = int(g.loc[["A", "B", "C", "D"], "customers"].sum())

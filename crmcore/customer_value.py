@@ -31,7 +31,7 @@ from . import ahp
 from . import ahp_hierarchy as ah
 from .errors import DataError, DomainError, ParameterError
 from .labels import check_lang, text
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 LABELS = {
     "market": {"en": "market value", "zh": "市场价值"},
@@ -283,7 +283,16 @@ class ScoreResult(Result):
             return {k: [k] for k in self.weights}
         return {g: self.hierarchy._leaves_under(g) for g in self.group_weights}
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
         t = self.table
         top = t.iloc[0]
@@ -471,7 +480,7 @@ def key_account_scores(
     if res is not None:
         if not res.consistent:
             raise DomainError(f"key-account judgements are inconsistent (CR = {res.cr:.3f} ≥ {res.threshold:g}). "
-                              + ahp.revise(res.matrix).summary())
+                              + " ".join(ahp.revise(res.matrix).interpret()))
         w = pd.Series(res.weights_dict())
         hres = None
     wd = {k: float(v) for k, v in w.items()}
@@ -553,7 +562,7 @@ def rfm_weights(judgements: Any, *, method: str = "eigen", ri: ahp.RIChoice = "s
         raise DomainError(f"RFM weights need exactly R, F and M; got {sorted(d)}.")
     if strict and not res.consistent:
         raise DomainError(f"R/F/M judgements are inconsistent (CR = {res.cr:.3f} ≥ {res.threshold:g}). "
-                          + ahp.revise(res.matrix).summary() + " Or pass strict=False.")
+                          + " ".join(ahp.revise(res.matrix).interpret()) + " Or pass strict=False.")
     return {k: d[k] for k in ("R", "F", "M")}
 
 

@@ -62,16 +62,31 @@ def fmt(x, kind: str = "num", decimals: int | None = None) -> str:
 class Table:
     """A formatted, escaped table; renders as HTML in notebooks and reports and as text in a console."""
 
-    def __init__(self, frame: pd.DataFrame, caption: str = ""):
+    def __init__(self, frame: pd.DataFrame, caption: str = "", numeric: Iterable[int] = ()):
         self.frame = frame
         self.caption = caption
+        self.numeric = frozenset(numeric)  # positions of number columns: right-aligned in the report
 
     def _repr_html_(self) -> str:
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         body = self.frame.to_html(escape=True, index=self._show_index(), border=0, classes="crm-table",
                                   na_rep="")
-        return body.replace('<table border="0" class="dataframe crm-table">', f'<table class="crm-table">{cap}', 1) \
-            if cap else body
+        if self.numeric:
+            body = re.sub(r"<tr>.*?</tr>", self._mark_numbers, body, flags=re.S)
+        if not cap:
+            return body
+        # pandas writes '<table border="0" class=...>' or '<table class=...>' depending on its version
+        return re.sub(r"<table\b[^>]*>", lambda m: m.group(0) + cap, body, count=1)
+
+    def _mark_numbers(self, row: re.Match) -> str:
+        k = -1
+
+        def td(m: re.Match) -> str:
+            nonlocal k
+            k += 1
+            return '<td class="num">' if k in self.numeric else m.group(0)
+
+        return re.sub(r"<td>", td, row.group(0))
 
     def _show_index(self) -> bool:
         idx = self.frame.index
@@ -98,11 +113,13 @@ def show(frame: pd.DataFrame | pd.Series, lang: str = "en", *, columns: Mapping[
         frame = frame.head(max_rows)
     money, pct, num, decimals = set(money), set(pct), set(num), dict(decimals or {})
     out = pd.DataFrame(index=frame.index)
-    for c in frame.columns:
+    numeric = []
+    for pos, c in enumerate(frame.columns):
         kind = "money" if c in money else "pct" if c in pct else "num" if c in num else _kind(c)
         col = frame[c]
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             out[c] = [fmt(v, kind, decimals.get(c)) for v in col.tolist()]
+            numeric.append(pos)
         elif pd.api.types.is_datetime64_any_dtype(col):
             out[c] = [fmt(v) for v in col]
         else:
@@ -113,7 +130,7 @@ def show(frame: pd.DataFrame | pd.Series, lang: str = "en", *, columns: Mapping[
             " / ".join(str(n) for n in frame.index.names if n)
     if translate:
         out = translate_frame(out, lang, columns=columns)
-    return Table(out, caption)
+    return Table(out, caption, numeric)
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .errors import DataError, ParameterError, data_error
 from .labels import check_lang, text
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 STATES = ("active", "dozing", "half_asleep", "dormant")
 
@@ -55,6 +55,13 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "mean_interval": {"en": "Mean days between purchases", "zh": "平均购买间隔（天）"},
+    "tenure": {"en": "Days since the first purchase", "zh": "客户时长（天）"},
+}
+
+
 @dataclass(frozen=True)
 class Dormancy(Result):
     """State of each customer and the counts and revenue at risk per state."""
@@ -66,6 +73,7 @@ class Dormancy(Result):
     lang: str = "en"
     title = "Dormancy"
     _conventions = ("method", "thresholds", "fallback_interval")
+    _columns = _RESULT_COLUMNS
 
     def summary(self) -> pd.DataFrame:
         """Per state: customers, share, revenue, revenue share, annual revenue (run-rate) and the annual
@@ -90,7 +98,16 @@ class Dormancy(Result):
         return {"customers": int(s["customers"].sum()), "annual_revenue": float(s["annual_revenue_at_risk"].sum()),
                 "revenue_share": float(s["revenue_share"].sum())}
 
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._sentence_text(lang))
+
+    @deprecated("interpret")
     def sentence(self, lang: str | None = None) -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._sentence_text(lang)
+
+    def _sentence_text(self, lang: str | None = None) -> str:
         lang = check_lang(lang or self.lang)
         s = self.summary().set_index("state")
         r = self.at_risk()

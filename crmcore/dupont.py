@@ -392,6 +392,17 @@ def conventions_text(conv: Mapping[str, Any], lang: str = "en") -> str:
     return " · ".join(parts)
 
 
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "balance_basis": {"en": "Balance basis", "zh": "余额口径"},
+    "total_assets_end": {"en": "Total assets, year end", "zh": "期末总资产"},
+    "equity_end": {"en": "Equity, year end", "zh": "期末股东权益"},
+    "roe_product": {"en": "ROE as the product of the factors", "zh": "各因素连乘的净资产收益率"},
+    "reported_roe": {"en": "Reported ROE", "zh": "报告的净资产收益率"},
+    "reconciliation_error": {"en": "Difference from the reported ROE", "zh": "与报告值的差异"},
+}
+
+
 @dataclass(frozen=True)
 class DupontResult(Result):
     """DuPont components per company and period, with the conventions that produced them.
@@ -414,6 +425,7 @@ class DupontResult(Result):
 
     title = "DuPont analysis (杜邦分析)"
     _conventions = ("steps", "balance", "ebit", "missing_prior", "nonpositive_equity")
+    _columns = _RESULT_COLUMNS
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
@@ -455,6 +467,24 @@ class DupontResult(Result):
                 f"see result.warnings.")
         return t.iloc[0]
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """Per company: ROE of the latest period as the product of its factors; with an earlier period,
+        the first sentence of the attribution of the change (see :func:`interpret`)."""
+        check_lang(lang)
+        out = []
+        times = " × "
+        for c in self.companies:
+            rows = self.table[self.table["company"] == c].sort_values("period")
+            last = rows.iloc[-1]
+            factors = times.join(f"{factor_name(k, lang)} " + (f"{float(last[k]):.1%}" if "margin" in k else f"{float(last[k]):,.3f}")
+                                 for k in self.factors)
+            name = company_name(c, lang)
+            out.append(f"{name} {last['period']} 的净资产收益率为 {float(last['roe']):.1%} = {factors}。" if lang == "zh"
+                       else f"{name} {last['period']}: ROE {float(last['roe']):.1%} = {factors}.")
+            if len(rows) > 1:
+                out.append(interpret(self.attribute(rows.iloc[-2]["period"], last["period"], company=c), lang)[0])
+        return out
+
     def factor_values(self, period: Any, *, company: str | None = None) -> dict[str, float]:
         r = self.row(period, company=company)
         return {k: float(r[k]) for k in self.factors}
@@ -474,8 +504,11 @@ class DupontResult(Result):
         )
 
     def plot(self, kind: str = "trends", ax=None, lang: str = "en", **kwargs):
-        """``kind`` = "trends" (default), "tree" (needs base_period, current_period) or "peers"."""
+        """``kind`` = "trends" (default; with several companies and no ``company=``, "peers"), "tree" (needs
+        base_period, current_period) or "peers"."""
         kinds = {"trends": plot_trends, "tree": plot_tree, "peers": plot_peers}
+        if kind == "trends" and len(self.companies) > 1 and kwargs.get("company") is None:
+            kind = "peers"   # one company's trend needs a name; the default shows them all side by side
         if kind not in kinds:
             raise ParameterError(f"kind={kind!r}; use one of {', '.join(map(repr, kinds))}.")
         return kinds[kind](self, ax=ax, lang=lang, **kwargs)

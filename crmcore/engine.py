@@ -4,9 +4,15 @@ Every per-customer, per-order, per-period and per-product-period summary is an I
 expression, so the same code runs on a pandas DataFrame, a Parquet/CSV file bigger than
 memory, or a table on any Ibis backend (Spark, a warehouse, Polars). Results come back as
 small pandas frames; the analysis then happens in pandas.
+
+Other backends: :func:`connect` (``"spark"``, ``"polars"``), :func:`read_parquet` / :func:`read_csv` with
+``backend=`` (the path is read by that backend) and :func:`from_pandas` (through Arrow, temporary views
+only, naive times unshifted). DuckDB and Spark are compared method by method in ``tests/test_spark.py``;
+``docs/beyond-one-machine.md`` says what is tested and what is not. :func:`emitted_sql` shows the SQL.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import tempfile
@@ -37,6 +43,8 @@ def backend():
         _backend = ibis.duckdb.connect()
         limit = os.environ.get("CRMCORE_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
         _backend.con.execute(f"SET memory_limit = '{limit}'").fetchall()
+        # no progress widget: in a notebook it would print FloatProgress(...) into reports, with a random id
+        _backend.con.execute("SET enable_progress_bar = false").fetchall()
         # spill files go to the system temp folder, not a .tmp folder in the user's working directory
         spill = Path(tempfile.gettempdir()) / "crmcore-duckdb"
         _backend.con.execute(f"SET temp_directory = '{spill.as_posix()}'").fetchall()
@@ -73,8 +81,9 @@ def table(tx: Any) -> ir.Table:
 def release(t: ir.Table) -> None:
     """Drop the temporary DuckDB view behind ``t`` (made by :func:`table` for a DataFrame), if any."""
     for op in t.op().find(ibis.expr.operations.DatabaseTable):
-        if op.name.startswith("crm_tx_"):
-            backend().con.unregister(op.name)
+        # only the default DuckDB's views: a Spark/Polars table from from_pandas is the caller's to keep
+        if op.name.startswith("crm_tx_") and _backend is not None and op.source is _backend:
+            _backend.con.unregister(op.name)
 
 
 def _check_cols(t: ir.Table, needed: Sequence[str], what: str) -> None:
@@ -92,8 +101,33 @@ def _check_cols(t: ir.Table, needed: Sequence[str], what: str) -> None:
         )
 
 
+_captures: list[tuple[list[str], str | None]] = []
+
+
+@contextlib.contextmanager
+def emitted_sql(dialect: str | None = None):
+    """Collect the SQL of every query the engine runs inside the block, for a DBA to read.
+
+    ``dialect``: an Ibis backend name, ``"postgres"``, ``"bigquery"``, ``"snowflake"``, ``"trino"`` …; None: the
+    dialect of the table's own backend. The queries still run::
+
+        with engine.emitted_sql("postgres") as sql:
+            rfm.rfm_table(tx, asof="2026-01-01")
+        print(sql[0])
+    """
+    got: list[str] = []
+    entry = (got, dialect)
+    _captures.append(entry)
+    try:
+        yield got
+    finally:
+        _captures.remove(entry)
+
+
 def execute(expr: ir.Table, tx: Any = None) -> pd.DataFrame:
     """Run an Ibis expression built on ``table(tx)`` and return pandas; frees the temporary view."""
+    for got, dialect in _captures:
+        got.append(str(ibis.to_sql(expr, dialect=dialect)))
     try:
         # through Arrow: Ibis' own to_pandas turns any column with a null into Python objects row by row
         df = expr.to_pyarrow().to_pandas(date_as_object=False)
@@ -217,3 +251,180 @@ def product_period_sales(tx: Any, *, freq: str = "M", level: str = "product_id")
     df = execute(expr, tx)
     df["period"] = pd.to_datetime(df["period"])
     return df
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Backends beyond the embedded DuckDB: Spark (local or a cluster's session), Polars, any Ibis connection.
+
+#: Java versions PySpark 4.0 runs on; a newer JDK on the machine (e.g. Temurin 25) is not picked by accident
+SPARK_JAVA = (17, 21)
+
+
+def _java_major(home: Path) -> int | None:
+    """The major version written in a JDK's ``release`` file (``JAVA_VERSION="17.0.15"`` → 17)."""
+    try:
+        for line in (home / "release").read_text(errors="replace").splitlines():
+            if line.startswith("JAVA_VERSION="):
+                v = line.split("=", 1)[1].strip().strip('"')
+                return int(v.split(".")[1] if v.startswith("1.") else v.split(".")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def java_home_for_spark() -> str | None:
+    """A Java home PySpark 4.0 runs on: ``JAVA_HOME`` when it is a 17 or 21, else the first 17 (then 21)
+    under /usr/lib/jvm — never a newer JDK that happens to be installed too (e.g. Temurin 25); None if none."""
+    env = os.environ.get("JAVA_HOME")
+    if env and _java_major(Path(env)) in (*SPARK_JAVA, None):
+        return env  # a JDK without a release file is trusted as the user set it
+    jvm = Path("/usr/lib/jvm")
+    if jvm.is_dir():
+        for version in SPARK_JAVA:
+            for d in sorted(jvm.iterdir()):
+                if (d / "bin" / "java").exists() and _java_major(d) == version:
+                    return str(d.resolve())
+    return None
+
+
+def spark_session(*, master: str = "local[2]", conf: dict[str, Any] | None = None, workdir: str | Path | None = None):
+    """A local SparkSession set up for crmcore: warehouse and scratch folders in a temp folder, Arrow on.
+
+    For a cluster, build the session the cluster's way (``SparkSession.builder.remote(...)``, Databricks,
+    ``spark-submit``) and pass it to :func:`connect`; this helper is for a laptop or CI.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as e:  # pragma: no cover - depends on the machine
+        raise DataError("the Spark backend needs pyspark: pip install 'pyspark==4.0.5' (and Java 17).") from e
+    java = java_home_for_spark()
+    if java is None:
+        raise DataError("the Spark backend needs Java 17 or 21: install it and set JAVA_HOME to its folder.")
+    os.environ["JAVA_HOME"] = java  # read by the JVM launcher; may replace a JAVA_HOME of an unsupported JDK
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    if workdir:
+        work = Path(workdir)
+    else:
+        import atexit
+        import shutil
+
+        work = Path(tempfile.mkdtemp(prefix="crmcore-spark-"))
+        atexit.register(shutil.rmtree, work, ignore_errors=True)  # scratch only: nothing of the user's
+    settings = {
+        # managed tables (if a user makes one) go to a throw-away folder, never ./spark-warehouse
+        "spark.sql.warehouse.dir": (work / "warehouse").as_uri(),
+        "spark.local.dir": str(work / "local"),
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={work / 'derby'}",
+        "spark.sql.shuffle.partitions": str(os.cpu_count() or 2),
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        **{k: str(v) for k, v in (conf or {}).items()},
+    }
+    builder = SparkSession.builder.master(master).appName("crmcore")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def connect(kind: str = "duckdb", *, session: Any = None, **options: Any):
+    """An Ibis backend for crmcore: ``"duckdb"`` (the default in-process engine), ``"spark"`` or ``"polars"``.
+
+    ``session`` is a SparkSession (a cluster's, or None for a local one made by :func:`spark_session`;
+    ``options`` then go to it: ``master=``, ``conf=``). Every engine-backed method accepts a table of the
+    returned backend — ``read_parquet(path, backend=con)``, ``from_pandas(df, con)`` — and returns pandas.
+    """
+    kind = str(kind).lower()
+    if kind == "duckdb":
+        return backend()
+    if kind == "polars":
+        return ibis.polars.connect()
+    if kind in ("spark", "pyspark"):
+        if session is None:
+            session = spark_session(**options)
+        # Ibis sets spark.sql.session.timeZone to UTC: Spark then keeps naive times as they are written
+        return ibis.pyspark.connect(session)
+    raise ParameterError(f"backend {kind!r} is not supported here; use 'duckdb', 'spark' or 'polars', or pass any "
+                         "Ibis table (ibis.postgres.connect(...).table('sales'), ...) to the methods directly.")
+
+
+def _is_spark(con: Any) -> bool:
+    return getattr(con, "name", "") == "pyspark"
+
+
+def from_pandas(df: pd.DataFrame, con: Any = None, *, name: str | None = None, cache: bool = True) -> ir.Table:
+    """Put a pandas frame into a backend as a temporary table; naive timestamps stay naive and unshifted.
+
+    On Spark the frame goes through Arrow into a *temporary view* (nothing is written to the warehouse, so a
+    second session never meets ``LOCATION_ALREADY_EXISTS``); ``spark.createDataFrame(df)`` on a pandas frame
+    can fall back to a row path that shifts every timestamp by the machine's UTC offset. Timestamps are
+    read as UTC wall-clock times with the session time zone pinned to UTC, whatever ``TZ`` says.
+    ``cache`` keeps the Spark copy in the executors' memory (columnar) once the first query has built it:
+    the frame fits on the driver already, and every later method then skips the conversion.
+    """
+    import pyarrow as pa
+
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"from_pandas needs a pandas DataFrame, not a {type(df).__name__}.")
+    if con is None or con is backend():
+        return table(df)
+    name = name or f"crm_tx_{next(_counter)}"
+    if not _is_spark(con):
+        # DuckDB, Polars, a warehouse: Ibis' own temporary table (Polars keeps every table in memory)
+        temp = {} if getattr(con, "name", "") == "polars" else {"temp": True}
+        return con.create_table(name, df, **temp)
+    arrow = pa.Table.from_pandas(df, preserve_index=False)
+    # pandas 3 strings arrive as large_string / string_view: plain strings for Spark; times in microseconds
+    fields = []
+    for f in arrow.schema:
+        typ = f.type
+        if pa.types.is_large_string(typ) or pa.types.is_string_view(typ):
+            typ = pa.string()
+        elif pa.types.is_timestamp(typ):
+            if typ.tz is not None:
+                raise DataError(f"column {f.name!r} has time zone {typ.tz}; crmcore works in naive local times: "
+                                "convert with .dt.tz_convert(...).dt.tz_localize(None) first.")
+            typ = pa.timestamp("us")
+        elif pa.types.is_dictionary(typ):  # a pandas category
+            v = typ.value_type
+            typ = pa.string() if pa.types.is_large_string(v) or pa.types.is_string_view(v) else v
+        fields.append(pa.field(f.name, typ))
+    arrow = arrow.cast(pa.schema(fields))
+    session = con._session
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    sdf = session.createDataFrame(arrow)
+    if cache:
+        sdf = sdf.cache()
+    sdf.createOrReplaceTempView(name)
+    return con.table(name)
+
+
+def _reader(backend_: Any):
+    return backend() if backend_ is None else backend_
+
+
+def read_parquet(path: str | Path, *, backend: Any = None) -> ir.Table:
+    """Scan a canonical Parquet file (or folder, or a URL the backend reads: ``s3a://…``) on ``backend``
+    (default: the in-process DuckDB); the table stays a temporary view of that backend."""
+    con = _reader(backend)
+    return con.read_parquet(_existing(path))
+
+
+def read_csv(path: str | Path, *, backend: Any = None) -> ir.Table:
+    """Scan a canonical CSV file on ``backend`` (default DuckDB); Spark reads it with a header and inferred types."""
+    con = _reader(backend)
+    if _is_spark(con):
+        return con.read_csv(_existing(path), header=True, inferSchema=True)
+    return con.read_csv(_existing(path))
+
+
+def _existing(path: str | Path) -> str:
+    if "://" in str(path):
+        return str(path)  # s3a://, abfss://, hdfs://: the backend's file system, not this machine's
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"file not found: {p}. Check the path (relative paths are from {Path.cwd()}).")
+    return str(p)

@@ -45,7 +45,7 @@ from . import engine
 from .errors import DataError, ParameterError
 from .labels import WEEKDAYS, check_lang, column, text, value
 from .plotting import new_ax
-from .results import Result
+from .results import NoPlotError, Result, deprecated
 
 # --------------------------------------------------------------------------------------------
 # The question bank
@@ -299,6 +299,11 @@ class QuestionAnswer(Result):
     def plot(self, ax=None, lang: str | None = None, kind: str | None = None):
         return PLOTS[self.key](self, ax=ax, lang=lang or self.lang, kind=kind)
 
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The headline as a one-sentence list; the headline was written in the answer's language."""
+        _same_lang(self.lang, lang)
+        return [self.headline] if self.headline else []
+
 
 @dataclass(frozen=True, eq=False)
 class FiveW2HResult(Result):
@@ -312,6 +317,7 @@ class FiveW2HResult(Result):
     returns: str
     lang: str = "en"
     _conventions = ("asof", "window_days", "returns")
+    _columns = {"question": {"en": "Question key", "zh": "问题代码"}, "status": {"en": "Status key", "zh": "状态代码"}}
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -328,10 +334,33 @@ class FiveW2HResult(Result):
         df["headline"] = [self.answers[k].headline for k in df["question"]]
         return df
 
-    def headlines(self) -> list[str]:
-        """The seven headlines, in question order, as ``"What (买什么): ..."`` (zh: ``"买什么：..."``)."""
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The seven headlines, in question order, as ``"What (买什么): ..."`` (zh: ``"买什么：..."``).
+
+        The headlines were written when the answers were computed, in ``self.lang``; another ``lang``
+        raises a ParameterError that says how to get them in that language."""
+        _same_lang(self.lang, lang)
         sep = "：" if self.lang == "zh" else ": "
         return [f"{qlabel(k, self.lang)}{sep}{self.answers[k].headline}" for k in KEYS]
+
+    @deprecated("interpret")
+    def headlines(self) -> list[str]:
+        """Deprecated old name of interpret()."""
+        return self.interpret()
+
+    def plot(self, ax=None, lang: str | None = None, **kwargs: Any):
+        """No single chart answers all seven questions: draw one per question with ``result[key].plot()``
+        or all of them with :func:`plot_all`."""
+        raise NoPlotError("FiveW2HResult has seven charts, one per question: use result['what'].plot(...) "
+                          "for one of them or crmcore.fivew2h.plot_all(result, lang) for all seven; the "
+                          "statuses and headlines are in result.to_frame(lang).")
+
+
+def _same_lang(computed: str, asked: str | None) -> None:
+    """Headlines are text written in the language the answers were computed in."""
+    if asked is not None and check_lang(asked) != computed:
+        raise ParameterError(f"these answers were written in {computed!r}; to read them in {asked!r}, "
+                             f"compute them again with lang={asked!r} (crmcore.fivew2h.answer(tx, asof=..., lang={asked!r})).")
 
 
 # --------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ import pandas as pd
 from . import engine
 from .errors import DataError, ParameterError
 from .labels import check_lang, text
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 #: stage keys in lifecycle order (the order of every table and plot)
 STAGES = ("new", "growing", "mature", "declining", "won_back", "lapsed", "lost")
@@ -288,6 +288,21 @@ def _rules(kwargs: dict) -> Rules:
 
 
 # ------------------------------------------------------------------ results
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "purchase_days": {"en": "Purchase days", "zh": "购买天数"},
+    "rhythm_days": {"en": "Usual days between purchases", "zh": "常规购买间隔（天）"},
+    "recency_days": {"en": "Days since the last purchase", "zh": "距最近一次购买天数"},
+    "recency_ratio": {"en": "Recency ÷ usual interval", "zh": "沉默天数 ÷ 常规间隔"},
+    "last_gap_days": {"en": "Last gap (days)", "zh": "最近一次间隔（天）"},
+    "return_gap_days": {"en": "Gap before the return (days)", "zh": "回流前的间隔（天）"},
+    "revenue_last": {"en": "Revenue, last window", "zh": "最近窗口销售额"},
+    "revenue_prev": {"en": "Revenue, window before", "zh": "上一窗口销售额"},
+    "median_gap": {"en": "Median gap (days)", "zh": "间隔中位数（天）"},
+    "prior_gap": {"en": "Usual gap before the window (days)", "zh": "窗口前的常规间隔（天）"},
+}
+
+
 @dataclass(frozen=True)
 class StageResult(Result):
     """Each customer's lifecycle stage at ``asof``, with the numbers the rules used."""
@@ -297,6 +312,7 @@ class StageResult(Result):
     rules: Rules
     title = "Lifecycle stages (客户生命周期阶段)"
     _conventions = ("asof", "rules")
+    _columns = _RESULT_COLUMNS
 
     def counts(self, lang: str | None = None) -> pd.DataFrame:
         """Customers, share and last-365-day revenue per stage, in lifecycle order.
@@ -321,7 +337,16 @@ class StageResult(Result):
         """The stage playbook with this snapshot's counts and revenue per stage."""
         return playbook(self, lang=lang)
 
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
     def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
         return summary(self, lang=lang)
 
     def plot(self, ax=None, lang: str = "en"):
@@ -427,6 +452,27 @@ class StageHistory(Result):
         moved = f[f["from_stage"] != f["to_stage"]].groupby("month")["customers"].sum()
         total = f.groupby("month")["customers"].sum()
         return (moved.reindex(total.index, fill_value=0) / total).rename("moved_share")
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The span of month ends, the largest stage at the last one, and how many customers move per month."""
+        check_lang(lang)
+        c = self.counts()
+        first, last = c.columns[0], c.columns[-1]
+        top = c[last].idxmax()
+        n_top = int(c.at[top, last])
+        stage = text(top, lang, LABELS)
+        moved = self.moved_share()
+        if lang == "zh":
+            out = [f"在 {first} 至 {last} 的 {c.shape[1]} 个月末划分了客户生命周期阶段；最后一个月末人数最多的阶段是"
+                   f"“{stage}”（{n_top:,} 位客户）。"]
+            if len(moved):
+                out.append(f"平均每月有 {moved.mean():.1%} 的老客户从一个阶段进入另一个阶段。")
+            return out
+        out = [f"Lifecycle stages were taken at {c.shape[1]} month ends from {first} to {last}; at the last one the "
+               f"largest stage is {stage} ({n_top:,} customers)."]
+        if len(moved):
+            out.append(f"On average {moved.mean():.1%} of existing customers move to another stage each month.")
+        return out
 
     def plot(self, ax=None, lang: str = "en"):
         import matplotlib.pyplot as plt

@@ -121,6 +121,10 @@ class Overview(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.schema
 
+    def plot(self, ax: Any = None, lang: str = "en"):
+        """Monthly revenue with active customers (:func:`plot_monthly`)."""
+        return plot_monthly(self, ax=ax, lang=lang)
+
     def key_figures(self, lang: str = "en") -> pd.DataFrame:
         """The totals as a two-column table (figure, figure_value) with the numbers already written for a reader."""
         check_lang(lang)

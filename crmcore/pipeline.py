@@ -66,7 +66,14 @@ COLUMNS: dict[str, dict[str, str]] = {
     "sales_served": {"en": "Won sales served", "zh": "所服务的赢单金额"},
     "expense_ratio": {"en": "Expense-to-sales ratio", "zh": "费效比"},
     "contact_id": {"en": "Key person", "zh": "关键人"},
+    "team_rate": {"en": "Rest of team", "zh": "团队其他人"},
+    "days_vs_promise": {"en": "Days vs promised close (median)", "zh": "较承诺日期提前/推迟天数（中位数）"},
 }
+
+
+#: columns shown as percentages in the report tables
+PCT = ["team_rate", "win_rate", "lower", "upper", "cohort_win_rate", "rate", "p_win", "probability", "count_share", "amount_share",
+       "deviation", "annual_deviation", "budget_use", "expense_ratio", "previous", "change", "cost_share"]
 
 
 def _t(lang: str, en: str, zh: str) -> str:
@@ -155,13 +162,13 @@ class WinRateResult(Result):
                     out.append(_t(lang, f"{name} has the highest win rate, {top['win_rate']:.1%} "
                                         f"(95% interval {top['lower']:.1%}–{top['upper']:.1%}), and every other "
                                         f"{self.by[0]}'s interval lies below it.",
-                                  f"{name} 的赢单率最高，为 {top['win_rate']:.1%}（95% 区间 {top['lower']:.1%}–"
+                                  f"{name}的赢单率最高，为 {top['win_rate']:.1%}（95% 区间 {top['lower']:.1%}–"
                                   f"{top['upper']:.1%}），其他各组的区间都在它之下。"))
                 else:
                     out.append(_t(lang, f"{name} has the highest win rate, {top['win_rate']:.1%}, but its interval "
                                         f"overlaps another {self.by[0]}'s: the ranking is not settled by these "
                                         "numbers.",
-                                  f"{name} 的赢单率最高，为 {top['win_rate']:.1%}，但它的区间与其他组重叠：这些数字还"
+                                  f"{name}的赢单率最高，为 {top['win_rate']:.1%}，但其区间与其他组重叠：这些数字还"
                                   "不足以确定排名。"))
             return out
         mv = self.movements()
@@ -182,9 +189,10 @@ class WinRateResult(Result):
         else:
             tail = _t(lang, "within the interval, so not a movement; keep watching.",
                       "仍在区间之内，不算起伏变化，继续观察。")
-        n_mv = int(mv["movement"].sum())
-        more = _t(lang, f"Over {len(mv)} periods, {n_mv} change{'s were' if n_mv != 1 else ' was'} beyond the interval.",
-                  f"在 {len(mv)} 个期间中，有 {n_mv} 次变化超出了区间。")
+        n_mv, n_ch = int(mv["movement"].sum()), len(mv) - 1
+        more = _t(lang, f"Of the {n_ch} change{'s' if n_ch != 1 else ''} between {len(mv)} periods, {n_mv} "
+                        f"{'were' if n_mv != 1 else 'was'} beyond the interval.",
+                  f"{len(mv)} 个期间之间的 {n_ch} 次变化中，有 {n_mv} 次超出了区间。")
         return [head + tail, more]
 
     def plot(self, ax=None, lang: str = "en", group: Any = None):
@@ -360,13 +368,16 @@ def stage_probabilities(opportunities: Any, stage_history: Any, *, stages: Seque
     if asof is not None and asof != "":
         a = _asof(asof)
         o = o[o["closed"] < a]
-    j = _journey(o[o["outcome"] != "open"], h[h["opportunity_id"].isin(o["opportunity_id"])], stages)
-    g = j.groupby("stage")["outcome"]
-    won = g.apply(lambda s: int((s == "won").sum())).reindex(stages, fill_value=0)
-    n = g.size().reindex(stages, fill_value=0)
+    closed = o[o["outcome"] != "open"]
+    j = _journey(closed, h[h["opportunity_id"].isin(closed["opportunity_id"])], stages)
+    j["is_won"] = (j["outcome"] == "won").astype(int)
+    won = j.groupby("stage")["is_won"].sum().reindex(list(stages), fill_value=0).astype(int)
+    n = j.groupby("stage").size().reindex(list(stages), fill_value=0).astype(int)
     lo, hi = wilson(won, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(n > 0, won / n.where(n > 0), np.nan)
     return pd.DataFrame({"stage": list(stages), "won": won.to_numpy(), "lost": (n - won).to_numpy(),
-                         "p_win": np.where(n > 0, won / n.where(n > 0), np.nan), "lower": lo, "upper": hi})
+                         "p_win": p, "lower": lo, "upper": hi})
 
 
 # --------------------------------------------------------------------------- state at asof
@@ -400,7 +411,12 @@ class WeightedPipeline(Result):
                             ).reindex([s for s in self.probabilities if s in set(self.table["stage"])]).reset_index()
 
     def interpret(self, lang: str = "en") -> list[str]:
-        share = self.total / self.unweighted if self.unweighted else np.nan
+        if not self.unweighted:
+            return [_t(lang, f"On {self.asof}, the {len(self.table):,} open deals carry no amount in the data, so the "
+                             "pipeline cannot be weighted: ask the owners to record an amount for each open deal.",
+                       f"截至 {self.asof}，数据中 {len(self.table):,} 个进行中商机都没有金额，无法计算加权商机金额："
+                       "请销售负责人为每个进行中商机填写金额。")]
+        share = self.total / self.unweighted
         return [_t(lang, f"On {self.asof}, {len(self.table):,} open deals are worth {self.unweighted:,.0f} at face "
                          f"value but {self.total:,.0f} weighted by their stage's win probability ({share:.0%}): plan "
                          "on the weighted figure.",
@@ -467,6 +483,15 @@ class AgingResult(Result):
             return [_t(lang, f"No open deal has stayed in its stage longer than the limit on {self.asof}.",
                        f"截至 {self.asof}，没有进行中商机在当前阶段停留超过上限。")]
         amt = s["amount"].sum()
+        if amt <= 0:  # no amounts (a flat export): name the longest-waiting deal instead of "the largest"
+            top = s.sort_values(["days_in_stage", "opportunity_id"], ascending=[False, True]).iloc[0]
+            return [_t(lang, f"{len(s):,} of {len(self.table):,} open deals have stayed in their stage longer than the "
+                             f"limit (the data give them no amount); the longest-waiting is {top['opportunity_id']} "
+                             f"({_v(top['owner'], lang)}, {int(top['days_in_stage'])} days in "
+                             f"{_v(top['stage'], lang)}). Review them with their owners or close them as lost.",
+                       f"{len(self.table):,} 个进行中商机里有 {len(s):,} 个在当前阶段停留超过上限（数据中没有金额）；"
+                       f"等待最久的是 {top['opportunity_id']}（{_v(top['owner'], lang)}，已在{_v(top['stage'], lang)}"
+                       f"阶段停留 {int(top['days_in_stage'])} 天）。请与负责人逐一复核，无望的及时关闭为输单。")]
         top = s.sort_values(["amount", "opportunity_id"], ascending=[False, True]).iloc[0]
         return [_t(lang, f"{len(s):,} of {len(self.table):,} open deals ({amt:,.0f} in amount) have stayed in their "
                          f"stage longer than the limit; the largest is {top['opportunity_id']} "
@@ -774,25 +799,26 @@ def cost_effectiveness(expenses: pd.DataFrame, activities: pd.DataFrame, opportu
     return out
 
 
-def cost_sentence(table: pd.DataFrame, key: str, lang: str = "en") -> str:
-    """The overall expense-to-sales ratio and the group with the worst one (or with spend but no won sale)."""
+def cost_sentence(table: pd.DataFrame, key: str, lang: str = "en", *, overall: bool = True) -> str:
+    """The overall expense-to-sales ratio (each won deal once) and the group with the highest one, and the groups
+    with spend but no won sale; ``overall=False`` leaves the overall ratio out (a second theme of one report)."""
     tot_e = table.attrs.get("expense_total", table["expense"].sum())
     tot_s = table.attrs.get("sales_total", table["sales_served"].sum())
     none = table[(table["sales_served"] == 0) & (table["expense"] > 0)]
     ok = table.dropna(subset=["expense_ratio"])
-    overall = tot_e / tot_s if tot_s else np.nan
-    s = _t(lang, f"Every 100 of won sales cost {100 * overall:,.2f} in sales expenses (expense-to-sales ratio "
-                 f"{overall:.2%}).",
-           f"每 100 元赢单花费销售费用 {100 * overall:,.2f} 元（费效比 {overall:.2%}）。")
+    ratio = tot_e / tot_s if tot_s else np.nan
+    s = _t(lang, f"Every 100 of won sales cost {100 * ratio:,.2f} in sales expenses (expense-to-sales ratio "
+                 f"{ratio:.2%}).",
+           f"每 100 元赢单花费销售费用 {100 * ratio:,.2f} 元（费效比 {ratio:.2%}）。") if overall else ""
     if len(ok):
         w = ok.iloc[0]
         s += _t(lang, f" The highest ratio: {_v(w[key], lang)} at {w['expense_ratio']:.2%}.",
-                f"费效比最高的是 {_v(w[key], lang)}，为 {w['expense_ratio']:.2%}。")
+                f"费效比最高的是{_v(w[key], lang)}，为 {w['expense_ratio']:.2%}。")
     if len(none):
         s += _t(lang, f" {len(none):,} group{'s' if len(none) != 1 else ''} spent {none['expense'].sum():,.0f} with no won "
                       "sale yet.",
                 f"另有 {len(none):,} 组花费了 {none['expense'].sum():,.0f} 元，尚无赢单。")
-    return s
+    return s.strip()
 
 
 def presales_cost(opportunities: Any, *, rate: float, days_col: str = "presales_days") -> pd.DataFrame:
@@ -809,3 +835,161 @@ def presales_cost(opportunities: Any, *, rate: float, days_col: str = "presales_
     t["presales_cost"] = d * float(rate)
     t["cost_share"] = t["presales_cost"] / t["amount"].where(t["amount"] > 0)
     return t
+
+
+# --------------------------------------------------------------------------- report helpers (notebook 12)
+
+
+#: stage probabilities used when the data cannot teach them (a flat export has no stage history); the
+#: ladder of HubSpot's default deal stages (20/40/60/80 %), one step per stage
+DEFAULT_PROBABILITIES = {"qualify": 0.2, "needs": 0.4, "proposal": 0.6, "negotiate": 0.8}
+
+
+def parse_probabilities(text: str, stages: Sequence[str] = b2b.STAGES) -> Any:
+    """``"history"`` or ``"qualify:0.2, needs:0.4, …"`` (``=`` works too) → "history" or a dict (every stage, 0–1)."""
+    text = (text or "").strip()
+    if text in ("", "history"):
+        return "history"
+    out = {}
+    for part in text.split(","):
+        part = part.replace("=", ":")
+        if ":" not in part:
+            raise ParameterError(f"probabilities={text!r}: write 'history' or 'qualify:0.2, needs:0.4, ...'.")
+        k, v = part.split(":", 1)
+        try:
+            out[k.strip()] = float(v)
+        except ValueError:
+            raise ParameterError(f"probabilities: {v.strip()!r} for {k.strip()!r} is not a number.") from None
+    miss = [s for s in stages if s not in out]
+    if miss or any(not 0 <= p <= 1 for p in out.values()):
+        raise ParameterError(f"probabilities={text!r}: give every stage ({', '.join(stages)}) a value in 0–1.")
+    return out
+
+
+def data_source(data: b2b.B2BData, *, asof: Any, lang: str = "en") -> pd.DataFrame:
+    """What the report reads: counts of opportunities by outcome, dates, and which tables are present."""
+    a = _asof(asof)
+    o = data.opportunities
+    zh = check_lang(lang) == "zh"
+    live = int(((o["created"] < a) & (o["closed"].isna() | (o["closed"] >= a))).sum())
+    yes, no = ("有", "无") if zh else ("yes", "no")
+    rows = [
+        ("来源" if zh else "source", data.source),
+        ("商机数" if zh else "opportunities", f"{len(o):,}"),
+        ("赢单 / 输单 / 进行中" if zh else "won / lost / open",
+         f"{(o['outcome'] == 'won').sum():,} / {(o['outcome'] == 'lost').sum():,} / {live:,}"),
+        ("首个商机创建日" if zh else "first created", f"{o['created'].min():%Y-%m-%d}"),
+        ("分析时点" if zh else "snapshot (asof)", a.strftime("%Y-%m-%d")),
+        ("阶段历史" if zh else "stage history",
+         ("只有当前阶段" if zh else "current stage only") if data.current_stage_only else
+         (f"{len(data.stage_history):,} 条" if zh else f"{len(data.stage_history):,} rows")),
+        ("滚动计划 / 预算 / 费用" if zh else "plans / budgets / expenses",
+         " / ".join(yes if data.has(t) else no for t in ("plans", "budgets", "expenses"))),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def data_notes(data: b2b.B2BData, lang: str = "en") -> list[str]:
+    """What the data cannot support, said in the report (each only when it applies)."""
+    out = []
+    if data.current_stage_only:
+        out.append(_t(lang, "The export holds each deal's current stage only: stage conversion and P(win | stage) "
+                            "cannot be learned from it, days in stage count from the deal's creation, and the "
+                            "weighted pipeline uses the given stage probabilities.",
+                      "该导出文件只有每个商机的当前阶段：无法据此计算阶段转化率和各阶段赢单概率；阶段停留天数从商机"
+                      "创建日起算；加权商机金额采用给定的阶段概率。"))
+    if not data.lost_amount_known:
+        out.append(_t(lang, "Lost deals carry no amount in this export (close value 0): win rates are by count only; "
+                            "by amount they would be 100%.",
+                      "该导出文件中输单商机没有金额（成交金额记为 0）：赢单率只按数量计算，若按金额计算会得到 100%。"))
+    missing = [t for t in ("plans", "budgets", "expenses") if not data.has(t)]
+    if missing:
+        names = {"plans": ("rolling plans", "滚动计划"), "budgets": ("budgets", "预算"),
+                 "expenses": ("expenses", "费用")}
+        out.append(_t(lang, f"The data have no {_en_list([names[m][0] for m in missing])}: plan deviation and "
+                            "cost-effectiveness are left out of this report.",
+                      f"数据中没有{'、'.join(names[m][1] for m in missing)}：本报告不含计划偏差和费效分析。"))
+    return out
+
+
+def _en_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def competitor_table(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """Win rate by competitor × price-driven (the course's "competitors per opportunity" view)."""
+    o = opportunities.assign(price_driven=opportunities["price_driven"].astype(bool))
+    t = win_rate(o, by=["competitor", "price_driven"]).table
+    return t[["competitor", "price_driven", "won", "lost", "win_rate", "lower", "upper"]]
+
+
+def competitor_sentence(table: pd.DataFrame, lang: str = "en") -> str:
+    """The competitor against whom price-driven deals are won least, and whether that is beyond the intervals."""
+    pdv = table[table["price_driven"]].sort_values("win_rate")
+    if pdv.empty:
+        return ""
+    w = pdv.iloc[0]
+    rest = table.drop(index=w.name)
+    apart = bool((rest["lower"] > w["upper"]).all())
+    name = _v(w["competitor"], lang)
+    if apart:
+        return _t(lang, f"Against {name}, price-driven deals are won only {w['win_rate']:.1%} of the time (95% interval "
+                        f"{w['lower']:.1%}–{w['upper']:.1%}), below every other group's interval: do not chase "
+                        f"price-driven deals against {name} without a cost advantage.",
+                  f"与{name}竞争的价格导向型商机赢单率只有 {w['win_rate']:.1%}（95% 区间 {w['lower']:.1%}–"
+                  f"{w['upper']:.1%}），低于其他所有组的区间：没有成本优势时，不要在价格导向的商机上与{name}硬拼。")
+    return _t(lang, f"Price-driven deals against {name} have the lowest win rate ({w['win_rate']:.1%}), but the "
+                    "intervals overlap: not yet a pattern.",
+              f"与{name}竞争的价格导向型商机赢单率最低（{w['win_rate']:.1%}），但区间相互重叠：还不能算规律。")
+
+
+def forecast_bias(opportunities: Any, stage_history: Any, *, asof: Any, stage: str = "proposal",
+                  stages: Sequence[str] = b2b.STAGES) -> pd.DataFrame:
+    """Per owner: the win rate of the closed deals that reached ``stage`` against the rest of the team's,
+    with Wilson bounds, and the median days between the close and the promised ``expected_close`` of won
+    deals (negative: closed earlier than promised). An owner whose deals beat the team beyond the interval
+    *and* close well before the promised date understates his pipeline (sandbagging, 压单)."""
+    a = _asof(asof)
+    o = b2b.check_opportunities(opportunities)
+    h = b2b.check_stage_history(stage_history, stages=stages, opportunities=o)
+    reached = set(h.loc[h["stage"] == stage, "opportunity_id"])
+    c = o[(o["outcome"] != "open") & (o["closed"] < a) & o["opportunity_id"].isin(reached)]
+    rows = []
+    for owner, g in c.groupby("owner"):
+        rest = c[c["owner"] != owner]
+        won, n = int((g["outcome"] == "won").sum()), len(g)
+        lo, hi = wilson(won, n)
+        early = np.nan
+        if "expected_close" in g.columns:
+            w = g[(g["outcome"] == "won") & g["expected_close"].notna()]
+            early = float((w["closed"] - w["expected_close"]).dt.days.median()) if len(w) else np.nan
+        rows.append((owner, won, n - won, won / n, float(lo), float(hi),
+                     float((rest["outcome"] == "won").mean()) if len(rest) else np.nan, early))
+    return pd.DataFrame(rows, columns=["owner", "won", "lost", "win_rate", "lower", "upper", "team_rate",
+                                       "days_vs_promise"])
+
+
+def bias_sentences(table: pd.DataFrame, lang: str = "en", *, early_days: int = 14) -> list[str]:
+    """Names an owner as understating only when both signs hold (beats the team beyond his interval and wins
+    ``early_days`` or more before the promised date); a high win rate alone is called skill, not sandbagging."""
+    out = []
+    for r in table.itertuples():
+        beats = r.team_rate < r.lower
+        early = r.days_vs_promise == r.days_vs_promise and r.days_vs_promise <= -early_days
+        if beats and early:
+            out.append(_t(lang, f"{_v(r.owner, lang)}'s deals that reached a proposal were won {r.win_rate:.0%} "
+                                f"(95% interval {r.lower:.0%}–{r.upper:.0%}) against {r.team_rate:.0%} for the rest of "
+                                f"the team, and closed a median {-r.days_vs_promise:.0f} days before the promised date: "
+                                "their stages and dates understate the pipeline (sandbagging). Weight these deals "
+                                "with the owner's own history.",
+                          f"{_v(r.owner, lang)}进入方案报价阶段的商机赢单率为 {r.win_rate:.0%}（95% 区间 {r.lower:.0%}–"
+                          f"{r.upper:.0%}），团队其他人为 {r.team_rate:.0%}；其赢单的成交日期中位数比承诺日期早 "
+                          f"{-r.days_vs_promise:.0f} 天：其阶段和日期低报了商机（压单）。对这些商机应按该负责人自己的"
+                          "历史赢单率加权。"))
+        elif beats:
+            out.append(_t(lang, f"{_v(r.owner, lang)} wins more of the deals that reach a proposal ({r.win_rate:.0%} "
+                                f"against {r.team_rate:.0%}) and closes them on time: a strength to learn from, not a "
+                                "forecasting problem.",
+                          f"{_v(r.owner, lang)}进入方案报价阶段的商机赢单率更高（{r.win_rate:.0%}，团队其他人为 "
+                          f"{r.team_rate:.0%}），且按承诺日期成交：这是值得学习的能力，而不是预测问题。"))
+    return out

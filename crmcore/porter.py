@@ -34,7 +34,7 @@ import pandas as pd
 
 from .errors import DataError, DomainError, ParameterError, data_error, numeric_columns
 from .labels import check_lang, text
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 FORCES = ("supplier_power", "buyer_power", "new_entrants", "substitutes", "rivalry")
 SCORE_MIN, SCORE_MAX = 1.0, 5.0
@@ -406,7 +406,16 @@ class FiveForcesResult(Result):
             "new_ranking": [_ranking_text(r, lang) for r in ch["new_ranking"]],
         })
 
+    def interpret(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return list(self._sentences_text(lang, scenario, compare_with=compare_with))
+
+    @deprecated("interpret")
     def sentences(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._sentences_text(lang, scenario, compare_with=compare_with)
+
+    def _sentences_text(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
         """Interpretation sentences generated from the numbers of one scenario (optionally vs another)."""
         return interpret(self, lang=lang, scenario=scenario, compare_with=compare_with)
 

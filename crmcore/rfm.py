@@ -43,7 +43,7 @@ from . import engine
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import check_lang, text
 from .plotting import new_ax
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 LABELS: dict[str, dict[str, str]] = {
     "recency": {"en": "recency (days)", "zh": "最近一次消费 (天)"},
@@ -381,6 +381,7 @@ class RFMScores(Result):
     ties: str = "worse"
     title = "RFM scores"
     _conventions = ("method", "bins", "ties", "tie_rule")
+    _columns = "_RESULT_COLUMNS"
 
     def cuts_frame(self) -> pd.DataFrame:
         """Cut points as a table: one row per score boundary."""
@@ -391,6 +392,32 @@ class RFMScores(Result):
         if kind == "heatmap":
             return plot_rf_heatmap(self, ax=ax, lang=lang)
         raise ParameterError(f"kind={kind!r}: use 'heatmap'.")
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """How many customers were scored, and how many sit at the top and at the bottom on all three axes."""
+        lang = check_lang(lang)
+        n = len(self.table)
+        rfm = self.table[["R", "F", "M"]]
+        top = int((rfm == self.bins).all(axis=1).sum())
+        bottom = int((rfm == 1).all(axis=1).sum())
+        how = _SCORE_METHODS.get(self.method, {"en": self.method, "zh": self.method})[lang]
+        if lang == "zh":
+            out = [f"{n:,} 位客户按{how}在最近一次消费（R）、消费频率（F）、消费金额（M）上各打 1–{self.bins} 分。",
+                   f"三项都得 {self.bins} 分的有 {top:,} 位（{top / n:.1%}），三项都只得 1 分的有 {bottom:,} 位"
+                   f"（{bottom / n:.1%}）。"]
+        else:
+            out = [f"{n:,} customers were scored 1–{self.bins} on recency (R), frequency (F) and monetary value (M) "
+                   f"{how}.",
+                   f"{top:,} ({top / n:.1%}) score {self.bins} on all three and {bottom:,} ({bottom / n:.1%}) "
+                   f"score 1 on all three."]
+        return out
+
+
+#: how the scores were cut, in words (RFMScores.interpret)
+_SCORE_METHODS = {
+    "quantile": {"en": "by quantiles (equal shares of customers)", "zh": "分位数（每档客户数大致相等）"},
+    "fixed": {"en": "at fixed thresholds", "zh": "固定阈值"},
+}
 
 
 def _check_table(table: Any, need: Sequence[str], what: str) -> pd.DataFrame:
@@ -622,6 +649,26 @@ NO_SPREAD: dict[str, Any] = {
 }
 
 SCHEMES = ("rfm11", "cn8")
+
+#: segment keys → names, both schemes (headers of the migration table and of cluster cross-tabs)
+SEGMENT_NAMES: dict[str, dict[str, str]] = {r["segment"]: {"en": r["en"], "zh": r["zh"]} for r in CN8 + RFM11}
+
+#: readable headers of the score and segment tables' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "tenure": {"en": "Days since the first purchase", "zh": "客户时长（天）"},
+    "purchase_days": {"en": "Purchase days", "zh": "购买天数"},
+    "spend": {"en": "Spend", "zh": "消费额"},
+    "returned": {"en": "Returned", "zh": "退货额"},
+    "max_purchase": {"en": "Largest purchase", "zh": "最大单笔消费"},
+    "promo_share": {"en": "Share bought on promotion", "zh": "促销购买占比"},
+    "high_price_share": {"en": "Share of high-price items", "zh": "高价商品占比"},
+    "mean_interval": {"en": "Mean days between purchases", "zh": "平均购买间隔（天）"},
+    "rfm_code": {"en": "RFM code", "zh": "RFM 代码"},
+    "rfm_sum": {"en": "RFM score sum", "zh": "RFM 总分"},
+    "(new)": {"en": "(new)", "zh": "（新客户）"},
+    **SEGMENT_NAMES,
+}
+
 _RULE_AXES = ("R", "F", "M", "FM")
 
 
@@ -711,6 +758,7 @@ class Segments(Result):
     notes: tuple[str, ...] = ()
     title = "RFM segments"
     _conventions = ("scheme", "basis", "on")
+    _columns = "_RESULT_COLUMNS"
 
     def counts(self) -> pd.Series:
         """Customers per segment, in the scheme's order (empty segments shown as 0)."""
@@ -721,6 +769,14 @@ class Segments(Result):
     def no_spread(self) -> bool:
         """True when the data could not be segmented (one customer, or every R, F, M the same)."""
         return self.rules["segment"].tolist() == [NO_SPREAD["segment"]]
+
+    def interpret(self, lang: str | None = None, *, top: int = 3, target: float = 0.8) -> list[str]:
+        """The findings of the segment summary (what they say: :func:`_report_sentences`)."""
+        return _report_sentences(self, lang=lang, top=top, target=target)
+
+    def plot(self, ax=None, lang: str | None = None):
+        """Share of customers and of revenue per segment (:func:`plot_segments`)."""
+        return plot_segments(self, ax=ax, lang=lang)
 
     def definitions(self, lang: str | None = None) -> pd.DataFrame:
         """The scheme's segments with their score ranges, meaning and action, in ``lang``."""
@@ -1046,6 +1102,7 @@ class Migration(Result):
     lang: str = "en"
     title = "RFM segment migration"
     _conventions = ("asof_from", "asof_to", "scheme", "cuts")
+    _columns = "_RESULT_COLUMNS"
 
     def to_frame(self) -> pd.DataFrame:
         return self.counts
@@ -1065,7 +1122,16 @@ class Migration(Result):
     def plot(self, ax=None, lang: str | None = None):
         return plot_migration(self, ax=ax, lang=lang or self.lang)
 
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._sentence_text(lang))
+
+    @deprecated("interpret")
     def sentence(self, lang: str | None = None) -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._sentence_text(lang)
+
+    def _sentence_text(self, lang: str | None = None) -> str:
         """How many customers kept their segment between the two snapshots, and how many are new.
 
         The share counts only customers who had bought before ``asof_from`` (the "(new)" row is left
@@ -1399,7 +1465,13 @@ def _names(names: Sequence[str], lang: str) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+@deprecated("Segments.interpret")
 def report_sentences(segments: Segments, *, lang: str | None = None, top: int = 3, target: float = 0.8) -> list[str]:
+    """Deprecated: use ``segments.interpret(lang)``; returns the same sentences."""
+    return _report_sentences(segments, lang=lang, top=top, target=target)
+
+
+def _report_sentences(segments: Segments, *, lang: str | None = None, top: int = 3, target: float = 0.8) -> list[str]:
     """Findings for the report, generated from the segment summary.
 
     1. the number of customers and the largest segment;

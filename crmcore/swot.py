@@ -53,7 +53,7 @@ import pandas as pd
 from .errors import DataError, DomainError, ParameterError, data_error, numeric_columns
 from .labels import check_lang, text
 from .plotting import new_ax
-from .results import Result
+from .results import Result, deprecated, split_sentences
 
 TYPES = ("S", "W", "O", "T")
 MIDPOINT = 2.5
@@ -340,6 +340,13 @@ def describe(factors: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]] | 
 
 
 # --------------------------------------------------------------------------- result
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "magnitude": {"en": "Magnitude", "zh": "强度"},
+    "position_score": {"en": "Position score", "zh": "定位得分"},
+}
+
+
 @dataclass(frozen=True, eq=False)
 class SwotResult(Result):
     """IFE/EFE totals, IE cell, SWOT position and ranked TOWS pairs of one factor table."""
@@ -369,6 +376,7 @@ class SwotResult(Result):
     name: str = ""
     name_zh: str = ""
     _conventions = ("weights", "ratings", "position", "tows_rule", "midpoint")
+    _columns = _RESULT_COLUMNS
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -432,7 +440,16 @@ class SwotResult(Result):
                 "quadrant": self.quadrant, "angle": self.angle,
                 "top_pair": self.tows["pair"].iloc[0] if len(self.tows) else None}
 
+    def interpret(self, lang: str = "en", *, top: int = 3) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return list(self._sentences_text(lang, top=top))
+
+    @deprecated("interpret")
     def sentences(self, lang: str = "en", *, top: int = 3) -> list[str]:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._sentences_text(lang, top=top)
+
+    def _sentences_text(self, lang: str = "en", *, top: int = 3) -> list[str]:
         """Interpretation sentences generated from the numbers."""
         return interpret(self, lang=lang, top=top)
 
@@ -537,6 +554,12 @@ class FactorMatrix(Result):
         total = pd.DataFrame([{"id": text("total", lang, LABELS), "type": "", "factor": "", "weight": rows["weight"].sum(),
                                "rating": np.nan, "weighted_score": self.total}])
         return pd.concat([rows, total], ignore_index=True)
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The total against David's bands and the 2.5 midpoint (the same words as the full SWOT)."""
+        lang = check_lang(lang)
+        s = _standing(self.total, self.which, self.level, lang)
+        return [f"{self.which} 矩阵：{s}。" if lang == "zh" else f"{self.which} matrix: {s}."]
 
     def subtotal(self, type_: str) -> float:
         """Sum of weighted scores of one type ('S', 'W', 'O' or 'T')."""

@@ -689,6 +689,15 @@ def space_title(by: str, start: Any, end: Any, lang: str = "en") -> str:
     return _t("title_space_by", lang, by=name, s=_date(start, "start").date(), e=_date(end, "end").date())
 
 
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+    "start": {"en": "Start", "zh": "开始日期"},
+    "end": {"en": "End", "zh": "结束日期"},
+    "base": {"en": "Base", "zh": "基数"},
+    "asof": {"en": "As of", "zh": "截至日期"},
+}
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class DerivedTarget(Result):
     """A target derived from the data when none is given: a base × (1 + growth), and how it was made."""
@@ -705,6 +714,7 @@ class DerivedTarget(Result):
     weight: float | None = None
     title: str = "Derived target (推算目标)"
     _conventions = ("basis", "growth")
+    _columns = _RESULT_COLUMNS
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"start": self.start, "end": self.end, "basis": self.basis, "base": self.base,
@@ -1063,6 +1073,7 @@ class MonthForecast(Result):
     method: str = "F = sales to date / (weights to date / month weight)"
     title: str = "Month sales forecast (月销售预测值)"
     _conventions = ("method", "missing")
+    _columns = _RESULT_COLUMNS
 
     @property
     def weight_share(self) -> float:
@@ -1279,6 +1290,19 @@ class TargetPlan(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
+    def plot(self, ax=None, lang: str = "en"):
+        """The year's target per month (all units together), as bars."""
+        check_lang(lang)
+        ax = new_ax(ax)
+        m = self.months.groupby("month")["target"].sum()
+        ax.bar([str(x) for x in m.index], m.to_numpy(), color="#4C72B0")
+        ax.set_ylabel("目标" if lang == "zh" else "Target")
+        ax.tick_params(axis="x", rotation=45)
+        ax.yaxis.set_major_formatter("{x:,.0f}")
+        ax.set_title(f"{self.year} 年目标分解到月（合计 {self.annual_target:,.0f}）" if lang == "zh"
+                     else f"The {self.year} target by month (total {self.annual_target:,.0f})")
+        return ax
+
     def interpret(self, lang: str = "en") -> str:
         """How the year was split (and why, when the data forced a fallback), from :func:`smart_plan`."""
         check_lang(lang)
@@ -1291,6 +1315,13 @@ class TargetPlan(Result):
                 if name in kw:
                     kw[name] = column(kw[name], lang).lower() if lang == "en" else column(kw[name], lang)
             out.append(_t(key, lang, **kw))
+        if not out:  # a plain decomposition: say where the year's target is heaviest and lightest
+            m = self.months.groupby("month")["target"].sum()
+            hi, lo = m.idxmax(), m.idxmin()
+            out.append(f"{self.year} 年目标 {self.annual_target:,.0f} 分解到各月：{hi} 最高（{m[hi]:,.0f}，占 "
+                       f"{m[hi] / m.sum():.1%}），{lo} 最低（{m[lo]:,.0f}，占 {m[lo] / m.sum():.1%}）。" if lang == "zh" else
+                       f"The {self.year} target of {self.annual_target:,.0f} splits into months with {hi} the highest "
+                       f"({m[hi]:,.0f}, {m[hi] / m.sum():.1%}) and {lo} the lowest ({m[lo]:,.0f}, {m[lo] / m.sum():.1%}).")
         return _sep(lang).join(out)
 
 

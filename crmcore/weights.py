@@ -39,11 +39,12 @@ from .weights_fuzzy import (  # noqa: F401  (re-exported: one import for every w
     membership_from_counts, operator_name, read_fuzzy, scale_table, survey_evaluation,
 )
 from .weights_plots import (
-    WeightsResult, as_weights, label, plot_grouped, plot_rank_sums, plot_rounds, plot_weights, tr,
+    WeightsResult, as_weights, cap, label, plot_grouped, plot_rank_sums, plot_rounds, plot_weights, tr,
 )
 
 __all__ = ["entropy", "critic", "kendall_w", "expert_rounds", "combine", "compare", "fuzzy_evaluation",
            "membership_from_counts", "fuzzy_ahp", "scale_table", "read_fuzzy", "survey_evaluation", "RFM_NAMES",
+           "METHOD_NAMES", "KINDS", "weights_frame", "actions", "agreement_word",
            "OPERATORS", "SCALE", "TERMS"]
 
 _BENEFIT = {"+", "benefit", "max", "positive", "higher", "正向", "1", "up"}
@@ -55,6 +56,64 @@ RFM_NAMES: dict[str, dict[str, str]] = {
     "F": {"en": "frequency (F)", "zh": "消费频率（F）"},
     "M": {"en": "monetary (M)", "zh": "消费金额（M）"},
 }
+
+#: en/zh names of the weighting methods (``compare(..., method_names=METHOD_NAMES)``)
+METHOD_NAMES: dict[str, dict[str, str]] = {
+    "ahp": {"en": "AHP", "zh": "层次分析法"},
+    "fuzzy_ahp": {"en": "fuzzy AHP", "zh": "模糊层次分析法"},
+    "entropy": {"en": "entropy", "zh": "熵权法"},
+    "critic": {"en": "CRITIC", "zh": "CRITIC 法"},
+    "experts": {"en": "expert rounds", "zh": "专家评价法"},
+    "combined": {"en": "combined", "zh": "组合赋权"},
+}
+#: which family each method belongs to (``compare(..., kinds=KINDS)``)
+KINDS: dict[str, str] = {"ahp": "subjective", "fuzzy_ahp": "subjective", "experts": "subjective",
+                         "entropy": "objective", "critic": "objective"}
+
+
+def weights_frame(weights: Any, lang: str = "en", *, names: Mapping[str, Mapping[str, str]] | None = None) -> pd.DataFrame:
+    """One weight vector (dict, Series or any result with weights) as a table with readable headers."""
+    check_lang(lang)
+    w = as_weights(weights, normalise=True)
+    out = pd.DataFrame({tr("weight", lang): w.to_numpy()}, index=[label(k, lang, names) for k in w.index])
+    out.index.name = tr("criterion", lang)
+    return out
+
+
+def actions(compared: "CompareResult", combined: "CombinedResult", survey: Any = None, *, lang: str = "en") -> list[str]:
+    """Recommended actions of a weighting report, generated from the results."""
+    check_lang(lang)
+    w = combined.weights
+    nm = lambda c: label(c, lang, combined.names)  # noqa: E731
+    ws = {"en": ", ".join(f"{nm(k)} {v:.2f}" for k, v in w.items()), "zh": "，".join(f"{nm(k)} {v:.2f}" for k, v in w.items())}[lang]
+    out = [{"en": f"Use the combined weights ({ws}) for the weighted RFM score, and record how they were made "
+                  f"({combined.method}{'' if combined.alpha is None else f', α = {combined.alpha:.2f}'}); recompute the "
+                  "objective part when the customer data change.",
+            "zh": f"加权 RFM 评分采用组合权重（{ws}），并注明组合方式（{'线性' if combined.method == 'linear' else '乘法'}"
+                  f"{'' if combined.alpha is None else f'，α = {combined.alpha:.2f}'}）；客户数据更新后应重新计算客观权重部分。"}[lang]]
+    c = compared.correlations.dropna(subset=["spearman"])
+    neg = c[c["spearman"] < 0]
+    if len(neg):
+        r = neg.loc[neg["spearman"].idxmin()]
+        full = r["spearman"] <= -0.999
+        out.append({"en": f"{compared._m(r['a'], lang)} and {compared._m(r['b'], lang)} rank the criteria in "
+                          f"{'opposite' if full else 'largely opposite'} order (ρ = {r['spearman']:.2f}): state which "
+                          "method the report relies on and why, rather than picking the one whose answer is convenient.",
+                    "zh": f"{compared._m(r['a'], lang)}与{compared._m(r['b'], lang)}对指标的排序{'相反' if full else '大体相反'}"
+                          f"（ρ = {r['spearman']:.2f}）："
+                          "报告中应写明采用哪种方法及理由，而不是挑选结果顺手的那一种。"}[lang])
+    if survey is not None:
+        ev = getattr(survey, "goal", survey)
+        g = label(ev.score_grade, lang, ev.names)
+        if ev.agree and ev.reliable:
+            out.append({"en": f"Report customer satisfaction as “{g}” (score {ev.score:.1f}); both readings agree.",
+                        "zh": f"客户满意度报告为“{g}”（{ev.score:.1f} 分），两种结论一致。"}[lang])
+        else:
+            out.append({"en": f"Report customer satisfaction by the weighted score (“{g}”, {ev.score:.1f}), not by "
+                              "maximum membership alone.",
+                        "zh": f"客户满意度应按加权得分报告（“{g}”，{ev.score:.1f} 分），不能只看最大隶属度。"}[lang])
+    return cap(out, lang)
+
 
 # --------------------------------------------------------------------------- input checks
 
@@ -137,7 +196,8 @@ class EntropyResult(WeightsResult):
                 "p_ij": "x_ij / Σ_i x_ij" if self.normalisation == "proportion"
                 else "z_ij / Σ_i z_ij, z = min-max by direction (the worst row gets 0)",
                 "zeros": "0 · ln 0 = 0", "k": "1 / ln(n)", "constant column": "e = 1, weight 0 (warned)",
-                "directions": dict(self.directions)}
+                "directions": dict(self.directions),
+                "directions used": self.normalisation == "minmax"}
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         check_lang(lang)
@@ -154,11 +214,11 @@ class EntropyResult(WeightsResult):
         w = self.weights
         top, low = w.idxmax(), w.idxmin()
         e = self.table["e"]
-        out = [{"en": f"{self._name(top, lang)} gets the largest entropy weight ({w[top]:.3f}): its values differ most "
-                      f"across the rows (lowest entropy, e = {e[top]:.3f}). An entropy weight measures how much a "
-                      "criterion separates the rows, not how much it matters to the business.",
-                "zh": f"{self._name(top, lang)}的熵权最大（{w[top]:.3f}）：它在各行之间差异最大（信息熵最低，"
-                      f"e = {e[top]:.3f}）。熵权衡量的是指标区分评价对象的能力，而不是它对业务有多重要。"}[lang]]
+        out = [{"en": f"{self._name(top, lang)} gets the largest entropy weight ({w[top]:.3f}): its total is the most "
+                      f"concentrated in a few rows (lowest entropy, e = {e[top]:.3f}). An entropy weight measures how "
+                      "unevenly a criterion is spread over the rows, not how much it matters to the business.",
+                "zh": f"{self._name(top, lang)}的熵权最大（{w[top]:.3f}）：它的取值最集中于少数几行（信息熵最低，"
+                      f"e = {e[top]:.3f}）。熵权衡量的是指标在评价对象之间分布的不均匀程度，而不是它对业务有多重要。"}[lang]]
         if low not in self.constant:
             out.append({"en": f"{self._name(low, lang)} gets the smallest weight ({w[low]:.3f}): its values are the "
                               "most evenly spread over the rows.",
@@ -170,7 +230,7 @@ class EntropyResult(WeightsResult):
                               "rows apart, however important it is.",
                         "zh": f"{'、'.join(z)}在所有行中取值相同，因此权重为 0：取值不变的指标无法区分评价对象，"
                               "不论它本身多重要。"}[lang])
-        return out
+        return cap(out, lang)
 
 
 def entropy(matrix: Any, *, directions: Any = None, normalisation: str = "proportion",
@@ -289,7 +349,7 @@ class CriticResult(WeightsResult):
             z = [self._name(c, lang) for c in self.constant]
             out.append({"en": f"{', '.join(z)} is constant and gets weight 0.",
                         "zh": f"{'、'.join(z)}取值不变，权重为 0。"}[lang])
-        return out
+        return cap(out, lang)
 
 
 def critic(matrix: Any, *, directions: Any = None, names: Mapping[str, Mapping[str, str]] | None = None) -> CriticResult:
@@ -404,7 +464,7 @@ class KendallResult(Result):
         if self.ties > 0:
             out.append({"en": f"Tied ranks were corrected for (W without correction {self.W_uncorrected:.3f}).",
                         "zh": f"已对并列的秩作校正（未校正时 W = {self.W_uncorrected:.3f}）。"}[lang])
-        return out
+        return cap(out, lang)
 
 
 def kendall_w(ranks: Any, *, alpha: float = 0.05, names: Mapping[str, Mapping[str, str]] | None = None) -> KendallResult:
@@ -522,7 +582,7 @@ class DelphiResult(WeightsResult):
         out.append({"en": f"Weights from the last round's mean ratings put {self._name(top, lang)} first "
                           f"({self.weights[top]:.3f}).",
                     "zh": f"按末轮平均评分计算的权重中，{self._name(top, lang)}最大（{self.weights[top]:.3f}）。"}[lang])
-        return out
+        return cap(out, lang)
 
 
 def expert_rounds(ratings_by_round: Any, *, w_limit: float = 0.7, cv_limit: float = 0.25, w_change: float = 0.05,
@@ -638,7 +698,7 @@ class CombinedResult(WeightsResult):
                                   "two input weights — a multiplicative combination is not an average.",
                             "zh": f"{'、'.join(self._name(c, lang) for c in outside)}的组合权重落在两个原始权重的范围之外——"
                                   "乘法组合并不是取平均。"}[lang])
-        return out
+        return cap(out, lang)
 
 
 def _named_weights(x: Any, what: str) -> pd.Series:
@@ -730,7 +790,8 @@ class CompareResult(Result):
             out.append({"en": f"All {self.table.shape[1]} methods put {label(c, lang, self.names)} first.",
                         "zh": f"{self.table.shape[1]} 种方法都把{label(c, lang, self.names)}排在第一。"}[lang])
         else:
-            parts = [f"{self._m(m, lang)}: {label(c, lang, self.names)}" for m, c in firsts.items()]
+            colon = {"en": ": ", "zh": "："}[lang]
+            parts = [f"{self._m(m, lang)}{colon}{label(c, lang, self.names)}" for m, c in firsts.items()]
             out.append({"en": "The methods disagree on the most important criterion — " + "; ".join(parts) + ".",
                         "zh": "各方法对最重要指标的判断不一致——" + "；".join(parts) + "。"}[lang])
         if self.disagreements:
@@ -738,13 +799,14 @@ class CompareResult(Result):
                               + ", ".join(label(c, lang, self.names) for c in self.disagreements) + ".",
                         "zh": "各方法分歧较大的指标：" + "、".join(label(c, lang, self.names) for c in self.disagreements) + "。"}[lang])
         out.extend(self._kind_sentences(lang))
-        if len(self.correlations):
-            lo = self.correlations.loc[self.correlations["spearman"].idxmin()]
+        cor = self.correlations.dropna(subset=["spearman"])
+        if len(cor):
+            lo = cor.loc[cor["spearman"].idxmin()]
             out.append({"en": f"The least similar pair is {self._m(lo['a'], lang)} and {self._m(lo['b'], lang)} "
                               f"(Spearman ρ = {lo['spearman']:.2f}).",
                         "zh": f"排序最不一致的一对是{self._m(lo['a'], lang)}与{self._m(lo['b'], lang)}"
                               f"（Spearman ρ = {lo['spearman']:.2f}）。"}[lang])
-        return out
+        return cap(out, lang)
 
 
     def _kind_sentences(self, lang: str) -> list[str]:
@@ -760,19 +822,28 @@ class CompareResult(Result):
         sj = {"en": ", ".join(self._m(m, lang) for m in subj), "zh": "、".join(self._m(m, lang) for m in subj)}[lang]
         oj = {"en": ", ".join(self._m(m, lang) for m in obj), "zh": "、".join(self._m(m, lang) for m in obj)}[lang]
         gap = (ms - mo).abs().idxmax()
-        if ts != to:
+        split = [ms_ for ms_ in (subj, obj) if self.table[ms_].idxmax().nunique() > 1]
+        if split:
+            sep = {"en": "; ", "zh": "；"}[lang]
+            fams = [ms_ for ms_ in (subj, obj) if self.table[ms_].idxmax().nunique() > 1]
+            colon = {"en": ": ", "zh": "："}[lang]
+            tops = sep.join(f"{self._m(m, lang)}{colon}{lab(self.table[m].idxmax())}" for f in fams for m in f)
+            first = {"en": f"Methods of the same family put different criteria first ({tops}), so compare the methods "
+                           "one by one rather than by family averages.",
+                     "zh": f"同一类方法排第一的指标也不相同（{tops}），应逐一比较各方法，而不是按类别取平均。"}[lang]
+        elif ts != to:
             first = {"en": f"Subjective methods ({sj}) put {lab(ts)} first (mean weight {ms[ts]:.3f}): they weigh what "
                            f"people judge important. Objective methods ({oj}) put {lab(to)} first ({mo[to]:.3f}): they "
-                           "weigh how strongly a criterion separates these customers in the data.",
+                           "weigh how strongly a criterion separates the rated objects in the data.",
                      "zh": f"主观赋权法（{sj}）把{lab(ts)}排在第一（平均权重 {ms[ts]:.3f}），反映的是人们判断的重要程度；"
-                           f"客观赋权法（{oj}）把{lab(to)}排在第一（{mo[to]:.3f}），反映的是该指标在数据中区分客户的能力。"}[lang]
+                           f"客观赋权法（{oj}）把{lab(to)}排在第一（{mo[to]:.3f}），反映的是该指标在数据中区分评价对象的能力。"}[lang]
         else:
             first = {"en": f"Subjective ({sj}) and objective methods ({oj}) agree on {lab(ts)} first.",
                      "zh": f"主观赋权法（{sj}）与客观赋权法（{oj}）都把{lab(ts)}排在第一。"}[lang]
         second = {"en": f"They differ most on {lab(gap)}: {ms[gap]:.3f} on average by judgement against {mo[gap]:.3f} "
                         "from the data.",
                   "zh": f"两类方法分歧最大的是{lab(gap)}：主观方法平均 {ms[gap]:.3f}，客观方法平均 {mo[gap]:.3f}。"}[lang]
-        return [first, second]
+        return [first] if split else [first, second]
 
 
 def compare(results: Mapping[str, Any] | None = None, *, kinds: Mapping[str, str] | None = None, method_names: Mapping[str, Mapping[str, str]] | None = None,
@@ -803,8 +874,10 @@ def compare(results: Mapping[str, Any] | None = None, *, kinds: Mapping[str, str
     ranks = table.rank(ascending=False, method="average")
     rows = []
     for a, b in combinations(table.columns, 2):
-        rho = stats.spearmanr(table[a], table[b]).statistic if len(table) > 2 else np.nan
-        tau = stats.kendalltau(table[a], table[b]).statistic
+        with warnings.catch_warnings():   # a constant weight vector has no rank correlation (NaN)
+            warnings.simplefilter("ignore")
+            rho = stats.spearmanr(table[a], table[b]).statistic
+            tau = stats.kendalltau(table[a], table[b]).statistic
         rows.append({"a": a, "b": b, "spearman": float(rho), "kendall": float(tau)})
     spread = table.max(axis=1) - table.min(axis=1)
     rspread = ranks.max(axis=1) - ranks.min(axis=1)

@@ -38,7 +38,7 @@ import pandas as pd
 
 from .errors import DomainError, ParameterError
 from .labels import check_lang
-from .weights_plots import WeightsResult, as_weights, fmt, label, plot_membership, tr
+from .weights_plots import WeightsResult, as_weights, cap, label, plot_membership, tr
 from .results import Result
 
 # --------------------------------------------------------------------------- composition operators
@@ -261,7 +261,7 @@ class FuzzyEvaluation(Result):
                         "zh": f"采用{op}时，每个 b_j 只由单一项决定（或权重被截断），多数因素几乎不影响结果；加权平均型 "
                               f"M(·,+) 则按权重使用全部因素（本例最大权重为{label(top, lang, self.names)}，"
                               f"{self.weights[top]:.2f}）。"}[lang])
-        return out
+        return cap(out, lang)
 
 
 def _as_grade_scores(grade_scores: Any, grades: list[str]) -> pd.Series:
@@ -470,9 +470,12 @@ def _fuzzy_matrix(matrix: Any, labels: Sequence[str] | None) -> tuple[np.ndarray
             elif np.isnan(a).any():
                 out[i, j] = 1 / b[::-1]
             elif not np.allclose(b, 1 / a[::-1], rtol=0.02, atol=0.01):
+                def t(v: np.ndarray) -> str:
+                    return "(" + ", ".join(f"{float(x):.4g}" for x in v) + ")"
+
                 raise DomainError(f"fuzzy judgement matrix is not reciprocal at row {labs[j]!r}, column {labs[i]!r}: "
-                                  f"it is {tuple(np.round(b, 4))} but row {labs[i]!r}, column {labs[j]!r} is "
-                                  f"{tuple(np.round(a, 4))}, whose reciprocal is {tuple(np.round(1 / a[::-1], 4))}. "
+                                  f"it is {t(b)} but row {labs[i]!r}, column {labs[j]!r} is "
+                                  f"{t(a)}, whose reciprocal is {t(1 / a[::-1])}. "
                                   "Leave the lower triangle empty (None) and it is filled for you.")
     return out, labs
 
@@ -548,7 +551,7 @@ class FuzzyAHPResult(WeightsResult):
                               "judgements fuzzy does not repair inconsistent ones.",
                         "zh": f"去模糊后的判断矩阵未通过一致性检验（CR = {cr:.3f} ≥ {self.consistency.threshold:.2f}），"
                               "应先修正判断再使用这些权重——把判断模糊化并不能消除判断之间的矛盾。"}[lang])
-        return out
+        return cap(out, lang)
 
 
 def _possibility(a: np.ndarray, b: np.ndarray) -> float:
@@ -684,7 +687,7 @@ class SurveyEvaluation(Result):
         return df
 
     def plot(self, ax=None, lang: str = "en", title: str | None = None):
-        return self.goal.plot(ax=ax, lang=lang, title=title)
+        return self.goal.plot(ax=ax, lang=lang, title=title or tr("t_survey", lang))
 
     def interpret(self, lang: str = "en") -> list[str]:
         check_lang(lang)
@@ -700,7 +703,7 @@ class SurveyEvaluation(Result):
         k = sub.idxmin()
         out.append({"en": f"Within it, {label(k, lang, self.names)} scores lowest ({sub[k]:.1f}): start there.",
                     "zh": f"其中{label(k, lang, self.names)}得分最低（{sub[k]:.1f} 分），应优先改进。"}[lang])
-        return out
+        return cap(out, lang)
 
 
 def survey_evaluation(source: Any, *, operator: str = "weighted_average", row_sums: str = "normalise",
@@ -735,10 +738,14 @@ def survey_evaluation(source: Any, *, operator: str = "weighted_average", row_su
             fw[fname] = f.get("weight")
             counts_rows[fname] = list(f["counts"])
         r = membership_from_counts(pd.DataFrame(counts, index=grades).T)
-        groups[gname] = fuzzy_evaluation(fw, r, operator=operator, grade_scores=spec.get("grade_scores"),
-                                         row_sums=row_sums, alpha_limit=alpha_limit, names=names)
+        with warnings.catch_warnings():   # each group's caveats are in its own sentences and warnings
+            warnings.simplefilter("ignore")
+            groups[gname] = fuzzy_evaluation(fw, r, operator=operator, grade_scores=spec.get("grade_scores"),
+                                             row_sums=row_sums, alpha_limit=alpha_limit, names=names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         goal = fuzzy_evaluation(gw, groups, operator=operator, grade_scores=spec.get("grade_scores"),
                                 row_sums=row_sums, alpha_limit=alpha_limit, names=names)
+    for w in goal.warnings:
+        warnings.warn("survey (overall): " + w, stacklevel=2)
     return SurveyEvaluation(goal=goal, groups=groups, counts=pd.DataFrame(counts_rows, index=grades).T, names=names)

@@ -47,7 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
     "cv": {"en": "CV", "zh": "变异系数"},
     "max_cv": {"en": "Largest CV", "zh": "最大变异系数"},
     "kendall_w": {"en": "Kendall's W", "zh": "肯德尔协调系数 W"},
-    "chi2": {"en": "χ²", "zh": "χ²"},
+    "chi2": {"en": "Chi-square χ²", "zh": "卡方 χ²"},
     "p_value": {"en": "p-value", "zh": "p 值"},
     "stop": {"en": "Stop here", "zh": "可以停止"},
     "subjective": {"en": "Subjective", "zh": "主观权重"},
@@ -72,6 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
     "t_combined": {"en": "Subjective, objective and combined weights", "zh": "主观、客观与组合权重"},
     "t_compare": {"en": "The same criteria weighted by several methods", "zh": "同一组指标在不同方法下的权重"},
     "t_fuzzy": {"en": "Fuzzy comprehensive evaluation", "zh": "模糊综合评价结果"},
+    "t_survey": {"en": "Customer satisfaction: overall evaluation vector B", "zh": "客户满意度：总体综合评价向量 B"},
     "t_kendall": {"en": "Rank sums of the objects", "zh": "各评价对象的秩和"},
 }
 
@@ -89,6 +90,13 @@ def label(name: Any, lang: str, names: Mapping[str, Mapping[str, str]] | None = 
     if lang == "zh":
         return column(s, "zh")
     return s
+
+
+def cap(sentences: list[str], lang: str) -> list[str]:
+    """English sentences start with a capital letter even when they open with a criterion name."""
+    if lang != "en":
+        return sentences
+    return [x[:1].upper() + x[1:] if x else x for x in sentences]
 
 
 def fmt(x: float, nd: int = 3) -> str:
@@ -141,7 +149,7 @@ def plot_grouped(frame: pd.DataFrame, ax=None, lang: str = "en", title: str | No
     """Grouped bars: one group per criterion (rows), one bar per method (columns)."""
     check_lang(lang)
     k = frame.shape[1]
-    ax = new_ax(ax, (1.5 + 1.1 * len(frame), 3.6), layout="constrained")
+    ax = new_ax(ax, (max(6.0, 2.0 + (0.9 + 0.25 * k) * len(frame)), 4.2), layout="constrained")
     x = np.arange(len(frame))
     width = 0.8 / max(k, 1)
     for i, col in enumerate(frame.columns):
@@ -150,8 +158,9 @@ def plot_grouped(frame: pd.DataFrame, ax=None, lang: str = "en", title: str | No
     ax.set_xticks(x, [label(c, lang, names) for c in frame.index], rotation=0 if len(frame) <= 5 else 30,
                   ha="center" if len(frame) <= 5 else "right")
     ax.set_ylabel(tr("weight", lang))
+    ax.set_ylim(0, float(np.nanmax(frame.to_numpy())) * 1.15)
     ax.set_title(title or tr("t_compare", lang))
-    ax.legend(fontsize=8, ncol=min(k, 3), loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(fontsize=8, ncol=min(k, 5), loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     return ax
 
 

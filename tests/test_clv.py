@@ -401,3 +401,41 @@ def test_notebook_11_clv_runs_on_demo(run_notebook, lang):
     assert rec["p_alive_at_risk"] < 0.3 < rec["p_alive_loyal"]
     assert rec["holdout_correlation"] > 0.7
     assert set(rec["segments"]) == {"star", "rising", "fading", "low"}
+
+
+def test_value_sentences_only_claim_a_shift_that_the_shares_show():
+    """'brought X of the past but only Y of the future' must not appear when Y ≥ X (and '0%' never stands for a
+    small positive share)."""
+    from crmcore import clv_text
+
+    t = pd.DataFrame({"customer_id": list("abcd"), "historical_value": [10.0, 1, 10, 1],
+                      "future_value": [10.0, 0.2, 0.001, 0.5], "segment": ["star", "rising", "fading", "low"]})
+    v = clv.CustomerValue(table=t, asof="2025-01-01", horizon=52, unit="weeks", discount_rate=0.1, margin=0.3,
+                          current_days=90, transactions_model=None, spend_model=None)
+    s = v.interpret()
+    assert any("<1% of future value" in x for x in s)                     # 0.001 / 10.701, not "0%"
+    assert not any("rising customers" in x for x in s)                     # rising: 1/22 of past but 0.2/10.7 of future
+    t2 = t.assign(future_value=[10.0, 5, 0.001, 0.5])
+    assert any("rising customers hold only" in x for x in clv.CustomerValue(**{**v.__dict__, "table": t2}).interpret())
+    assert clv_text._share(0.0, True) == "0%" and clv_text._share(0.003, True) == "不到 1%"
+
+
+def test_holdout_on_demo_tracks_and_plots_in_both_languages():
+    """Demo: fit before the last 26 weeks, predict them; per-customer predictions follow the actual purchases
+    (correlation > 0.7), the tracking curve ends at holdout_end and both plots speak the chosen language."""
+    import crmcore as crm
+
+    tx = crm.load_dataset("demo")
+    asof = crm.resolve_asof("", tx)
+    cal = (pd.Timestamp(asof) - pd.Timedelta(weeks=26)).strftime("%Y-%m-%d")
+    h = clv.holdout(tx, calibration_end=cal, holdout_end=asof)
+    assert h.holdout_length == pytest.approx(26.0) and h.correlation > 0.7
+    assert h.tracking["date"].iloc[-1] == pd.Timestamp(asof)
+    assert h.actual_total == h.table["actual"].sum() and h.mae == pytest.approx(
+        (h.table["predicted"] - h.table["actual"]).abs().mean())
+    assert h.plot(lang="zh").get_title().startswith("按周累计重复购买次数")
+    assert h.plot(kind="conditional").get_xlabel() == "Repeat purchases in calibration"
+    with pytest.raises(ParameterError, match="kind='scatter'"):
+        h.plot(kind="scatter")
+    with pytest.raises(ParameterError, match="must be later"):
+        clv.holdout(tx, calibration_end=asof, holdout_end=cal)

@@ -30,6 +30,11 @@ def test_report_template_styles_crm_tables_for_screen_and_print():
     from crmcore.report import TEMPLATES
 
     css = (TEMPLATES / "crmcore_report" / "index.html.j2").read_text(encoding="utf-8")
-    assert "table.crm-table" in css and "nth-child(even)" in css and "text-align: right" in css
+    assert "table.crm-table" in css and "nth-child(even)" in css and "td.num { text-align: right" in css
     assert "@media print" in css and "break-inside: avoid" in css
     assert "mtextInheritFont: true" in css  # Chinese inside \\text{…} uses the page's (CJK) font
+
+
+def test_number_cells_are_marked_for_right_alignment_and_text_cells_are_not():
+    page = show(pd.DataFrame({"driver": ["Suppliers are few", "Inputs differ"], "weight": [0.25, 0.2]}), "en")._repr_html_()
+    assert page.count('<td class="num">') == 2 and "<td>Suppliers are few</td>" in page

@@ -206,3 +206,41 @@ def test_raw_uci_online_retail_is_recognised_with_a_note(tmp_path, capsys):
     assert tx["is_return"].tolist() == [False, True, False] and tx.attrs["crmcore"]["preset"] == "online_retail"
     audit = data.clean(tx).audit.set_index("rule")
     assert audit.loc["missing_customer", "rows_removed"] == 1 and audit.loc["returns", "rows_removed"] == 1
+
+
+# ---------------------------------------------------------------- the typed fast read of a CSV and its fallback
+def _long_csv(tmp_path, last_line, n=5000):
+    """n good ISO-dated lines (past DuckDB's type sniffing sample), then ``last_line``."""
+    rows = "".join(f"c{i % 50},o{i},2024-01-{1 + i % 28:02d} 10:00,p{i % 7},{1 + i % 3},{2.5 + i % 4}\n"
+                   for i in range(n))
+    return write(tmp_path, HEADER + rows + last_line)
+
+
+def test_a_bad_number_after_the_typed_sample_is_reported_as_written(tmp_path):
+    """The reader types unit_price as a number; the text '12 元' on the last line makes that read fail, and
+    the text path names it with its line and its text as written (not a conversion error of DuckDB)."""
+    p = _long_csv(tmp_path, "c1,o9,2024-03-01,p1,1,12 元\n")
+    with pytest.raises(DataError) as e:
+        data.load_transactions(p)
+    msg = str(e.value)
+    assert "unit_price" in msg and "not numbers" in msg and "12 元" in msg and "5002" in msg
+
+
+def test_a_chinese_date_after_iso_dates_still_parses(tmp_path):
+    """The first 1,000 dates are ISO, so the reader types the column; 2024年3月5日 further down takes the
+    text path (Chinese date forms), and the NULL text in quantity is a missing value, as before."""
+    p = _long_csv(tmp_path, "c1,o9,2024年3月5日,p1,NULL,4\n")
+    with pytest.raises(DataError, match=r"quantity.*are empty|are empty.*quantity"):
+        data.load_transactions(p)
+    p = _long_csv(tmp_path, "c1,o9,2024年3月5日,p1,2,4\n")
+    tx = data.load_transactions(p)
+    assert len(tx) == 5001
+    assert tx["order_date"].iloc[-1] == pd.Timestamp("2024-03-05")
+    assert tx["quantity"].iloc[-1] == 2 and tx["unit_price"].iloc[-1] == 4.0
+
+
+def test_ids_with_leading_zeros_keep_them_when_the_numbers_are_typed(tmp_path):
+    """Only number and date columns are typed by the reader: ids such as 007 stay text."""
+    p = write(tmp_path, HEADER + "007,0010,2024-01-05,p1,2,3.5\n007,0011,2024-01-06,p1,1,3\n")
+    tx = data.load_transactions(p)
+    assert tx["customer_id"].tolist() == ["007", "007"] and tx["order_id"].tolist() == ["0010", "0011"]

@@ -99,3 +99,11 @@ def test_a_method_by_product_says_it_needs_product_id():
         engine.product_period_sales(tx, freq="M")
     with pytest.raises(DataError, match="ABC by product works by product and needs a product_id"):
         data.require_product(tx, "ABC by product")
+
+
+def test_object_columns_of_mixed_python_types_load_as_text():
+    df = pd.DataFrame({"customer_id": pd.Series([1, "A7", None], dtype=object), "order_id": ["o1", "o2", "o3"],
+                       "order_date": ["2024-01-01", "2024-01-02", "2024-01-03"], "amount": [1.0, 2.0, 3.0]})
+    tx = data.load_transactions(df)
+    assert tx["customer_id"].iloc[0] == "1" and tx["customer_id"].iloc[1] == "A7" and pd.isna(tx["customer_id"].iloc[2])
+    assert data.clean(tx).audit.set_index("rule").loc["missing_customer", "rows_removed"] == 1
