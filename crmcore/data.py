@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, ParameterError, data_error
+from .labels import check_lang
 from .results import Result
 
 REQUIRED = ["customer_id", "order_id", "order_date", "product_id", "quantity", "unit_price", "amount"]
@@ -1194,9 +1195,58 @@ class CleanResult(Result):
     non_product: tuple[str, ...]
     title = "Cleaning audit"
     _conventions = ("returns", "duplicates", "non_product")
+    _columns = {
+        "rule": {"en": "Rule", "zh": "规则"}, "step": {"en": "Step", "zh": "步骤"},
+        "rows_removed": {"en": "Lines removed", "zh": "删除行数"},
+        "customers_removed": {"en": "Customers removed", "zh": "删除客户数"},
+        "orders_removed": {"en": "Orders removed", "zh": "删除订单数"}, "rows": {"en": "Lines left", "zh": "剩余行数"},
+        "customers": {"en": "Customers left", "zh": "剩余客户数"}, "orders": {"en": "Orders left", "zh": "剩余订单数"},
+    }
 
     def to_frame(self) -> pd.DataFrame:
         return self.audit
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """What cleaning kept, and one sentence per rule that removed rows (rules that removed none are not named)."""
+        check_lang(lang)
+        a = self.audit.set_index("rule")
+        raw, last = a.loc["raw"], a.iloc[-1]
+        n0, n1 = int(raw["rows"]), int(last["rows"])
+        c0, c1 = int(raw["customers"]), int(last["customers"])
+        kept = n1 / n0 if n0 else 1.0
+        if lang == "zh":
+            out = [f"清洗后保留 {n1:,} 行（原始 {n0:,} 行的 {kept:.1%}）、{c1:,} 位客户（原始 {c0:,} 位）。"]
+        else:
+            out = [f"Cleaning kept {n1:,} of {n0:,} lines ({kept:.1%}) and {c1:,} of {c0:,} customers."]
+        removed = a[a["rows_removed"] > 0].drop(index="raw", errors="ignore")
+        for rule, r in removed.iterrows():
+            name = _RULE_LABELS.get(rule, {}).get(lang, rule)
+            share = int(r["rows_removed"]) / n0 if n0 else 0.0
+            if lang == "zh":
+                out.append(f"“{name}”规则删除 {int(r['rows_removed']):,} 行（{share:.1%}），"
+                           f"涉及 {int(r['orders_removed']):,} 张订单。")
+            else:
+                n, o = int(r["rows_removed"]), int(r["orders_removed"])
+                out.append(f"The rule '{name}' removed {n:,} line{'s' * (n != 1)} ({share:.1%}) "
+                           f"in {o:,} order{'s' * (o != 1)}.")
+        if removed.empty:
+            out.append("没有任何规则删除数据：数据已经是干净的。" if lang == "zh" else
+                       "No rule removed any line: the data were clean already.")
+        return out
+
+    def plot(self, ax: Any = None, lang: str = "en", **kwargs: Any):
+        """Lines removed by each rule (a horizontal bar per rule)."""
+        from .plotting import new_ax, use_style
+
+        check_lang(lang)
+        use_style(lang)
+        ax = new_ax(ax, figsize=(7, 3.5))
+        a = self.audit[self.audit["rule"] != "raw"]
+        names = [_RULE_LABELS.get(r, {}).get(lang, r) for r in a["rule"]]
+        ax.barh(names[::-1], a["rows_removed"].to_numpy()[::-1], color="C3")
+        ax.set_xlabel("删除的行数" if lang == "zh" else "lines removed")
+        ax.set_title("数据清洗：各规则删除的行数" if lang == "zh" else "Cleaning audit: lines removed by each rule")
+        return ax
 
 
 _RULE_LABELS = {

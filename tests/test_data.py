@@ -251,3 +251,23 @@ def test_missing_columns_suggest_common_synonyms_and_a_sidecar_mapping_file_fixe
     (tmp_path / "erp.csv.mapping.yaml").write_text("CustomerID: client\n", encoding="utf-8")
     with pytest.raises(DataError, match="canonical name"):
         data.load_transactions(p)
+
+
+def test_clean_interpret_names_only_the_rules_that_removed_lines_in_both_languages():
+    """A naive audit sentence lists every rule; on data with no returns or duplicates only the kept share is true.
+
+    Hand count: 4 lines, one return (removed with returns='drop') → 3 of 4 lines (75.0%) kept, 2 customers kept.
+    """
+    tx = pd.DataFrame({
+        "customer_id": ["a", "a", "b", "b"], "order_id": ["1", "2", "3", "4"],
+        "order_date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"]),
+        "product_id": ["p", "p", "p", "p"], "quantity": [1.0, 1.0, 1.0, -1.0], "unit_price": [2.0, 2.0, 2.0, 2.0],
+        "amount": [2.0, 2.0, 2.0, -2.0], "is_return": [False, False, False, True]})
+    res = data.clean(tx, returns="drop")
+    en = res.interpret("en")
+    assert en[0] == "Cleaning kept 3 of 4 lines (75.0%) and 2 of 2 customers."
+    assert en[1:] == ["The rule 'returns / cancellations' removed 1 line (25.0%) in 1 order."]
+    assert res.interpret("zh")[1] == "“退货/取消订单”规则删除 1 行（25.0%），涉及 1 张订单。"
+    clean_again = data.clean(res.transactions, returns="drop")
+    assert clean_again.interpret("en")[1:] == ["No rule removed any line: the data were clean already."]
+    assert list(res.to_frame("zh").columns[:3]) == ["规则", "步骤", "删除行数"]
