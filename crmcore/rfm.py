@@ -696,8 +696,10 @@ def _fm(f: np.ndarray, m: np.ndarray) -> np.ndarray:
     return np.floor((np.asarray(f) + np.asarray(m) + 1) / 2).astype("int64")
 
 
-def check_rules(rules: Any, *, bins: int = 5) -> pd.DataFrame:
+def check_rules(rules: Any, *, bins: int = 5, lang: str = "en") -> pd.DataFrame:
     """Validate a score rule table: every (R, F, M) cell must match exactly one rule.
+
+    ``lang`` words the refusal for a learner in that language (the cells are named the same way).
 
     ``rules``: DataFrame or list of dicts with ``segment`` and ranges for any of ``R``, ``F``,
     ``M``, ``FM`` (missing = any score); optional ``en``, ``zh``, ``action_en``, ``action_zh``.
@@ -719,14 +721,25 @@ def check_rules(rules: Any, *, bins: int = 5) -> pd.DataFrame:
     hits = match.sum(axis=1)
     def cell(i):
         return f"R={grid[i, 0]},F={grid[i, 1]},M={grid[i, 2]}"
+    check_lang(lang)
+    zh = lang == "zh"
     msgs = []
     over = np.flatnonzero(hits > 1)
     if len(over):
-        ex = "; ".join(f"{cell(i)} in {' and '.join(df['segment'].astype(str)[match[i]])}" for i in over[:4])
-        msgs.append(f"{len(over)} score cells match more than one rule ({ex})")
+        if zh:
+            ex = "；".join(f"{cell(i)} 同属 {'、'.join(df['segment'].astype(str)[match[i]])}" for i in over[:4])
+            msgs.append(f"{len(over)} 个评分格同时符合多条规则（{ex}）")
+        else:
+            ex = "; ".join(f"{cell(i)} in {' and '.join(df['segment'].astype(str)[match[i]])}" for i in over[:4])
+            msgs.append(f"{len(over)} score cells match more than one rule ({ex})")
     gap = np.flatnonzero(hits == 0)
     if len(gap):
-        msgs.append(f"{len(gap)} score cells match no rule ({', '.join(cell(i) for i in gap[:6])})")
+        cells = ", ".join(cell(i) for i in gap[:6])
+        msgs.append(f"{len(gap)} 个评分格不符合任何规则（{cells}）" if zh else
+                    f"{len(gap)} score cells match no rule ({cells})")
+    if msgs and zh:
+        raise DomainError("规则表未通过检查：" + "；".join(msgs) + f"（共 {len(grid)} 个评分格）。"
+                          "请调整分数区间，使每个 R/F/M 组合恰好属于一个分群。")
     if msgs:
         raise DomainError("rule table refused: " + "; ".join(msgs) + f" (of {len(grid)} cells). "
                           "Fix the ranges so each R/F/M combination belongs to exactly one segment.")

@@ -787,3 +787,17 @@ def test_table_notes_say_who_was_left_out_in_both_languages(tx):
                                   "(e.g. C); they are left out of the RFM analysis."]
     assert rfm.table_notes(t, "zh") == ["有 1 位客户在分析时点之前只有退货记录、没有购买（如 C），未纳入 RFM 分析。"]
     assert rfm.table_notes(rfm.rfm_table(tx[tx.customer_id != "C"], asof=ASOF)) == []
+
+
+def test_check_rules_refusal_is_worded_in_the_learners_language():
+    """'keep' R 1-5 overlaps 'develop' R 2-3 (2 × 25 cells) and 'win_back' R 1 (25 cells): 75 of 125 cells match two."""
+    from crmcore.errors import DomainError
+
+    rules = pd.DataFrame({"segment": ["keep", "develop", "win_back"], "R": ["1-5", "2-3", "1"]})
+    with pytest.raises(DomainError) as en:
+        rfm.check_rules(rules)
+    assert "75 score cells match more than one rule" in str(en.value)
+    with pytest.raises(DomainError) as zh:
+        rfm.check_rules(rules, lang="zh")
+    assert str(zh.value).startswith("规则表未通过检查：75 个评分格同时符合多条规则")
+    assert "score cells" not in str(zh.value)
