@@ -35,10 +35,12 @@ def check_3(answer: Sequence[str], *, drivers: pd.DataFrame, force_weights, lang
     """Exercise 3: the scenarios from most to least attractive under ``force_weights``."""
     from .. import porter
 
-    t = porter.five_forces(drivers, force_weights=force_weights).to_frame()
+    res = porter.five_forces(drivers, force_weights=force_weights)
+    t = res.to_frame()
     right = list(t.sort_values("attractiveness", ascending=False, kind="mergesort").index)
     ok = [str(a) for a in (answer or [])] == right
+    right_zh = [porter._scenario_label(res, s, "zh") for s in right]  # the demo file's Chinese scenario names
     return verdict(ok, lang,
-                   right=("Right: " + " > ".join(right) + ".", "正确：" + " > ".join(right) + "。"),
+                   right=("Right: " + " > ".join(right) + ".", "正确：" + " > ".join(right_zh) + "。"),
                    wrong=("Not yet: compute each scenario's attractiveness with the new force weights and sort from "
                           "the highest.", "还不对：用新的作用力权重算出每个情景的行业吸引力，再从高到低排序。"))
