@@ -37,7 +37,7 @@ import pandas as pd
 from . import ahp
 from .errors import DomainError, ParameterError
 from .labels import check_lang
-from .results import Result, deprecated, split_sentences
+from .results import ParagraphResult, Result
 
 SEP = " > "
 _COMPLETION_NAMES = {
@@ -252,7 +252,7 @@ _RESULT_COLUMNS: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class HierarchyResult(Result):
+class HierarchyResult(ParagraphResult):
     """Weights of every element, every node's consistency and (with alternatives) the synthesis.
 
     ``weights``: tidy table ``node, level, element, local_weight, global_weight, is_leaf``.
@@ -307,15 +307,6 @@ class HierarchyResult(Result):
         """Every pairwise node and the hierarchy as a whole under the threshold."""
         pw = self.nodes[self.nodes["kind"] == "pairwise"]
         return bool((pw["CR"] < self.threshold).all() and self.overall_cr < self.threshold)
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
@@ -575,7 +566,7 @@ def _normalise_scores(s: pd.DataFrame, synthesis: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class SweepResult(Result):
+class SweepResult(ParagraphResult):
     """Priorities as one criterion's weight moves from 0 to 1 (others renormalised).
 
     ``table``: ``t`` × alternatives (priorities of the ``top`` alternatives); ``changes``: the
@@ -609,15 +600,6 @@ class SweepResult(Result):
         lo = max([t for t in ts if t <= self.current] or [0.0])
         hi = min([t for t in ts if t > self.current] or [1.0])
         return lo, hi
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
@@ -714,7 +696,7 @@ def _top(a, b, t, alts) -> int:
 
 
 @dataclass(frozen=True)
-class MonteCarloResult(Result):
+class MonteCarloResult(ParagraphResult):
     """How often each alternative ranks first when every judgement is perturbed."""
 
     table: pd.DataFrame = field(repr=False)
@@ -725,15 +707,6 @@ class MonteCarloResult(Result):
     title = "Monte Carlo over judgements (判断扰动模拟)"
     _conventions = ("n", "seed", "perturbation", "spread")
     _columns = _RESULT_COLUMNS
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)

@@ -24,7 +24,7 @@ from .ahp_matrix import (SCALE, AHPResult, PairwiseMatrix, RIChoice, _check_meth
                   _weights, judgement_text, pairwise, priorities, random_index)
 from .errors import DomainError, ParameterError
 from .labels import check_lang
-from .results import Result, deprecated, split_sentences
+from .results import ParagraphResult, Result
 
 
 # --------------------------------------------------------------------------- incomplete
@@ -208,7 +208,7 @@ def intransitive_triads(matrix: Any) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Revision(Result):
+class Revision(ParagraphResult):
     """Which judgements cause the inconsistency and what to change them to.
 
     ``suggestions``: one row per judgement, most responsible first, with the responsibility
@@ -241,15 +241,6 @@ class Revision(Result):
         for r in self.sequence.itertuples(index=False):
             m = m.with_judgement(r.row, r.column, r.to)
         return m
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)
@@ -422,7 +413,7 @@ def aggregate_judgements(matrices: Mapping[str, Any] | Sequence[Any], *,
 
 
 @dataclass(frozen=True)
-class GroupResult(Result):
+class GroupResult(ParagraphResult):
     """Group AHP: per-expert CR screening, AIJ and AIP weights, dispersion per criterion."""
 
     experts: pd.DataFrame = field(repr=False)
@@ -439,15 +430,6 @@ class GroupResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"AIJ": self.aij.weights_dict(), "AIP": self.aip}).join(self.dispersion)
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)

@@ -43,7 +43,7 @@ import pandas as pd
 
 from .errors import DomainError, ParameterError
 from .labels import check_lang, text
-from .results import Result, deprecated, split_sentences
+from .results import ParagraphResult, Result
 
 LABELS = {
     "weight": {"en": "weight", "zh": "权重"},
@@ -583,7 +583,7 @@ def scale_table(lang: str = "en") -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class AHPResult(Result):
+class AHPResult(ParagraphResult):
     """Priorities of one judgement matrix and how they were computed.
 
     ``lambda_is_estimate`` is True for the geometric and arithmetic methods, whose λmax is the
@@ -631,15 +631,6 @@ class AHPResult(Result):
                 text("rank", lang, LABELS): w.rank(ascending=False, method="min").astype(int).to_numpy(),
             }
         )
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         """One generated sentence: method, top element, CR verdict."""
@@ -849,7 +840,7 @@ _COMPARISON_COLUMNS: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class MethodComparison(Result):
+class MethodComparison(ParagraphResult):
     """The three priority methods side by side."""
     _columns = _COMPARISON_COLUMNS
 
@@ -859,15 +850,6 @@ class MethodComparison(Result):
     max_difference_at: str
     rankings_agree: bool
     title = "eigen vs geometric vs arithmetic (三种权重方法比较)"
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)

@@ -53,7 +53,7 @@ import pandas as pd
 from . import rfm as _rfm
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import COMMON, check_lang, text
-from .results import Result, deprecated, split_sentences
+from .results import ParagraphResult, Result, deprecated, split_sentences
 
 #: share of the total raw variance from which one feature is said to dominate raw distances
 DOMINANT_SHARE = 0.8
@@ -1404,7 +1404,7 @@ def assignments(clustering: Clustering, prof: Profile | None = None) -> pd.DataF
 
 # ====================================================================== clusters vs segments
 @dataclass(frozen=True, eq=False, repr=False)
-class CrossTab(Result):
+class CrossTab(ParagraphResult):
     """Clusters against another grouping (RFM segments, a known type): counts, ARI and purity."""
 
     table: pd.DataFrame
@@ -1419,15 +1419,6 @@ class CrossTab(Result):
     def shares(self) -> pd.DataFrame:
         """Row shares: of each cluster's customers, the share in each segment."""
         return self.table.div(self.table.sum(axis=1), axis=0)
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         what = _t(self.what, lang)
@@ -1460,7 +1451,7 @@ def crosstab(labels: Any, segments: pd.Series, *, what: str = "segments") -> Cro
 
 # ====================================================================== why scaling matters
 @dataclass(frozen=True, eq=False, repr=False)
-class ScalingEffect(Result):
+class ScalingEffect(ParagraphResult):
     """η² of each feature under clusterings made with different feature preparations.
 
     ``summary`` says a feature dominates the raw distances only when it carries at least
@@ -1474,15 +1465,6 @@ class ScalingEffect(Result):
     raw_sd: pd.Series       # standard deviation of each raw feature (its "units")
     title: str = "Why scaling matters (为什么要标准化)"
     _conventions = ("k", "seed")
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         """What the raw clustering misses, in one sentence generated from the η² table."""

@@ -44,7 +44,7 @@ import pandas as pd
 from . import engine
 from .errors import DataError, DomainError, ParameterError, data_error
 from .labels import check_lang, text
-from .results import Result, deprecated, split_sentences
+from .results import ParagraphResult, Result
 
 COLUMNS = ["customer_id", "invoice_id", "issue_date", "due_date", "paid_date", "amount"]
 BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -298,7 +298,7 @@ _RESULT_COLUMNS: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class CreditResult(Result):
+class CreditResult(ParagraphResult):
     """Indicators, sub-scores, score, grade and limit per customer, and the portfolio ageing."""
 
     table: pd.DataFrame = field(repr=False)
@@ -334,15 +334,6 @@ class CreditResult(Result):
             check_lang(lang)
             out["grade"] = [text(g, lang, LABELS) if g == "unrated" else g for g in out["grade"]]
         return out
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)

@@ -31,7 +31,7 @@ from . import ahp
 from . import ahp_hierarchy as ah
 from .errors import DataError, DomainError, ParameterError
 from .labels import check_lang, text
-from .results import Result, deprecated, split_sentences
+from .results import ParagraphResult, Result
 
 LABELS = {
     "market": {"en": "market value", "zh": "市场价值"},
@@ -250,7 +250,7 @@ def map_indicators(table: pd.DataFrame, indicators: Mapping[str, Mapping[str, An
 
 
 @dataclass(frozen=True)
-class ScoreResult(Result):
+class ScoreResult(ParagraphResult):
     """A weighted score per customer (0–100) with each group's contribution.
 
     ``table``: id, score, rank, one contribution column per group (they add up to the score),
@@ -282,15 +282,6 @@ class ScoreResult(Result):
         if self.hierarchy is None:
             return {k: [k] for k in self.weights}
         return {g: self.hierarchy._leaves_under(g) for g in self.group_weights}
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         check_lang(lang)

@@ -49,7 +49,7 @@ import pandas as pd
 from . import engine
 from .errors import DataError, ParameterError
 from .labels import check_lang, text
-from .results import Result, deprecated, split_sentences
+from .results import ParagraphResult, Result
 
 #: stage keys in lifecycle order (the order of every table and plot)
 STAGES = ("new", "growing", "mature", "declining", "won_back", "lapsed", "lost")
@@ -304,7 +304,7 @@ _RESULT_COLUMNS: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class StageResult(Result):
+class StageResult(ParagraphResult):
     """Each customer's lifecycle stage at ``asof``, with the numbers the rules used."""
 
     table: pd.DataFrame = field(repr=False)
@@ -336,15 +336,6 @@ class StageResult(Result):
     def playbook(self, lang: str = "en") -> pd.DataFrame:
         """The stage playbook with this snapshot's counts and revenue per stage."""
         return playbook(self, lang=lang)
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._summary_text(lang))
-
-    @deprecated("interpret")
-    def summary(self, lang: str = "en") -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._summary_text(lang)
 
     def _summary_text(self, lang: str = "en") -> str:
         return summary(self, lang=lang)

@@ -96,7 +96,9 @@ def deprecated(new: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def mark(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
         def alias(*args: Any, **kwargs: Any) -> Any:
-            warnings.warn(f"{method.__qualname__} is deprecated and will be removed in the next release; "
+            owner = args[0] if args and hasattr(type(args[0]), method.__name__) else None
+            name = f"{type(owner).__name__}.{method.__name__}" if owner is not None else method.__qualname__
+            warnings.warn(f"{name} is deprecated and will be removed in the next release; "
                           f"use {new} instead", DeprecationWarning, stacklevel=2)
             return method(*args, **kwargs)
 
@@ -195,3 +197,23 @@ class Result:
     def __repr__(self) -> str:
         fields = [f.name for f in dataclasses.fields(self)] if dataclasses.is_dataclass(self) else []
         return f"{type(self).__name__}({', '.join(fields)})"
+
+
+class ParagraphResult(Result):
+    """A result whose findings are one generated paragraph, ``_summary_text(lang)``.
+
+    ``interpret`` splits it into sentences; ``summary(lang)``, the name these results had before the protocol,
+    still returns the paragraph, with a DeprecationWarning.
+    """
+
+    def _summary_text(self, lang: str = "en") -> str:
+        raise NotImplementedError(f"{type(self).__name__}._summary_text is missing")
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._summary_text(lang))
+
+    @deprecated("interpret")
+    def summary(self, lang: str = "en") -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._summary_text(lang)
