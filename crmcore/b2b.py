@@ -92,8 +92,7 @@ VALUES: dict[str, dict[str, str]] = {
     "Chen Jing": {"en": "Chen Jing", "zh": "陈静"}, "Zhao Lei": {"en": "Zhao Lei", "zh": "赵磊"},
     "CRM Suite": {"en": "CRM Suite", "zh": "CRM 套件"}, "Analytics": {"en": "Analytics", "zh": "数据分析"},
     "Cloud Storage": {"en": "Cloud Storage", "zh": "云存储"}, "Consulting": {"en": "Consulting", "zh": "咨询服务"},
-    "East": {"en": "East", "zh": "华东"}, "South": {"en": "South", "zh": "华南"}, "North": {"en": "North", "zh": "华北"},
-    "West": {"en": "West", "zh": "西部"},
+    # regions (East, South …) come from crmcore.labels.VALUES, which value() falls back to
     "none": {"en": "none", "zh": "无"}, "PriceCo": {"en": "PriceCo", "zh": "低价公司"},
     "BigSoft": {"en": "BigSoft", "zh": "大软公司"},
     "Manufacturing": {"en": "Manufacturing", "zh": "制造业"}, "Retail": {"en": "Retail", "zh": "零售业"},
