@@ -24,7 +24,7 @@ from ibis import _
 import ibis.expr.types as ir
 import pandas as pd
 
-from .errors import DataError, ParameterError
+from crmcore.errors import DataError, ParameterError
 
 _FREQS = {"D": "D", "W": "W", "M": "M", "Q": "Q", "Y": "Y"}
 _counter = itertools.count()

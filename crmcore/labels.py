@@ -1,17 +1,173 @@
-"""Words users read, in English and Chinese.
+"""Words users read, in English and Chinese: one catalogue mechanism and one lookup.
 
-Each method module keeps its own table ``{"key": {"en": ..., "zh": ...}}`` next to the code it
-labels; this module holds the shared terms and the lookup every module uses.
+Every table of user-facing words has one shape, ``{"key": {"en": ..., "zh": ...}}``, and is a
+:class:`Catalogue` registered under a name (``Catalogue("rfm.columns", {...})``): a method keeps its words
+next to the code that uses them, in its ``*_text`` module, and :func:`text` / :func:`column` look them up.
+Because every catalogue is registered, the whole edition can be read in one file: ``python -m crmcore.labels``
+writes the gettext catalogue ``crmcore/locale/zh.po`` (msgctxt = catalogue and key, msgid = English, msgstr =
+Chinese) that a reviewer reads as a whole; a test keeps it in step with the code.
+
+A third language needs no code: put ``crmcore/locale/<lang>.po`` (the same msgctxt/msgid, msgstr in that
+language; start from ``zh.po``) there, and ``lang="<lang>"`` is accepted everywhere; catalogued words —
+headers, labels, segment and state names — come from the file, untranslated entries fall back to English.
+Generated sentences are built by code per language and stay English until a module writes them.
 """
 from __future__ import annotations
 
-from typing import Mapping
+import re
+import sys
+from pathlib import Path
+from typing import Iterator, Mapping
 
-from .errors import ParameterError
+from crmcore.errors import ParameterError
 
-LANGS = ("en", "zh")
+#: the languages written in the code; more come from ``crmcore/locale/<lang>.po``
+BUILT_IN = ("en", "zh")
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: every registered catalogue, by name
+REGISTRY: dict[str, "Catalogue"] = {}
+_PO: dict[str, dict[str, str]] = {}  # lang → {msgctxt: msgstr}, read on first use
 
-COMMON: dict[str, dict[str, str]] = {
+
+def _po_unquote(s: str) -> str:
+    return bytes(s[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+
+def _po_quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+def read_po(path: str | Path) -> dict[str, str]:
+    """``{msgctxt: msgstr}`` of a gettext .po file (entries without a translation left out)."""
+    out: dict[str, str] = {}
+    entry: dict[str, str] = {}
+    field = None
+
+    def flush():
+        if entry.get("msgctxt") and entry.get("msgstr"):
+            out[entry["msgctxt"]] = entry["msgstr"]
+        entry.clear()
+
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        m = re.match(r'^(msgctxt|msgid|msgstr) (".*")$', line)
+        if m:
+            if m.group(1) == "msgctxt" or (m.group(1) == "msgid" and "msgid" in entry):
+                flush()
+            field = m.group(1)
+            entry[field] = _po_unquote(m.group(2))
+        elif line.startswith('"') and field:
+            entry[field] += _po_unquote(line)
+        elif not line:
+            field = None
+    flush()
+    return out
+
+
+def _po(lang: str) -> dict[str, str]:
+    if lang not in _PO:
+        path = LOCALE_DIR / f"{lang}.po"
+        _PO[lang] = read_po(path) if path.exists() and lang not in BUILT_IN else {}
+    return _PO[lang]
+
+
+def languages() -> tuple[str, ...]:
+    """English, Chinese, and every language with a ``crmcore/locale/<lang>.po`` file."""
+    extra = sorted(p.stem for p in LOCALE_DIR.glob("*.po") if p.stem not in BUILT_IN) if LOCALE_DIR.exists() else []
+    return BUILT_IN + tuple(extra)
+
+
+class _Entry(Mapping[str, str]):
+    """One catalogue entry: ``entry["zh"]``; a language from a .po file, or English when it has no translation."""
+
+    __slots__ = ("_ctx", "_words")
+
+    def __init__(self, ctx: str, words: Mapping[str, str]):
+        self._ctx, self._words = ctx, dict(words)
+
+    def __getitem__(self, lang: str) -> str:
+        if lang in self._words:
+            return self._words[lang]
+        if lang in languages():
+            return _po(lang).get(self._ctx, self._words["en"])
+        raise KeyError(lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self._words or lang in languages()
+
+    def __repr__(self) -> str:
+        return repr(self._words)
+
+
+class Catalogue(Mapping[str, _Entry]):
+    """A named table of user-facing words, ``{"key": {"en": ..., "zh": ...}}`` (the one shape).
+
+    ``cat["key"]["zh"]`` and ``cat("key", "zh", n=3)`` (formatted) both work; every entry must have both
+    built-in languages, checked when the module is imported.
+    """
+
+    def __init__(self, name: str, entries: Mapping[str, Mapping[str, str]]):
+        bad = [k for k, v in entries.items() if not isinstance(v, Mapping) or set(BUILT_IN) - set(v)]
+        if bad:
+            raise ValueError(f"catalogue {name!r}: entries {bad[:5]} lack one of {BUILT_IN} "
+                             f"(the shape is {{'key': {{'en': ..., 'zh': ...}}}})")
+        self.name = name
+        #: the module that defines it (the layout test keeps long tables in ``*_text`` modules)
+        self.module = sys._getframe(1).f_globals.get("__name__", "")
+        self._entries = {k: _Entry(f"{name}:{k}", v) for k, v in entries.items()}
+        REGISTRY[name] = self
+
+    def __getitem__(self, key: str) -> _Entry:
+        return self._entries[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __call__(self, key: str, lang: str = "en", **fmt) -> str:
+        """The entry in ``lang`` (formatted with ``fmt`` when given); an unknown key comes back as is."""
+        check_lang(lang)
+        if key not in self._entries:
+            return key
+        s = self._entries[key][lang]
+        return s.format(**fmt) if fmt else s
+
+    def __repr__(self) -> str:
+        return f"Catalogue({self.name!r}, {len(self)} entries)"
+
+
+def po_text(lang: str = "zh") -> str:
+    """Every registered catalogue as one gettext .po text in ``lang`` (import the modules first)."""
+    lines = ['# crmcore\'s user-facing words: msgctxt = catalogue:key, msgid = English, msgstr = the translation.',
+             "# Generated by `python -m crmcore.labels`; a test keeps crmcore/locale/zh.po in step with the code.",
+             'msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', f'"Language: {lang}\\n"', ""]
+    for name in sorted(REGISTRY):
+        for key, entry in REGISTRY[name].items():
+            lines += [f"msgctxt {_po_quote(f'{name}:{key}')}", f"msgid {_po_quote(entry['en'])}",
+                      f"msgstr {_po_quote(entry[lang] if lang in BUILT_IN else '')}", ""]
+    return "\n".join(lines)
+
+
+def load_all() -> None:
+    """Import every crmcore module, so that every catalogue is registered."""
+    import importlib
+    import pkgutil
+
+    import crmcore
+
+    for info in pkgutil.walk_packages(crmcore.__path__, "crmcore."):
+        if not info.ispkg:
+            importlib.import_module(info.name)
+
+COMMON = Catalogue("common", {
     "customer": {"en": "customer", "zh": "客户"},
     "customers": {"en": "customers", "zh": "客户数"},
     "orders": {"en": "orders", "zh": "订单数"},
@@ -34,7 +190,7 @@ COMMON: dict[str, dict[str, str]] = {
     "recency": {"en": "recency", "zh": "最近一次消费"},
     "frequency": {"en": "frequency", "zh": "消费频率"},
     "monetary": {"en": "monetary", "zh": "消费金额"},
-}
+})
 
 WEEKDAYS = {
     "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
@@ -43,9 +199,9 @@ WEEKDAYS = {
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if supported, else raise a ParameterError naming the choices."""
-    if lang not in LANGS:
-        raise ParameterError(f"lang={lang!r} is not supported; use one of {', '.join(map(repr, LANGS))}.")
+    """Return ``lang`` if supported (built in, or a ``crmcore/locale/<lang>.po`` file), else a ParameterError."""
+    if lang not in BUILT_IN and lang not in languages():
+        raise ParameterError(f"lang={lang!r} is not supported; use one of {', '.join(map(repr, languages()))}.")
     return lang
 
 
@@ -64,7 +220,7 @@ def both(key: str, table: Mapping[str, Mapping[str, str]] | None = None) -> str:
 
 
 #: readable column headers for tables users read (snake_case name → en / zh); modules may pass their own
-COLUMNS: dict[str, dict[str, str]] = {
+COLUMNS = Catalogue("columns", {
     "customer_id": {"en": "Customer", "zh": "客户编号"},
     "customer_name": {"en": "Customer name", "zh": "客户名称"},
     "order_id": {"en": "Order", "zh": "订单号"},
@@ -105,11 +261,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "average_order_value": {"en": "Average order value", "zh": "客单价"},
     "first_purchase": {"en": "First purchase", "zh": "首次购买"},
     "last_purchase": {"en": "Last purchase", "zh": "最近购买"},
-}
+})
 
 #: category values of the demo data (channel, payment, region, product category), so zh sentences and
 #: tables never show an English value; a user's own data pass through unchanged
-VALUES: dict[str, dict[str, str]] = {
+VALUES = Catalogue("values", {
     "store": {"en": "store", "zh": "门店"},
     "online": {"en": "online", "zh": "线上商城"},
     "mini-program": {"en": "mini-program", "zh": "小程序"},
@@ -129,7 +285,7 @@ VALUES: dict[str, dict[str, str]] = {
     "Textiles": {"en": "Textiles", "zh": "家纺"},
     "Lighting": {"en": "Lighting", "zh": "灯具"},
     "Garden": {"en": "Garden", "zh": "园艺"},
-}
+})
 
 
 def column(name: str, lang: str = "en", table: Mapping[str, Mapping[str, str]] | None = None) -> str:
@@ -168,3 +324,10 @@ def translate_frame(frame, lang: str = "en", *, columns: Mapping[str, Mapping[st
     if isinstance(out.index.name, str):
         out.index.name = column(out.index.name, lang, columns)
     return out
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m crmcore.labels` writes crmcore/locale/zh.po
+    load_all()
+    LOCALE_DIR.mkdir(exist_ok=True)
+    (LOCALE_DIR / "zh.po").write_text(po_text("zh") + "\n", encoding="utf-8")
+    print(f"wrote {LOCALE_DIR / 'zh.po'}: {sum(map(len, REGISTRY.values()))} entries in {len(REGISTRY)} catalogues")

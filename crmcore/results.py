@@ -60,7 +60,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .errors import CrmError
+from crmcore.errors import CrmError
 
 #: result classes whose ``interpret`` still returns one str paragraph (see the module docstring)
 PARAGRAPH_INTERPRET = frozenset({
@@ -126,7 +126,7 @@ def readable(frame: pd.DataFrame, lang: str | None, cls: type) -> pd.DataFrame:
     """``frame`` with headers in ``lang`` from the label tables of ``cls`` (unchanged when ``lang`` is None)."""
     if lang is None or not isinstance(frame, pd.DataFrame):
         return frame
-    from .labels import translate_frame  # labels imports errors only; kept local so results stays a leaf
+    from crmcore.labels import translate_frame  # labels imports errors only; kept local so results stays a leaf
 
     return translate_frame(frame, lang, columns=_header_table(cls))
 

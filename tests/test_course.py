@@ -100,5 +100,5 @@ def test_crm_course_refuses_the_notebooks_folder():
 def test_readme_course_map_is_the_one_in_crmcore_course():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert course_map_markdown("en") in readme and course_map_markdown("zh") in readme, \
-        "paste the output of `python -m crmcore.course` into README's For teachers section"
+        "paste the output of `python -m crmcore.runner.course` into README's For teachers section"
     assert "## For report runners" in readme and "## For teachers" in readme and "中文简介" in readme

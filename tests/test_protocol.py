@@ -52,15 +52,20 @@ def _gap(cls: type):
 
 
 def _modules():
-    for info in pkgutil.iter_modules(crmcore.__path__):
-        try:
-            yield importlib.import_module(f"crmcore.{info.name}")
-        except ImportError:  # a domain module mid-way (its own tests say why)
-            continue
+    """Every crmcore module, in every subpackage (the door, the methods, the runner …)."""
+    for info in pkgutil.walk_packages(crmcore.__path__, "crmcore."):
+        if not info.ispkg:
+            yield importlib.import_module(info.name)
+
+
+def _short(module: str) -> str:
+    """``crmcore.customer.rfm`` → ``rfm``: the short name every module also answers to."""
+    return module.rsplit(".", 1)[1]
 
 
 def _qual(cls: type) -> str:
-    return f"{cls.__module__}.{cls.__qualname__}"
+    """The class by its module's short name: ``crmcore.rfm.Segments`` (the names the tables here use)."""
+    return f"crmcore.{_short(cls.__module__)}.{cls.__qualname__}"
 
 
 def result_classes(modules=None) -> list[type]:
@@ -74,8 +79,8 @@ def result_classes(modules=None) -> list[type]:
     return sorted(set(out), key=_qual)
 
 
-OWN = [c for c in result_classes() if c.__module__.split(".")[1] not in DOMAIN_MODULES
-       and not c.__module__.split(".")[1].startswith(DOMAIN_MODULES)]
+OWN = [c for c in result_classes() if _short(c.__module__) not in DOMAIN_MODULES
+       and not _short(c.__module__).startswith(DOMAIN_MODULES)]
 OWN_PARAMS = [_gap(c) for c in OWN]
 
 
@@ -271,7 +276,7 @@ def test_result_answers_every_protocol_method_in_both_languages(cls, tiny_object
     obj = tiny_objects[_qual(cls)]
     # the sentences: a non-empty list of str in each language (a paragraph str for the listed legacy classes)
     langs = ("en", "zh")
-    if getattr(obj, "lang", None) in langs and cls.__module__ == "crmcore.fivew2h":
+    if getattr(obj, "lang", None) in langs and _short(cls.__module__) == "fivew2h":
         langs = (obj.lang,)   # 5W2H headlines are written in the language the answers were computed in
     for lang in langs:
         said = obj.interpret(lang)
@@ -310,9 +315,11 @@ def test_result_answers_every_protocol_method_in_both_languages(cls, tiny_object
 def _import_graph(*, module_level_only: bool) -> dict[str, set[str]]:
     """crmcore module → the crmcore modules it imports (``TYPE_CHECKING`` blocks left out)."""
     pkg = ROOT / "crmcore"
-    names = {p.stem for p in pkg.glob("*.py")} | {p.name for p in pkg.iterdir() if (p / "__init__.py").exists()}
+    paths = sorted(p for p in pkg.rglob("*.py") if p.name != "__init__.py")
+    names = {p.stem for p in paths}
+    assert len(names) == len(paths), "two crmcore modules share a short name"
     graph: dict[str, set[str]] = {}
-    for path in sorted(pkg.glob("*.py")):
+    for path in paths:
         me = path.stem
         tree = ast.parse(path.read_text(encoding="utf-8"))
         nodes = []
@@ -334,16 +341,12 @@ def _import_graph(*, module_level_only: bool) -> dict[str, set[str]]:
         walk(tree.body)
         deps = set()
         for n in nodes:
-            if isinstance(n, ast.ImportFrom) and n.level == 1:
-                if n.module:
-                    deps.add(n.module.split(".")[0])
-                else:
-                    deps |= {a.name for a in n.names}
-            elif isinstance(n, ast.ImportFrom) and (n.module or "").startswith("crmcore"):
-                parts = n.module.split(".")
-                deps |= {parts[1]} if len(parts) > 1 else {a.name for a in n.names}
+            if isinstance(n, ast.ImportFrom) and (n.level or (n.module or "").startswith("crmcore")):
+                last = (n.module or "").rsplit(".", 1)[-1]
+                # from crmcore.customer.rfm import x → rfm; from crmcore.customer import rfm → rfm
+                deps |= {last} if last in names else {a.name for a in n.names}
             elif isinstance(n, ast.Import):
-                deps |= {a.name.split(".")[1] for a in n.names if a.name.startswith("crmcore.")}
+                deps |= {a.name.rsplit(".", 1)[-1] for a in n.names if a.name.startswith("crmcore.")}
         graph[me] = {d for d in deps if d in names and d != me}
     return graph
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 def verdict(ok: bool, lang: str, *, right: tuple[str, str], wrong: tuple[str, str]) -> bool:
     """Print the message for ``ok`` in ``lang`` (each message is an (en, zh) pair) and return ``ok``."""
-    from ..labels import check_lang
+    from crmcore.labels import check_lang
 
     check_lang(lang)
     en, zh = right if ok else wrong

@@ -10,7 +10,7 @@ from . import verdict
 
 
 def _revenue_fall(tx_raw: Any) -> float:
-    from .. import data
+    from crmcore.door import data
 
     dropped = data.clean(tx_raw, returns="drop").transactions["amount"].sum()
     net = data.clean(tx_raw, returns="net").transactions["amount"].sum()
@@ -35,7 +35,7 @@ def check_1(answer: Any, *, tx_raw: Any, lang: str = "en") -> bool:
 
 def region_growth(tx: pd.DataFrame, asof: Any) -> pd.Series:
     """Revenue growth per region: the last twelve complete months against the twelve before."""
-    from .. import overview, targets
+    from crmcore.sales import overview, targets
 
     complete = overview.complete_months(tx, asof)
     if len(complete) < 24 or "region" not in tx.columns:
@@ -49,7 +49,7 @@ def region_growth(tx: pd.DataFrame, asof: Any) -> pd.Series:
 
 def check_2(answer: Any, *, tx: pd.DataFrame, asof: Any, lang: str = "en") -> bool:
     """Exercise 2: the region that grew fastest (its name as in the data, or its Chinese name)."""
-    from ..labels import value
+    from crmcore.labels import value
 
     g = region_growth(tx, asof)
     if g.empty:
@@ -68,7 +68,7 @@ def check_2(answer: Any, *, tx: pd.DataFrame, asof: Any, lang: str = "en") -> bo
 
 def check_3(answer: Any, *, tx: pd.DataFrame, asof: Any, growth: float = 0.25, lang: str = "en") -> bool:
     """Exercise 3: how many of the last twelve complete months reach a plan of last year's month × (1 + growth)."""
-    from .. import overview
+    from crmcore.sales import overview
 
     plan = overview.plan_comparison(overview.complete_months(tx, asof), growth=growth)
     if plan.status != "ok":

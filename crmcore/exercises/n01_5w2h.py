@@ -18,7 +18,7 @@ def _close(a: Any, b: float, tol: float) -> bool:
 
 def check_1(answer: Any, *, tx: pd.DataFrame, asof: str, window_days: int = 90, lang: str = "en") -> bool:
     """Exercise 1: the share of new customers among the buyers of the last ``window_days`` days (0–1 or %)."""
-    from .. import fivew2h
+    from crmcore.strategy import fivew2h
 
     right = fivew2h.answer(tx, asof=asof, window_days=window_days)["who"].facts["new_share"]
     a = answer / 100 if isinstance(answer, (int, float)) and answer > 1 else answer
@@ -33,7 +33,7 @@ def check_1(answer: Any, *, tx: pd.DataFrame, asof: str, window_days: int = 90, 
 
 def check_2(answer: Mapping[str, str], *, columns, lang: str = "en") -> bool:
     """Exercise 2: a dict {question: "answerable" / "partly" / "not answerable"} for the given columns."""
-    from .. import fivew2h
+    from crmcore.strategy import fivew2h
 
     right = dict(zip(fivew2h.status(columns)["question"], fivew2h.status(columns)["status"]))
     got = {str(k): str(v).strip().lower() for k, v in dict(answer or {}).items()}

@@ -18,7 +18,7 @@ def _close(a: Any, b: float, tol: float = 0.005) -> bool:
 
 def check_1(answer: Any, *, factors: pd.DataFrame, lang: str = "en") -> bool:
     """Exercise 1: the IFE total after W2's rating goes from 1 to 2."""
-    from .. import swot
+    from crmcore.strategy import swot
 
     changed = factors.copy()
     changed.loc[changed["id"] == "W2", "rating"] = 2
@@ -33,7 +33,7 @@ def check_1(answer: Any, *, factors: pd.DataFrame, lang: str = "en") -> bool:
 
 def check_2(answer: Any, *, factors: pd.DataFrame, lang: str = "en") -> bool:
     """Exercise 2: the EFE total with a new opportunity (weight 0.10, rating 3) and weights normalised."""
-    from .. import swot
+    from crmcore.strategy import swot
 
     extra = pd.concat([factors, pd.DataFrame([{"id": "O6", "type": "O", "factor": "Wedding-registry gifts",
                                                "weight": 0.10, "rating": 3}])], ignore_index=True)

@@ -18,7 +18,7 @@ def _close(a: Any, b: float, tol: float = 0.005) -> bool:
 
 def check_1(answer: Any, *, drivers: pd.DataFrame, scenario: str, lang: str = "en") -> bool:
     """Exercise 1: the attractiveness after ``high_fixed_costs`` (rivalry) is scored 4 in ``scenario``."""
-    from .. import porter
+    from crmcore.strategy import porter
 
     changed = drivers.copy()
     changed.loc[(changed["scenario"] == scenario) & (changed["driver"] == "high_fixed_costs"), "score"] = 4
@@ -33,7 +33,7 @@ def check_1(answer: Any, *, drivers: pd.DataFrame, scenario: str, lang: str = "e
 
 def check_3(answer: Sequence[str], *, drivers: pd.DataFrame, force_weights, lang: str = "en") -> bool:
     """Exercise 3: the scenarios from most to least attractive under ``force_weights``."""
-    from .. import porter
+    from crmcore.strategy import porter
 
     res = porter.five_forces(drivers, force_weights=force_weights)
     t = res.to_frame()

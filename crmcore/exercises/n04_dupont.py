@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import dupont as dp
+from crmcore.strategy import dupont as dp
 from . import verdict
 
 

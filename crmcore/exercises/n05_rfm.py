@@ -10,7 +10,7 @@ from . import verdict
 
 
 def _f_scores(tx: Any, asof: Any, frequency: str) -> pd.Series:
-    from .. import rfm
+    from crmcore.customer import rfm
 
     with warnings.catch_warnings():  # return-only customers were reported by the notebook's own table
         warnings.simplefilter("ignore", UserWarning)
@@ -43,8 +43,8 @@ def check_1(answer: Any, *, tx: Any, asof: Any, lang: str = "en") -> bool:
 
 def check_2(rules: Any, *, lang: str = "en") -> bool:
     """Exercise 2: a rule table with keep (R 4–5), develop (R 2–3, F 3–5) and the rest that crmcore accepts."""
-    from .. import rfm
-    from ..errors import CrmError
+    from crmcore.customer import rfm
+    from crmcore.errors import CrmError
 
     try:
         df = rfm.check_rules(rules)
@@ -70,7 +70,7 @@ def check_2(rules: Any, *, lang: str = "en") -> bool:
 def grown_most(tx: Any, *, asof_from: Any, asof: Any, scheme: str = "rfm11") -> str:
     """Exercise 3's value: the segment key that gained the most customers when today is scored on the
     cut points of ``asof_from``."""
-    from .. import rfm
+    from crmcore.customer import rfm
 
     m = rfm.migration(tx, asof_from=asof_from, asof_to=asof, scheme=scheme, cuts="from")
     new_rows = [i for i in m.counts.index if i not in m.counts.columns]
@@ -80,7 +80,7 @@ def grown_most(tx: Any, *, asof_from: Any, asof: Any, scheme: str = "rfm11") -> 
 
 def check_3(answer: Any, *, tx: Any, asof_from: Any, asof: Any, lang: str = "en") -> bool:
     """Exercise 3: which segment grew the most? Give its key (``"champions"``) or its name in either language."""
-    from .. import rfm
+    from crmcore.customer import rfm
 
     key = grown_most(tx, asof_from=asof_from, asof=asof)
     row = next(r for r in [*rfm.RFM11, rfm.NO_SPREAD] if r["segment"] == key)

@@ -25,7 +25,7 @@ def check_1(answer: float, house: Any, *, lang: str = "en", tol: float = 1e-3) -
 
 def check_2(answer: str, matrix: Any, *, lang: str = "en") -> bool:
     """Exercise 2: the RI table that gives the travel criteria matrix (n = 5) the highest CR."""
-    from .. import ahp
+    from crmcore.decision import ahp
 
     crs = {t: ahp.priorities(matrix, ri=t).cr for t in ahp.RI_TABLES}
     best = max(crs, key=crs.get)
@@ -41,8 +41,8 @@ def check_2(answer: str, matrix: Any, *, lang: str = "en") -> bool:
 
 def check_3(answer: str, customers: Any, value_file: Any, *, lang: str = "en") -> bool:
     """Exercise 3: the top customer when revenue is mapped by min-max instead of log."""
-    from .. import ahp_hierarchy as ah
-    from .. import customer_value as cv
+    from crmcore.decision import ahp_hierarchy as ah
+    from crmcore.customer import customer_value as cv
 
     ind = {**ah.load_spec(value_file)["indicators"], "revenue": {"method": "minmax"}}
     top = str(cv.customer_value(customers, hierarchy=value_file, indicators=ind).table.iloc[0]["customer_id"])

@@ -9,7 +9,7 @@ from . import verdict
 def check_1(answer: int, customers: Any, *, columns: Sequence[str], k_min: int, k_max: int, seed: int,
             lang: str = "en") -> bool:
     """Exercise 1: the recommended k with robust scaling."""
-    from .. import cluster
+    from crmcore.customer import cluster
 
     X = cluster.prepare_features(customers, columns=list(columns), scaling="robust")
     k = cluster.choose_k(X, range(k_min, k_max + 1), seed=seed).recommended

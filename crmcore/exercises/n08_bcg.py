@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import bcg
+from crmcore.strategy import bcg
 from . import verdict
 
 

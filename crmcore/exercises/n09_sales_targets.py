@@ -17,7 +17,7 @@ def _close(answer: Any, want: float, rel: float = 1e-6) -> bool:
 def check_1(answer: Any, *, sales: Any, month: str, last_day: Any, period: tuple, weekly_index: float = 10,
             missing: str = "zero", lang: str = "en") -> bool:
     """Exercise 1: the unit weight value of the month so far with a fixed K (default 10)."""
-    from .. import targets as tg
+    from crmcore.sales import targets as tg
 
     w = tg.weight_index(sales, weekly_index=weekly_index, missing=missing, period=period)
     want = tg.forecast_month(sales, month, w, asof=last_day, missing=missing).unit_weight_value
@@ -36,8 +36,8 @@ def check_2(answer: Any, *, sales: Any, month: str, period: tuple, weekly_index:
     """Exercise 2: the month weight index with the festival days of ``data/holidays_demo.csv``."""
     import pandas as pd
 
-    from .. import targets as tg
-    from ..datasets import DATA_DIR
+    from crmcore.sales import targets as tg
+    from crmcore.door.datasets import DATA_DIR
 
     holidays = pd.read_csv(DATA_DIR / "holidays_demo.csv")
     w = tg.weight_index(sales, weekly_index=weekly_index, missing=missing, holidays=holidays, period=period)
@@ -56,7 +56,7 @@ def check_3(answer: Any, *, sales: Any, month: str, period: tuple, weekly_index:
     """Exercise 3: the month forecast made on day 10 of ``month``."""
     import pandas as pd
 
-    from .. import targets as tg
+    from crmcore.sales import targets as tg
 
     w = tg.weight_index(sales, weekly_index=weekly_index, missing=missing, period=period)
     day10 = pd.Period(month, "M").start_time + pd.Timedelta(days=9)

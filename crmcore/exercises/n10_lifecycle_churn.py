@@ -22,7 +22,7 @@ def check_1(answer: Any, *, tx: Any, horizon: int = 30, lang: str = "en") -> boo
     """Exercise 1: the churn rate of the *active* customers at the latest cut-off for ``horizon`` days.
 
     ``answer`` is a share (0.234) or a percentage (23.4); right within 0.1 percentage point."""
-    from .. import churn
+    from crmcore.customer import churn
 
     cut = churn.latest_cutoff(tx, horizon=horizon)
     d = churn.dataset(tx, cutoff=cut, horizon=horizon)
@@ -71,7 +71,7 @@ def check_2(answer: Any, *, study: Any, rule: str = "budget:100", model: str | N
 
 def check_3(answer: Any, *, payments: Any, asof: Any, weights: Mapping[str, float], lang: str = "en") -> bool:
     """Exercise 3: how many accounts change credit grade under ``weights`` versus the default weights."""
-    from .. import credit
+    from crmcore.customer import credit
 
     base = credit.rate(payments, asof=asof).table.set_index("customer_id")["grade"]
     mine = credit.rate(payments, asof=asof, weights=dict(weights)).table.set_index("customer_id")["grade"]

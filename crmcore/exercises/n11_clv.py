@@ -35,7 +35,7 @@ def check_1(answer: Any, *, lang: str = "en") -> bool:
 
 
 def retention_year_8() -> float:
-    from .. import clv
+    from crmcore.customer import clv
 
     return float(clv.fit(REGULAR, model="sbg").retention(8))
 

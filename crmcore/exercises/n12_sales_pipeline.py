@@ -16,7 +16,7 @@ def _close(answer: Any, want: float, rel: float = 1e-4) -> bool:
 
 def check_1(answer: Any, *, opportunities: Any, period: str, asof: str, lang: str = "en") -> bool:
     """Exercise 1: the win rate of the last complete ``period`` (quarter by default) before ``asof``, by count."""
-    from .. import pipeline as pl
+    from crmcore.sales import pipeline as pl
 
     t = pl.win_rate(opportunities, period=period, asof=asof).table
     last = t.iloc[-1]
@@ -41,7 +41,7 @@ def check_1(answer: Any, *, opportunities: Any, period: str, asof: str, lang: st
 
 def check_2(answer: Any, *, opportunities: Any, stage_history: Any, asof: str, lang: str = "en") -> bool:
     """Exercise 2: the weighted pipeline with HubSpot's 20/40/60/80 % stage probabilities."""
-    from .. import pipeline as pl
+    from crmcore.sales import pipeline as pl
 
     want = pl.weighted_pipeline(opportunities, stage_history, probabilities=pl.DEFAULT_PROBABILITIES,
                                 asof=asof).total

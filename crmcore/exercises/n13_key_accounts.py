@@ -8,7 +8,7 @@ from . import verdict
 
 def check_1(answer: Any, *, data: Any, asof: str, tiers: tuple, lang: str = "en") -> bool:
     """Exercise 1: the lowest tier-A cut-off (whole points) that leaves at most 25 tier-A accounts."""
-    from .. import key_accounts as ka
+    from crmcore.sales import key_accounts as ka
 
     scores = ka.identify(data, asof=asof, tiers=tiers).table["score"]
     want = next(c for c in range(0, 101) if int((scores >= c).sum()) <= ka.RULE_OF_THUMB[1])
@@ -28,7 +28,7 @@ def check_2(answer: Any, *, opportunities: Any, rate: float, lang: str = "en") -
     """Exercise 2: the total presales cost of the won deals at ``rate`` per person-day."""
     import math
 
-    from .. import pipeline as pl
+    from crmcore.sales import pipeline as pl
 
     t = pl.presales_cost(opportunities, rate=rate)
     want = float(t.loc[t["outcome"] == "won", "presales_cost"].sum())

@@ -19,7 +19,7 @@ def check_1(answer: float, *, lang: str = "en", tol: float = 1e-3) -> bool:
 
     import pandas as pd
 
-    from .. import weights
+    from crmcore.decision import weights
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -41,7 +41,7 @@ def check_2(answer: str, survey_file: Any, *, lang: str = "en") -> bool:
     """Exercise 2: the overall grade by maximum membership when the survey is evaluated with M(∧,∨)."""
     import warnings
 
-    from .. import weights
+    from crmcore.decision import weights
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -61,7 +61,7 @@ def check_2(answer: str, survey_file: Any, *, lang: str = "en") -> bool:
 
 def check_3(answer: float, subjective: Any, objective: Any, *, lang: str = "en", tol: float = 1e-3) -> bool:
     """Exercise 3: the combined weight of M with α = 0.7 (70 % subjective)."""
-    from .. import weights
+    from crmcore.decision import weights
 
     w = weights.combine(subjective, objective, alpha=0.7).weights["M"]
     try:
@@ -79,7 +79,7 @@ def check_4(answer: float, ratings: Any, *, lang: str = "en", tol: float = 1e-3)
     """Exercise 4: Kendall's W of the experts' round-1 ratings."""
     import pandas as pd
 
-    from .. import weights
+    from crmcore.decision import weights
 
     df = pd.DataFrame(ratings)
     r1 = df[df["round"] == df["round"].min()].drop(columns=["round", "expert"])

@@ -1,0 +1,3 @@
+"""Sales: ``overview`` (comparison analysis), ``targets`` (weight-index targets), ``pipeline`` (B2B funnel and
+forecast) and ``key_accounts``.
+"""
