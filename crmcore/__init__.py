@@ -12,22 +12,29 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.util
+import os
 import sys
 
 __version__ = "0.1.0"
 
-#: short name → the module's place in the layout (one table, so the layout can change without breaking a
-#: notebook, a test or a user's script)
-MODULES: dict[str, str] = {
-    **{m: f"crmcore.door.{m}" for m in ("data", "datasets", "b2b")},
-    **{m: f"crmcore.customer.{m}" for m in ("rfm", "abc", "dormancy", "lifecycle", "churn", "credit", "cluster",
-                                            "customer_value", "clv", "clv_plots", "clv_text")},
-    **{m: f"crmcore.decision.{m}" for m in ("ahp", "ahp_matrix", "ahp_judgements", "ahp_hierarchy", "ahp_plots",
-                                            "weights", "weights_fuzzy", "weights_plots")},
-    **{m: f"crmcore.strategy.{m}" for m in ("fivew2h", "swot", "porter", "bcg", "dupont")},
-    **{m: f"crmcore.sales.{m}" for m in ("overview", "targets", "pipeline", "pipeline_plots", "key_accounts")},
-    **{m: f"crmcore.runner.{m}" for m in ("report", "cli", "course", "nbtools", "display", "export")},
-}
+#: the subpackages, in the order of the flow (ARCHITECTURE.md)
+SUBPACKAGES = ("door", "customer", "decision", "strategy", "sales", "runner")
+
+
+def _short_names() -> dict[str, str]:
+    """Short name → the module's place in the layout, read off the folders (no module is imported)."""
+    here = os.path.dirname(__file__)
+    out: dict[str, str] = {}
+    for sub in SUBPACKAGES:
+        for f in sorted(os.listdir(os.path.join(here, sub))):
+            if f.endswith(".py") and f != "__init__.py":
+                out[f[:-3]] = f"crmcore.{sub}.{f[:-3]}"
+    return out
+
+
+#: short name → full path: ``crmcore.rfm`` is ``crmcore.customer.rfm``, so the layout can change without
+#: breaking a notebook, a test or a user's script
+MODULES: dict[str, str] = _short_names()
 
 
 class _ShortNames(importlib.abc.MetaPathFinder, importlib.abc.Loader):

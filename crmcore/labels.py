@@ -326,8 +326,20 @@ def translate_frame(frame, lang: str = "en", *, columns: Mapping[str, Mapping[st
     return out
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m crmcore.labels` writes crmcore/locale/zh.po
+def write_po() -> Path:
+    """Write every registered catalogue into ``crmcore/locale/zh.po`` (what ``python -m crmcore.labels`` does)."""
     load_all()
     LOCALE_DIR.mkdir(exist_ok=True)
-    (LOCALE_DIR / "zh.po").write_text(po_text("zh") + "\n", encoding="utf-8")
-    print(f"wrote {LOCALE_DIR / 'zh.po'}: {sum(map(len, REGISTRY.values()))} entries in {len(REGISTRY)} catalogues")
+    path = LOCALE_DIR / "zh.po"
+    path.write_text(po_text("zh") + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m crmcore.labels` writes crmcore/locale/zh.po
+    import warnings
+
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
+    from crmcore import labels as _registered  # the module the other modules register their catalogues in
+
+    out = _registered.write_po()
+    print(f"wrote {out}: {sum(map(len, _registered.REGISTRY.values()))} entries in {len(_registered.REGISTRY)} catalogues")

@@ -25,10 +25,7 @@ knows one result knows them all (scikit-learn's one protocol for every estimator
     features, model comparisons and cross-tabs; one IFE/EFE matrix alone; a derived target and a month
     forecast (one number each); the whole 5W2H (one chart per question: ``result[key].plot()``).
 ``interpret(lang="en")``
-    The findings as a list of sentences (str) generated from the numbers, in ``lang``. Legacy: the
-    results of :mod:`crmcore.overview` and :mod:`crmcore.targets` still return one str paragraph for one
-    release, because notebooks 00 and 09 and their exercises concatenate and format it; they are listed
-    in :data:`PARAGRAPH_INTERPRET` and move to a list together with those notebooks.
+    The findings as a list of sentences (str) generated from the numbers, in ``lang``.
 ``conventions()``
     The keyword choices behind the numbers (fields named in ``_conventions``), printable in a report.
 ``_repr_html_()``
@@ -62,16 +59,8 @@ import pandas as pd
 
 from crmcore.errors import CrmError
 
-#: result classes whose ``interpret`` still returns one str paragraph (see the module docstring)
-PARAGRAPH_INTERPRET = frozenset({
-    "crmcore.overview.Overview", "crmcore.overview.PlanComparison",
-    "crmcore.targets.DerivedTarget", "crmcore.targets.WeightIndex", "crmcore.targets.DailyTargets",
-    "crmcore.targets.MonthForecast", "crmcore.targets.Tracking", "crmcore.targets.TargetPlan",
-    "crmcore.targets.Comparison", "crmcore.targets.Backtest",
-})
-
 #: result classes whose ``to_frame(lang)`` translates values but keeps the code's headers (see above)
-RAW_HEADERS = frozenset({"crmcore.targets.Comparison", "crmcore.swot.FactorMatrix"})
+RAW_HEADERS = frozenset({"Comparison", "FactorMatrix"})  # class names (targets, swot)
 
 #: module-level label tables searched for readable headers, in this order after the class's ``_columns``
 _HEADER_TABLES = ("COLUMNS", "COLUMN_LABELS", "LABELS")

@@ -230,7 +230,8 @@ def test_donegan_dodd_table_matches_the_published_values_to_n_20():
 
 
 def test_ahp_modules_import_one_way_only():
-    """Issue 17: ahp_plots imports no AHP module; ahp_matrix no ahp/ahp_judgements; ahp_judgements not ahp."""
+    """Issue 17: ahp_plots and ahp_text import no AHP module; ahp_scale only ahp_text; ahp_matrix no
+    ahp/ahp_judgements; ahp_judgements not ahp."""
     import ast
     from pathlib import Path
 
@@ -246,7 +247,9 @@ def test_ahp_modules_import_one_way_only():
         return {m for m in out if m.startswith("ahp") or m == "customer_value"}
 
     assert imported("ahp_plots") == set()
-    assert imported("ahp_matrix") == {"ahp_plots"}
+    assert imported("ahp_text") == set()
+    assert imported("ahp_scale") == {"ahp_text"}
+    assert imported("ahp_matrix") == {"ahp_plots", "ahp_scale", "ahp_text"}
     assert imported("ahp_judgements") == {"ahp_matrix"}
     assert imported("ahp") == {"ahp_matrix", "ahp_judgements"}
     assert "ahp_hierarchy" not in imported("ahp") | imported("ahp_judgements") | imported("ahp_matrix")

@@ -325,7 +325,19 @@ def test_customer_value_on_demo_segments_and_truth(demo_value):
     assert any("win back" in x and f"{fad['share_of_historical_value']:.0%} of historical" in x for x in s)
     zh = demo_value.interpret("zh")
     assert any("流失挽回" in x for x in zh)
-    assert "流失挽回" in demo_value.to_frame("zh")["value_segment"].str.cat()
+    assert "流失挽回" in demo_value.to_frame("zh")["价值分群"].str.cat()
+
+
+def test_customer_value_table_reads_in_chinese_and_keeps_code_names_without_lang(demo_value):
+    """to_frame("zh") used to keep the code's headers (frequency, recency, T …); without lang it still does."""
+    raw = demo_value.to_frame()
+    assert {"customer_id", "frequency", "recency", "T", "p_alive", "expected_purchases", "value_segment"} <= set(raw.columns)
+    zh = demo_value.to_frame("zh")
+    assert list(zh.columns)[:6] == ["客户编号", "重复购买次数", "首末购间隔", "客龄", "存活概率", "预期购买次数"]
+    assert not {"frequency", "recency", "T", "p_alive", "value_segment", "action"} & set(zh.columns)
+    assert zh.shape == raw.shape and (zh["重复购买次数"].to_numpy() == raw["frequency"].to_numpy()).all()
+    en = demo_value.to_frame("en")
+    assert {"Repeat purchases", "Age (first→asof)", "Value segment"} <= set(en.columns)
 
 
 # ---------------------------------------------------------------- input and errors

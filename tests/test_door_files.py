@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from crmcore import data, engine, rfm
+from crmcore.door import data_read
 from crmcore.errors import DataError, ParameterError
 
 HEADER = "customer_id,order_id,order_date,product_id,quantity,unit_price\n"
@@ -76,7 +77,7 @@ def test_gbk_is_transcoded_in_chunks_with_the_same_result(tmp_path, monkeypatch)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         whole = data.load_transactions(p)
-        monkeypatch.setattr(data, "_CHUNK", 1000)   # many chunks, each cut at a line end
+        monkeypatch.setattr(data_read, "_CHUNK", 1000)   # many chunks, each cut at a line end
         chunked = data.load_transactions(p)
     pd.testing.assert_frame_equal(whole.drop(columns=[]), chunked)
     assert len(chunked) == 300 and set(chunked["region"]) == {"华东"}

@@ -31,6 +31,11 @@ def test_data_overview_in_chinese(run_notebook):
 # Complete months and the plan comparison (issue 13: a plan built on a ramp-up year)
 # ---------------------------------------------------------------------------------------------
 
+def said(result, lang: str) -> str:
+    """A result's sentences (``interpret`` returns a list) read as one paragraph, joined as the language writes."""
+    return ("" if lang == "zh" else " ").join(result.interpret(lang))
+
+
 def monthly(revenue, customers, start="2023-01"):
     """Complete months: period (month start), revenue, customers."""
     per = pd.period_range(start, periods=len(revenue), freq="M")
@@ -59,11 +64,11 @@ def test_plan_on_a_ramp_up_base_year_reports_no_achievement():
     cust = [10] * 3 + [20] * 3 + [30] * 3 + [40] * 3 + [40] * 12
     pc = overview.plan_comparison(monthly(rev, cust), growth=0.10)
     assert pc.status == "ramp_up" and pc.to_frame().empty
-    en = pc.interpret("en")
+    en = said(pc, "en")
     assert "no achievement is reported" in en and "2023-01 to 2023-12 is a ramp-up" in en
     assert "from 10 a month in its first quarter to 40 in its last (×4.0)" in en
     assert "reached" not in en and "%" not in en.replace("10.0%", "")
-    zh = pc.interpret("zh")
+    zh = said(pc, "zh")
     assert "不报告完成率" in zh and "爬坡" in zh and "4.0 倍" in zh
 
 
@@ -79,17 +84,17 @@ def test_plan_on_a_steady_base_year_is_worked_by_hand():
     assert t["plan"].tolist() == pytest.approx([1100.0] * 12)
     assert t["achievement"].tolist() == pytest.approx([1.1, 0.9] * 6)
     assert t["base_month"].iloc[0] == "2023-01" and t["month"].iloc[0] == "2024-01"
-    en = pc.interpret("en")
+    en = said(pc, "en")
     assert "6 of 12 months reached their plan" in en and "reached 100.0% (13,200 against 13,200)" in en
     assert "the weakest month was 2024-02 at 90.0%" in en
-    assert "12 个月中 6 个月完成计划" in pc.interpret("zh")
+    assert "12 个月中 6 个月完成计划" in said(pc, "zh")
 
 
 def test_plan_needs_two_full_years_of_complete_months():
     pc = overview.plan_comparison(monthly([100] * 23, [5] * 23), growth=0.1)
     assert pc.status == "short"
-    assert "23 complete month(s) (2023-01 to 2024-11)" in pc.interpret("en") and "needs 24" in pc.interpret("en")
-    assert "23 个完整月份" in pc.interpret("zh")
+    assert "23 complete month(s) (2023-01 to 2024-11)" in said(pc, "en") and "needs 24" in said(pc, "en")
+    assert "23 个完整月份" in said(pc, "zh")
     with pytest.raises(Exception, match="growth"):
         overview.plan_comparison(monthly([100] * 24, [5] * 24), growth=-1.5)
 
@@ -157,8 +162,8 @@ def test_overview_sentences_name_what_was_compared_in_either_language():
     tx = make_tx([("a", "2024-01-01", 10), ("b", "2024-01-03", 20)])
     ov = overview.overview(tx)
     # 2 January had no sale: one gap of one day — and the Chinese sentences are joined without a space
-    assert "1 calendar day(s) without any sale, the longest gap 1 day(s) ending 2024-01-02." in ov.interpret("en")
-    assert "。有 1 天没有任何销售" in ov.interpret("zh")
+    assert "1 calendar day(s) without any sale, the longest gap 1 day(s) ending 2024-01-02." in said(ov, "en")
+    assert "。有 1 天没有任何销售" in said(ov, "zh")
     s = overview.say("say_space", "zh", by="channel", s=pd.Timestamp("2025-01-01"), e=pd.Timestamp("2025-12-31"),
                      rest="对比平均：最高的是门店（+34.8%），最低的是小程序（-54.6%）。")
     assert s.startswith("各渠道销售额（2025-01-01 至 2025-12-31）——对比平均")

@@ -204,6 +204,21 @@ def test_flat_csv_round_trip_and_yaml_without_scenarios(tmp_path):
         porter.five_forces({"forces": {}})
 
 
+def test_to_frame_in_chinese_names_the_scenarios_by_their_chinese_names():
+    """The demo file gives name_zh for every scenario: in zh the index reads Chinese, not the English names
+    that index the raw frame; a scenario without a Chinese name keeps its name; the numbers do not change."""
+    r = porter.five_forces(ROOT / "data" / "porter_drivers.yaml")
+    raw, en, zh = r.to_frame(), r.to_frame("en"), r.to_frame("zh")
+    assert list(raw.index) == ["Gift & home retail 2024", "Gift & home retail 2025", "Online gift marketplace 2025"]
+    assert list(en.index) == list(raw.index) and en.index.name == "Scenario"
+    assert list(zh.index) == ["礼品家居零售 2024", "礼品家居零售 2025", "线上礼品平台 2025"]
+    assert zh.index.name == "情景" and "行业吸引力（1–5）" in zh.columns
+    assert zh["行业吸引力（1–5）"].tolist() == raw["attractiveness"].tolist()
+    mixed = pd.concat([r.drivers[r.drivers["scenario"] == "Gift & home retail 2024"],
+                       _drivers(HAND, scenario="no Chinese name")], ignore_index=True)
+    assert list(porter.five_forces(mixed).to_frame("zh").index) == ["礼品家居零售 2024", "no Chinese name"]
+
+
 def test_sentences_state_the_direction_of_attractiveness_in_both_languages():
     r = porter.five_forces(ROOT / "data" / "porter_drivers.yaml")
     en = " ".join(r.sentences("en", "Gift & home retail 2025", compare_with="Gift & home retail 2024"))

@@ -22,6 +22,11 @@ from crmcore import targets as tg
 from crmcore.errors import DataError, DomainError, ParameterError
 
 
+def said(result, lang: str) -> str:
+    """A result's sentences (``interpret`` returns a list) read as one paragraph, joined as the language writes."""
+    return ("" if lang == "zh" else " ").join(result.interpret(lang))
+
+
 def series(start: str, values) -> pd.Series:
     return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="D"), dtype=float)
 
@@ -234,12 +239,12 @@ def test_track_gives_cumulative_gap_forecast_and_weight_adjusted_extremes(wi):
 
 def test_interpretation_sentences_carry_the_numbers(wi):
     tr = tg.track(FEB_START, "2024-02", wi, monthly_target=5700)
-    en, zh = tr.interpret("en"), tr.interpret("zh")
+    en, zh = said(tr, "en"), said(tr, "zh")
     assert "4,275" in en and "450" in en and "-150" in en and "behind target, 1,425 short" in en
     assert "4,275" in zh and "缺口 1,425" in zh and "周四" in zh
-    assert "Sun carries the highest day weight (2.50)" in wi.interpret("en")
-    assert "周日的日权重指数最高（2.50）" in wi.interpret("zh")
-    assert "500" in tg.daily_targets(5700, "2024-02", wi).interpret("en")
+    assert "Sun carries the highest day weight (2.50)" in said(wi, "en")
+    assert "周日的日权重指数最高（2.50）" in said(wi, "zh")
+    assert "500" in said(tg.daily_targets(5700, "2024-02", wi), "en")
 
 
 def test_daily_sales_from_transactions_uses_the_engine():
@@ -314,7 +319,7 @@ def test_compare_time_gives_month_on_month_and_year_on_year():
     # no month before 2024-01, no year before 2024
     assert math.isnan(t.loc[("2024-01", "mom"), "reference"])
     assert t.xs("yoy", level="basis")["reference"].notna().sum() == 2
-    assert "+10.0%" in c.interpret("en") and "同比" in c.interpret("zh")
+    assert "+10.0%" in said(c, "en") and "同比" in said(c, "zh")
     # quarters: 2025Q1 = 50 against 2024Q4 = 40 (+25 %) and 2024Q1 = 20 (+150 %)
     q = pd.Series([20.0, 30.0, 35.0, 40.0, 50.0], index=pd.date_range("2024-01-01", periods=5, freq="QS"))
     tq = tg.compare(q, kind="time", freq="Q").table.set_index(["item", "basis"])
@@ -332,13 +337,13 @@ def test_compare_space_plan_and_standard_on_known_numbers():
     ref = tg.compare(s, kind="space", reference="West")
     # East vs West: (300 − 100) / 100 = +200 %
     assert ref.table.set_index("item").loc["East", "pct_difference"] == pytest.approx(2.0)
-    assert "East (+200.0%)" in ref.interpret("en")
+    assert "East (+200.0%)" in said(ref, "en")
     frame = pd.DataFrame({"region": ["East", "East", "West"], "revenue": [100.0, 200.0, 100.0]})
     assert tg.compare(frame, kind="space", by="region").table["value"].tolist() == [300, 100]
     plan = tg.compare({"A": 90.0, "B": 120.0}, kind="plan", target={"A": 100.0, "B": 100.0})
     # achievement 90 / 100 = 90 %, 120 / 100 = 120 %; one of two hit
     assert plan.table["achievement"].tolist() == pytest.approx([0.9, 1.2])
-    assert "1 of 2 reached their target" in plan.interpret("en") and "A at 90.0%" in plan.interpret("en")
+    assert "1 of 2 reached their target" in said(plan, "en") and "A at 90.0%" in said(plan, "en")
     std = tg.compare(s, kind="standard", benchmark=250)
     # East 300 vs 250: +20 %; West 100 vs 250: −60 %
     assert std.table["pct_difference"].tolist() == pytest.approx([0.2, -0.6])
@@ -361,7 +366,7 @@ def test_backtest_on_a_pure_weekly_pattern_forecasts_exactly_and_beats_run_rate(
     # the weights reproduce the pattern, so the weight forecast is exact on every day
     assert bt.table["ape_weight"].max() < 1e-12
     assert (bt.summary["mape_run_rate"] > bt.summary["mape_weight"]).all()
-    assert "2 of 2" in bt.interpret("en")
+    assert "2 of 2" in said(bt, "en")
 
 
 def test_backtest_leaves_out_forecasts_from_days_of_zero_weight():
@@ -393,12 +398,12 @@ def test_sales_by_sums_units_over_the_dates_given():
 def test_standard_and_backtest_sentences_in_both_languages():
     std = tg.compare(pd.Series({"E": 0.45, "W": 0.55}), kind="standard", benchmark=0.5)
     # E: (0.45 − 0.5) / 0.5 = −10 %
-    assert std.interpret("en") == "1 of 2 meet the standard of 0.5; the furthest below is E (-10.0%)."
-    assert "2 项中 1 项达到标准" in std.interpret("zh")
+    assert said(std, "en") == "1 of 2 meet the standard of 0.5; the furthest below is E (-10.0%)."
+    assert "2 项中 1 项达到标准" in said(std, "zh")
     s = series("2024-01-01", [PATTERN[d % 7] for d in range(91)])
     bt = tg.backtest(s, days=(7, 10), months=["2024-02", "2024-03"])
-    assert "on day 7, 10" in bt.interpret("en") and "0.0%, 0.0%" in bt.interpret("en")
-    assert "第 7、10 天" in bt.interpret("zh")
+    assert "on day 7, 10" in said(bt, "en") and "0.0%, 0.0%" in said(bt, "en")
+    assert "第 7、10 天" in said(bt, "zh")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,13 +536,13 @@ def test_derived_weekly_index_gives_the_weakest_weekday_one_and_k_the_sum_of_the
     np.testing.assert_allclose(wi.weekday_weights.to_numpy(), [1, 1.25, 1.25, 1.5, 2, 3, 2.5])
     assert wi.weekly_index == pytest.approx(12.5) and wi.weekly_index_rule == "derived"
     assert wi.conventions()["weekly_index_rule"] == "derived"
-    en = wi.interpret("en")
+    en = said(wi, "en")
     assert "the weakest weekday, Mon, gets 1.0 and Sat, the strongest, 3.00, so K = 12.50" in en
     assert "an average day weighs K/7 = 1.79" in en  # 12.5 / 7
-    assert "最弱的周一记为 1.0，最强的周六为 3.00" in wi.interpret("zh") and "K = 12.50" in wi.interpret("zh")
+    assert "最弱的周一记为 1.0，最强的周六为 3.00" in said(wi, "zh") and "K = 12.50" in said(wi, "zh")
     # the fixed K = 7 of the same week: mean / 500 × 7 → Monday 0.56; its sentence names K = 7
     assert tg.weight_index(ONE_WEEK, weekly_index=7).weekday_weights.iloc[0] == pytest.approx(0.56)
-    assert "weekly weight index of 7," in tg.weight_index(ONE_WEEK).interpret("en")
+    assert "weekly weight index of 7," in said(tg.weight_index(ONE_WEEK), "en")
 
 
 def test_derived_and_fixed_k_give_the_same_targets_and_forecast_but_not_the_unit_weight_value():
@@ -561,10 +566,10 @@ def test_a_weekday_without_sales_gets_weight_zero_and_the_weakest_selling_day_on
     wi = tg.weight_index(series("2024-01-01", [40, 50, 50, 60, 80, 0, 20]), weekly_index="derived")
     np.testing.assert_allclose(wi.weekday_weights.to_numpy(), [2, 2.5, 2.5, 3, 4, 0, 1])
     assert wi.weekly_index == pytest.approx(15) and "Sat never sold" in wi.warnings[0]
-    en = wi.interpret("en")
+    en = said(wi, "en")
     assert "the weakest weekday, Sun, gets 1.0" in en and "K is above 14" in en
     assert "Sat had no sales in the history, so the day weight and the daily target are 0." in en
-    assert "周六在历史期间没有销售" in wi.interpret("zh")
+    assert "周六在历史期间没有销售" in said(wi, "zh")
     assert tg.daily_targets(1000, "2024-02", wi).table.query("weekday == 'Sat'")["target"].eq(0).all()
     with pytest.raises(ParameterError, match="'derived'"):
         tg.weight_index(ONE_WEEK, weekly_index="book")
@@ -603,14 +608,14 @@ def test_a_target_not_given_is_last_years_same_days_plus_growth_or_the_historys_
     wi = tg.weight_index(s, weekly_index=7, period=("2024-01-01", "2024-01-28"))
     d = tg.derive_target(s, "2024-02-01", "2024-02-29", wi, growth=0.10)
     assert d.basis == "last_year" and d.base == pytest.approx(280) and d.value == pytest.approx(308)
-    assert "a year earlier (2023-02-01 to 2023-02-28) sold 280; plus 10.0% growth that is 308." in d.interpret("en")
-    assert "去年同期（2023-02-01 至 2023-02-28）销售 280" in d.interpret("zh")
+    assert "a year earlier (2023-02-01 to 2023-02-28) sold 280; plus 10.0% growth that is 308." in said(d, "en")
+    assert "去年同期（2023-02-01 至 2023-02-28）销售 280" in said(d, "zh")
     # January 2023 is not in the data: the pace of the weights' history, 10 per unit of weight (uniform, K = 7
     # → every w = 1), × 31 days of weight 1 = 310, × 1.1 = 341
     d2 = tg.derive_target(s, "2024-01-01", "2024-01-31", wi, growth=0.10)
     assert d2.basis == "pace" and d2.unit_value == pytest.approx(10) and d2.weight == pytest.approx(31)
     assert d2.value == pytest.approx(341)
-    assert "10.00 per unit of weight × the period's weight 31.00 = 310" in d2.interpret("en")
+    assert "10.00 per unit of weight × the period's weight 31.00 = 310" in said(d2, "en")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -619,12 +624,12 @@ def test_a_target_not_given_is_last_years_same_days_plus_growth_or_the_historys_
 
 def test_comparison_sentences_and_chart_labels_translate_the_demo_values():
     c = tg.compare(pd.Series({"store": 300.0, "online": 100.0}), kind="space")
-    zh = c.interpret("zh")
+    zh = said(c, "zh")
     # the naive sentence said "最高的是 store" in a Chinese report
     assert "门店" in zh and "线上商城" in zh and "store" not in zh and "online" not in zh
-    assert "the highest is store (+50.0%)" in c.interpret("en")
+    assert "the highest is store (+50.0%)" in said(c, "en")
     ref = tg.compare(pd.Series({"East": 300.0, "West": 100.0}), kind="space", reference="West")
-    assert ref.interpret("zh").startswith("对比西部：") and "华东" in ref.interpret("zh")
+    assert said(ref, "zh").startswith("对比西部：") and "华东" in said(ref, "zh")
     import matplotlib.pyplot as plt
 
     ax = c.plot(lang="zh")
@@ -638,10 +643,10 @@ def test_comparison_sentences_and_chart_labels_translate_the_demo_values():
 def test_standard_sentence_does_not_call_anyone_below_when_all_meet_it():
     std = tg.compare(pd.Series({"E": 1300.0, "W": 1250.0}), kind="standard", benchmark=1234.5)
     # W: (1250 − 1234.5) / 1234.5 = +1.3 %: all meet it, so "the furthest below is W" would be false
-    en = std.interpret("en")
+    en = said(std, "en")
     assert en == "All 2 meet the standard of 1,234.50; the closest to it is W (+1.3%)."
     assert "furthest below" not in en and "e+" not in en
-    assert std.interpret("zh") == "2 项全部达到 1,234.50 的标准；最接近标准的是W（+1.3%）。"
+    assert said(std, "zh") == "2 项全部达到 1,234.50 的标准；最接近标准的是W（+1.3%）。"
 
 
 def test_a_complete_month_is_reported_as_its_actual_not_as_a_forecast(wi):
@@ -649,15 +654,15 @@ def test_a_complete_month_is_reported_as_its_actual_not_as_a_forecast(wi):
     feb = series("2024-02-01", [PATTERN[(3 + d) % 7] for d in range(29)])
     fc = tg.forecast_month(feb, "2024-02", wi, target=600)
     assert fc.forecast == pytest.approx(570)
-    en = fc.interpret("en")
+    en = said(fc, "en")
     # the naive sentence said "the month forecast is 570 … on track/behind" of a month already over
     assert en == ("2024-02 is complete (29 of 29 days): sales are 570, so the forecast is the actual total. "
                   "Against the target of 600 that is 95.0%: target missed by 30.")
     assert "forecast is 570" not in en
-    assert fc.interpret("zh") == "2024-02 已经结束（29/29 天）：销售额 570，预测值即实际总额。相对目标 600，完成 95.0%：未完成目标，差 30。"
+    assert said(fc, "zh") == "2024-02 已经结束（29/29 天）：销售额 570，预测值即实际总额。相对目标 600，完成 95.0%：未完成目标，差 30。"
     # part of the month: still a forecast (days 1–3 sell 10, 20, 30 over weights 0.5 + 1.0 + 1.5 → u = 20, F = 570)
     part = tg.forecast_month(feb.iloc[:3], "2024-02", wi)
-    assert "After 3 of 29 days" in part.interpret("en") and "forecast is 570" in part.interpret("en")
+    assert "After 3 of 29 days" in said(part, "en") and "forecast is 570" in said(part, "en")
 
 
 def test_comparison_sentences_carry_what_was_compared_and_shares_as_percentages():
@@ -688,15 +693,15 @@ def test_smart_plan_uses_last_year_when_the_data_cover_it_and_says_how_it_fell_b
     # derived: 2024 sold 40 × 366 = 14,640; + 10 % = 16,104; East gets 75 % of it
     assert derived.basis == "last_year" and derived.value == pytest.approx(16104)
     assert plan.unit == "region" and plan.months.groupby("unit")["target"].sum()["East"] == pytest.approx(12078)
-    en = plan.interpret("en")
+    en = said(plan, "en")
     assert "split across 2 regions by their share of sales from 2024-01-01 to 2024-12-31" in en
     assert "Months get the share each month had of 2024's sales." in en
     # for 2026 the data do not cover all of 2025: month weights, the history's pace, and it says so
     plan26, d26 = tg.smart_plan(tx.drop(columns="region"), 2026, weights, growth=0.0)
     assert d26.basis == "pace" and plan26.unit is None and plan26.by == "weights"
-    en26 = plan26.interpret("en")
+    en26 = said(plan26, "en")
     assert "none of the columns region, channel" in en26 and "do not cover all of 2025" in en26
-    assert "数据没有覆盖 2025 年全年" in plan26.interpret("zh")
+    assert "数据没有覆盖 2025 年全年" in said(plan26, "zh")
     assert plan26.months["target"].sum() == pytest.approx(d26.value, abs=0.01)
 
 

@@ -39,10 +39,12 @@ import pandas as pd
 
 from crmcore import engine
 from crmcore.errors import DataError, DomainError, ParameterError, data_error
-from crmcore.labels import check_lang, text
+from crmcore.labels import Catalogue, check_lang, text
 from crmcore.results import Result, deprecated, split_sentences
 
-LABELS: dict[str, dict[str, str]] = {
+CROSSING = ("upper", "lower")
+
+LABELS = Catalogue("abc.labels", {
     "A": {"en": "A (vital few)", "zh": "A 类 (关键少数)"},
     "B": {"en": "B", "zh": "B 类"},
     "C": {"en": "C (trivial many)", "zh": "C 类 (次要多数)"},
@@ -53,39 +55,39 @@ LABELS: dict[str, dict[str, str]] = {
     "product_id": {"en": "products", "zh": "商品"},
     "category": {"en": "categories", "zh": "品类"},
     "equality": {"en": "equal shares", "zh": "完全均等"},
-}
-
+})
 
 #: headers of :meth:`ABCResult.summary` (en / zh)
-COLUMNS: dict[str, dict[str, str]] = {
+COLUMNS = Catalogue("abc.columns", {
     "class": {"en": "Class key", "zh": "类别代码"},
     "class_name": {"en": "Class", "zh": "类别"},
     "items": {"en": "Items", "zh": "个数"},
     "item_share": {"en": "Share of items", "zh": "个数占比"},
     "value": {"en": "Revenue", "zh": "销售额"},
     "value_share": {"en": "Share of revenue", "zh": "销售额占比"},
-}
+})
 
+#: readable headers of ABCResult.to_frame(lang) (the result protocol)
+_ABC_COLUMNS = Catalogue("abc.result_columns", {
+    "start": {"en": "Cumulative share before", "zh": "之前的累计占比"},
+    "end": {"en": "Cumulative share after", "zh": "累计占比（含本项）"},
+})
 
-def _check_shares(shares: Sequence[float]) -> tuple[float, float, float]:
-    try:
-        a, b, c = (float(x) for x in shares)
-    except (TypeError, ValueError) as e:
-        raise ParameterError(f"shares={shares!r} must be three numbers (A, B, C), e.g. (0.8, 0.15, 0.05).") from e
-    if min(a, b, c) <= 0 or abs(a + b + c - 1) > 1e-9:
-        raise DomainError(f"shares={shares!r} must be positive and sum to 1 (they sum to {a + b + c:.6g}); "
-                          "e.g. (0.8, 0.15, 0.05) or (0.7, 0.2, 0.1).")
-    return a, b, c
+#: readable headers of TwoAxisABC.to_frame(lang) (the result protocol)
+_TWO_AXIS_COLUMNS = Catalogue("abc.two_axis_columns", {
+    "class_x": {"en": "Class on the first axis", "zh": "第一维度类别"},
+    "class_y": {"en": "Class on the second axis", "zh": "第二维度类别"},
+    "cell": {"en": "Cell", "zh": "格子"},
+})
 
-
-CROSSING = ("upper", "lower")
-
-
-def _check_crossing(crossing: str) -> str:
-    if crossing not in CROSSING:
-        raise ParameterError(f"crossing={crossing!r} is not supported; use 'upper' (the item that crosses a cut-off "
-                             "joins the upper class) or 'lower' (it joins the lower class).")
-    return crossing
+#: the two-axis grid's class labels and chart titles
+TWO_AXIS = Catalogue("abc.two_axis", {
+    "A": {"en": "A", "zh": "A 类"},
+    "B": {"en": "B", "zh": "B 类"},
+    "C": {"en": "C", "zh": "C 类"},
+    "title_customers": {"en": "Two-axis ABC: customers per cell", "zh": "双维度 ABC 分类：各格客户数"},
+    "title_revenue": {"en": "Two-axis ABC: revenue per cell", "zh": "双维度 ABC 分类：各格销售额"},
+})
 
 
 def classify(values: pd.Series, *, shares: Sequence[float] = (0.8, 0.15, 0.05), crossing: str = "upper") -> pd.DataFrame:
@@ -128,11 +130,85 @@ def classify(values: pd.Series, *, shares: Sequence[float] = (0.8, 0.15, 0.05), 
     return df
 
 
-#: readable headers of ABCResult.to_frame(lang) (the result protocol)
-_ABC_COLUMNS: dict[str, dict[str, str]] = {
-    "start": {"en": "Cumulative share before", "zh": "之前的累计占比"},
-    "end": {"en": "Cumulative share after", "zh": "累计占比（含本项）"},
-}
+def abc(
+    data: Any,
+    *,
+    by: str = "customer_id",
+    value: str = "revenue",
+    shares: Sequence[float] = (0.8, 0.15, 0.05),
+    asof: Any = None,
+    lang: str = "en",
+    crossing: str = "upper",
+) -> ABCResult:
+    """ABC classes of customers (``by="customer_id"``), products (``"product_id"``) or categories.
+
+    ``data``: transactions (aggregated in the engine to revenue per item = sum of ``amount``, so
+    net of return lines; only ``order_date < asof`` when ``asof`` is given; an item whose net is
+    ≤ 0 is class C with no share), or a one-row-per-item table holding ``by`` and ``value``
+    (e.g. an rfm_table with ``value="revenue"`` or ``"monetary"``). ``crossing``: see the module
+    docstring (``"upper"``: A is the smallest set reaching 80 %; ``"lower"``: cumulative share ≤ 80 %).
+    """
+    check_lang(lang)
+    sh = _check_shares(shares)
+    _check_crossing(crossing)
+    v = _values(data, by, value, asof)
+    table = classify(v, shares=sh, crossing=crossing).rename(columns={"item": by})
+    return ABCResult(table, by, value, sh, lang, crossing)
+
+
+def abc_two_axis(table: pd.DataFrame, *, x: str = "frequency", y: str = "monetary",
+                 shares: Sequence[float] = (0.8, 0.15, 0.05), crossing: str = "upper") -> TwoAxisABC:
+    """ABC on two measures of the same customers (visit count × spend), the two-axis variant taught in
+    the Chinese data-management teaching (数据化管理).
+
+    Each axis is classified on its own cumulative share (the tie-safe rule); ``cell`` is e.g.
+    ``"AB"`` = A on visits, B on spend. "AA" are the core customers, "CA" big but rare buyers,
+    "AC" frequent small buyers.
+    """
+    sh = _check_shares(shares)
+    if isinstance(table, Result):
+        table = table.to_frame()
+    missing = [c for c in ("customer_id", x, y) if c not in table]
+    if missing:
+        raise data_error(f"missing column(s) {', '.join(missing)}", source="abc_two_axis", columns=table.columns,
+                         fix="Pass an rfm_table (customer_id, frequency, monetary)")
+    ids = table["customer_id"].astype(str)
+    cx = classify(pd.Series(table[x].to_numpy(), index=ids), shares=sh, crossing=crossing).set_index("item")["class"]
+    cy = classify(pd.Series(table[y].to_numpy(), index=ids), shares=sh, crossing=crossing).set_index("item")["class"]
+    out = table[["customer_id", x, y]].copy()
+    out["class_x"] = cx.reindex(ids).to_numpy()
+    out["class_y"] = cy.reindex(ids).to_numpy()
+    out["cell"] = out["class_x"] + out["class_y"]
+    return TwoAxisABC(out.reset_index(drop=True), x, y, sh)
+
+
+def plot_pareto(result: ABCResult, *, ax=None, lang: str = "en"):
+    """Pareto curve with the A/B boundaries and the diagonal of equal shares."""
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots()
+    p = result.pareto()
+    ax.plot(p["item_share"], p["value_share"], color="#4C72B0", lw=2, label=text("pareto", lang, LABELS))
+    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label=text("equality", lang, LABELS))
+    a, b, _ = result.shares
+    s = result.summary().set_index("class")
+    xa = s.at["A", "item_share"]
+    xb = xa + s.at["B", "item_share"]
+    for xv, lab in ((xa, "A|B"), (xb, "B|C")):
+        ax.axvline(xv, color="#C44E52", ls="--", lw=1)
+        ax.text(xv, 0.03, f" {lab}", color="#C44E52", fontsize=8)
+    items = text(result.by, lang, LABELS)
+    ax.set_xlabel(LABELS["items_share"][lang].format(items=items))
+    ax.set_ylabel(text("value_share", lang, LABELS))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.xaxis.set_major_formatter("{x:.0%}")
+    ax.yaxis.set_major_formatter("{x:.0%}")
+    ax.set_title(f"{text('pareto', lang, LABELS)} ({items})")
+    ax.legend(loc="lower right")
+    return ax
 
 
 @dataclass(frozen=True)
@@ -225,59 +301,6 @@ class ABCResult(Result):
         return plot_pareto(self, ax=ax, lang=lang or self.lang)
 
 
-def _values(data: Any, by: str, value: str, asof: Any) -> pd.Series:
-    """Item → value, from an item table (one row per item) or from transactions via the engine."""
-    if isinstance(data, Result):
-        data = data.to_frame()
-    if isinstance(data, pd.DataFrame) and by in data and value in data and not data[by].duplicated().any():
-        return data.set_index(by)[value]
-    t = engine.table(data)
-    engine._check_cols(t, [by, "amount", "order_date"], f"abc(by={by!r})")
-    if value != "revenue":
-        raise ParameterError(f"value={value!r}: from transactions ABC uses value='revenue' (sum of amount); "
-                             "pass a one-row-per-item table to use another column.")
-    if asof is not None:
-        t = t.filter(t.order_date < pd.Timestamp(asof))
-    df = engine.execute(t.group_by(by).aggregate(revenue=t.amount.sum()), data)
-    if df.empty:
-        raise DataError(f"abc: no transactions{'' if asof is None else f' before asof={asof}'}.")
-    return df.set_index(by)["revenue"].round(6)
-
-
-def abc(
-    data: Any,
-    *,
-    by: str = "customer_id",
-    value: str = "revenue",
-    shares: Sequence[float] = (0.8, 0.15, 0.05),
-    asof: Any = None,
-    lang: str = "en",
-    crossing: str = "upper",
-) -> ABCResult:
-    """ABC classes of customers (``by="customer_id"``), products (``"product_id"``) or categories.
-
-    ``data``: transactions (aggregated in the engine to revenue per item = sum of ``amount``, so
-    net of return lines; only ``order_date < asof`` when ``asof`` is given; an item whose net is
-    ≤ 0 is class C with no share), or a one-row-per-item table holding ``by`` and ``value``
-    (e.g. an rfm_table with ``value="revenue"`` or ``"monetary"``). ``crossing``: see the module
-    docstring (``"upper"``: A is the smallest set reaching 80 %; ``"lower"``: cumulative share ≤ 80 %).
-    """
-    check_lang(lang)
-    sh = _check_shares(shares)
-    _check_crossing(crossing)
-    v = _values(data, by, value, asof)
-    table = classify(v, shares=sh, crossing=crossing).rename(columns={"item": by})
-    return ABCResult(table, by, value, sh, lang, crossing)
-
-
-#: readable headers of TwoAxisABC.to_frame(lang) (the result protocol)
-_TWO_AXIS_COLUMNS: dict[str, dict[str, str]] = {
-    "class_x": {"en": "Class on the first axis", "zh": "第一维度类别"},
-    "class_y": {"en": "Class on the second axis", "zh": "第二维度类别"},
-    "cell": {"en": "Cell", "zh": "格子"},
-}
-
-
 @dataclass(frozen=True)
 class TwoAxisABC(Result):
     """The two-axis variant (数据化管理): an ABC class on visits and one on spend; the 3×3 grid of customers."""
@@ -323,9 +346,7 @@ class TwoAxisABC(Result):
         ax = new_ax(ax)
         g = self.labelled_grid(lang, what)
         sns.heatmap(g, annot=True, fmt=",.0f", cmap="Blues", cbar=False, ax=ax)
-        ax.set_title("双维度 ABC 分类：各格客户数" if lang == "zh" and what == "customers" else
-                     "双维度 ABC 分类：各格销售额" if lang == "zh" else
-                     f"Two-axis ABC: {'customers' if what == 'customers' else 'revenue'} per cell")
+        ax.set_title(TWO_AXIS["title_customers" if what == "customers" else "title_revenue"][lang])
         return ax
 
     def labelled_grid(self, lang: str = "en", what: str = "customers") -> pd.DataFrame:
@@ -334,62 +355,44 @@ class TwoAxisABC(Result):
         from crmcore.labels import column
 
         g = self.grid(what)
-        cls = {"A": "A", "B": "B", "C": "C"} if lang == "en" else {"A": "A 类", "B": "B 类", "C": "C 类"}
-        g.index = [f"{column(self.x, lang)}: {cls[k]}" for k in g.index]
-        g.columns = [f"{column(self.y, lang)}: {cls[k]}" for k in g.columns]
+        g.index = [f"{column(self.x, lang)}: {TWO_AXIS[k][lang]}" for k in g.index]
+        g.columns = [f"{column(self.y, lang)}: {TWO_AXIS[k][lang]}" for k in g.columns]
         return g
 
 
-def abc_two_axis(table: pd.DataFrame, *, x: str = "frequency", y: str = "monetary",
-                 shares: Sequence[float] = (0.8, 0.15, 0.05), crossing: str = "upper") -> TwoAxisABC:
-    """ABC on two measures of the same customers (visit count × spend), the two-axis variant taught in
-    the Chinese data-management teaching (数据化管理).
-
-    Each axis is classified on its own cumulative share (the tie-safe rule); ``cell`` is e.g.
-    ``"AB"`` = A on visits, B on spend. "AA" are the core customers, "CA" big but rare buyers,
-    "AC" frequent small buyers.
-    """
-    sh = _check_shares(shares)
-    if isinstance(table, Result):
-        table = table.to_frame()
-    missing = [c for c in ("customer_id", x, y) if c not in table]
-    if missing:
-        raise data_error(f"missing column(s) {', '.join(missing)}", source="abc_two_axis", columns=table.columns,
-                         fix="Pass an rfm_table (customer_id, frequency, monetary)")
-    ids = table["customer_id"].astype(str)
-    cx = classify(pd.Series(table[x].to_numpy(), index=ids), shares=sh, crossing=crossing).set_index("item")["class"]
-    cy = classify(pd.Series(table[y].to_numpy(), index=ids), shares=sh, crossing=crossing).set_index("item")["class"]
-    out = table[["customer_id", x, y]].copy()
-    out["class_x"] = cx.reindex(ids).to_numpy()
-    out["class_y"] = cy.reindex(ids).to_numpy()
-    out["cell"] = out["class_x"] + out["class_y"]
-    return TwoAxisABC(out.reset_index(drop=True), x, y, sh)
+# ------------------------------------------------------------------ private helpers
+def _check_shares(shares: Sequence[float]) -> tuple[float, float, float]:
+    try:
+        a, b, c = (float(x) for x in shares)
+    except (TypeError, ValueError) as e:
+        raise ParameterError(f"shares={shares!r} must be three numbers (A, B, C), e.g. (0.8, 0.15, 0.05).") from e
+    if min(a, b, c) <= 0 or abs(a + b + c - 1) > 1e-9:
+        raise DomainError(f"shares={shares!r} must be positive and sum to 1 (they sum to {a + b + c:.6g}); "
+                          "e.g. (0.8, 0.15, 0.05) or (0.7, 0.2, 0.1).")
+    return a, b, c
 
 
-def plot_pareto(result: ABCResult, *, ax=None, lang: str = "en"):
-    """Pareto curve with the A/B boundaries and the diagonal of equal shares."""
-    import matplotlib.pyplot as plt
+def _check_crossing(crossing: str) -> str:
+    if crossing not in CROSSING:
+        raise ParameterError(f"crossing={crossing!r} is not supported; use 'upper' (the item that crosses a cut-off "
+                             "joins the upper class) or 'lower' (it joins the lower class).")
+    return crossing
 
-    check_lang(lang)
-    if ax is None:
-        _, ax = plt.subplots()
-    p = result.pareto()
-    ax.plot(p["item_share"], p["value_share"], color="#4C72B0", lw=2, label=text("pareto", lang, LABELS))
-    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label=text("equality", lang, LABELS))
-    a, b, _ = result.shares
-    s = result.summary().set_index("class")
-    xa = s.at["A", "item_share"]
-    xb = xa + s.at["B", "item_share"]
-    for xv, lab in ((xa, "A|B"), (xb, "B|C")):
-        ax.axvline(xv, color="#C44E52", ls="--", lw=1)
-        ax.text(xv, 0.03, f" {lab}", color="#C44E52", fontsize=8)
-    items = text(result.by, lang, LABELS)
-    ax.set_xlabel(LABELS["items_share"][lang].format(items=items))
-    ax.set_ylabel(text("value_share", lang, LABELS))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.02)
-    ax.xaxis.set_major_formatter("{x:.0%}")
-    ax.yaxis.set_major_formatter("{x:.0%}")
-    ax.set_title(f"{text('pareto', lang, LABELS)} ({items})")
-    ax.legend(loc="lower right")
-    return ax
+
+def _values(data: Any, by: str, value: str, asof: Any) -> pd.Series:
+    """Item → value, from an item table (one row per item) or from transactions via the engine."""
+    if isinstance(data, Result):
+        data = data.to_frame()
+    if isinstance(data, pd.DataFrame) and by in data and value in data and not data[by].duplicated().any():
+        return data.set_index(by)[value]
+    t = engine.table(data)
+    engine._check_cols(t, [by, "amount", "order_date"], f"abc(by={by!r})")
+    if value != "revenue":
+        raise ParameterError(f"value={value!r}: from transactions ABC uses value='revenue' (sum of amount); "
+                             "pass a one-row-per-item table to use another column.")
+    if asof is not None:
+        t = t.filter(t.order_date < pd.Timestamp(asof))
+    df = engine.execute(t.group_by(by).aggregate(revenue=t.amount.sum()), data)
+    if df.empty:
+        raise DataError(f"abc: no transactions{'' if asof is None else f' before asof={asof}'}.")
+    return df.set_index(by)["revenue"].round(6)

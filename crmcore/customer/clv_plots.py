@@ -4,41 +4,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
+from crmcore.customer.clv_text import PLOT_WORDS, TEXT
 from crmcore.errors import ParameterError
 from crmcore.labels import check_lang
 from crmcore.plotting import new_ax, use_style
 
-_W = {
-    "curve_title": ("Expected cumulative repeat purchases of a new customer ({m})", "新客户的预期累计重复购买次数（{m}）"),
-    "time": ("Time since first purchase ({u})", "首次购买后的时间（{u}）"),
-    "rep": ("Repeat purchases", "重复购买次数"),
-    "palive_title": ("Distribution of P(alive) ({m})", "存活概率分布（{m}）"),
-    "palive": ("P(alive)", "存活概率"), "customers": ("Customers", "客户数"),
-    "spend_title": ("Mean repeat spend: observed vs Gamma-Gamma expected", "重复购买平均金额：实际与 Gamma-Gamma 预期"),
-    "spend": ("Spend per purchase", "单次消费金额"), "observed": ("observed mean", "实际均值"),
-    "expected": ("expected (shrunk)", "模型预期（收缩后）"),
-    "surv_title": ("Share of the cohort still active: actual and sBG projection", "客户群留存比例：实际与 sBG 预测"),
-    "period": ("Period", "期"), "share_active": ("Share still active", "留存比例"),
-    "actual": ("actual", "实际"), "model": ("sBG model", "sBG 模型"), "fit_end": ("end of fitted data", "拟合数据截止"),
-    "track_title": ("Cumulative repeat purchases by week: actual vs {m}", "按周累计重复购买次数：实际与 {m} 预测"),
-    "week": ("Week", "周"), "cum": ("Cumulative repeat purchases", "累计重复购买次数"),
-    "pred": ("model", "模型预测"), "cal_end": ("end of calibration", "校准期结束"),
-    "cond_title": ("Holdout repeat purchases by calibration frequency", "按校准期重复购买次数分组的验证期重复购买"),
-    "calfreq": ("Repeat purchases in calibration", "校准期重复购买次数"),
-    "holdfreq": ("Repeat purchases per customer in holdout", "验证期人均重复购买次数"),
-    "seg_title": ("Historical vs future value per customer", "每位客户的历史价值与未来价值"),
-    "hist": ("Historical value (margin)", "历史价值（毛利）"), "fut": ("Future value (margin, discounted)",
-                                                             "未来价值（毛利，已折现）"),
-    "type_title": ("P(alive) by the demo customers' true type", "按演示数据真实客户类型的存活概率"),
-    "type": ("True type", "真实类型"), "mean": ("mean", "平均"),
-}
 MODEL_NAME = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD", "gamma_gamma": "Gamma-Gamma", "sbg": "sBG"}
-UNIT = {"days": ("days", "天"), "weeks": ("weeks", "周"), "months": ("months", "月"), "periods": ("periods", "期")}
 
 
 def _w(key, lang, **kw):
-    en, zh = _W[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return PLOT_WORDS(key, "zh" if lang == "zh" else "en", **kw)
 
 
 def _thousands(ax, axis="y", decimals=0):
@@ -53,7 +28,6 @@ def plot_fit(fit, ax=None, lang: str = "en", kind: str | None = None, horizon: f
     use_style(lang)
     ax = new_ax(ax, figsize=(7, 4))
     m = MODEL_NAME[fit.model]
-    i = 1 if lang == "zh" else 0
     if fit.model in ("bgnbd", "pareto_nbd"):
         kind = kind or "curve"
         if kind == "curve":
@@ -61,7 +35,7 @@ def plot_fit(fit, ax=None, lang: str = "en", kind: str | None = None, horizon: f
             t = np.linspace(0, h, 200)
             ax.plot(t, fit.expected_cumulative(t), color="C0")
             ax.set_title(_w("curve_title", lang, m=m))
-            ax.set_xlabel(_w("time", lang, u=UNIT[fit.unit][i]))
+            ax.set_xlabel(_w("time", lang, u=TEXT[fit.unit][lang]))
             ax.set_ylabel(_w("rep", lang))
             _thousands(ax, "y", 2)
         elif kind == "p_alive":
@@ -137,7 +111,7 @@ def plot_holdout(h, ax=None, lang: str = "en", kind: str = "tracking"):
 def plot_value(v, ax=None, lang: str = "en", kind: str = "segments", *, segments=None, order=None):
     """Historical vs future value per customer, coloured by value segment, with the two median lines.
 
-    ``segments`` ({key: (en, zh)}) and ``order`` come from :mod:`crmcore.clv`, which calls this function, so
+    ``segments`` (the catalogue ``clv.segment``) and ``order`` come from :mod:`crmcore.clv`, which calls this function, so
     the plots module never imports the model module back.
     """
     SEGMENTS, SEGMENT_ORDER = segments, order
@@ -145,11 +119,10 @@ def plot_value(v, ax=None, lang: str = "en", kind: str = "segments", *, segments
     use_style(lang)
     ax = new_ax(ax, figsize=(7, 5))
     t = v.table
-    i = 1 if lang == "zh" else 0
     for k, seg in enumerate(SEGMENT_ORDER):
         d = t[t["segment"] == seg]
         ax.scatter(d["historical_value"], d["future_value"], s=8, alpha=0.6, color=f"C{k}",
-                   label=SEGMENTS[seg][i].split("：" if lang == "zh" else ":")[0])
+                   label=SEGMENTS[seg][lang].split("：" if lang == "zh" else ":")[0])
     ax.axvline(t["historical_value"].median(), color="grey", ls=":")
     ax.axhline(t["future_value"].median(), color="grey", ls=":")
     ax.set_xscale("symlog", linthresh=max(float(t["historical_value"].median()), 1.0))

@@ -1,19 +1,134 @@
-"""Generated sentences for crmcore.clv results (en / zh), each true on the numbers it reads."""
+"""The words of crmcore.clv (catalogues in en / zh) and the sentences for its results, each true on the numbers it reads."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from crmcore.labels import check_lang
+from crmcore.labels import Catalogue, check_lang
 
-UNIT_SG = {"days": ("day", "天"), "weeks": ("week", "周"), "months": ("month", "月"), "periods": ("period", "期")}
+#: time units, model names
+TEXT = Catalogue("clv.text", {
+    "days": {"en": "days", "zh": "天"}, "weeks": {"en": "weeks", "zh": "周"}, "months": {"en": "months", "zh": "月"},
+    "periods": {"en": "periods", "zh": "期"},
+    "day": {"en": "day", "zh": "天"}, "week": {"en": "week", "zh": "周"}, "month": {"en": "month", "zh": "月"},
+    "period": {"en": "period", "zh": "期"},
+    "bgnbd": {"en": "BG/NBD", "zh": "BG/NBD"}, "pareto_nbd": {"en": "Pareto/NBD", "zh": "Pareto/NBD"},
+    "gamma_gamma": {"en": "Gamma-Gamma", "zh": "Gamma-Gamma"}, "sbg": {"en": "shifted beta-geometric (sBG)",
+                                                                  "zh": "移位贝塔几何模型（sBG）"},
+})
+#: the meaning of each model's parameters, keyed "model:parameter"
+MEANING = Catalogue("clv.meaning", {
+    "bgnbd:r": {"en": "shape of the purchase rates (Gamma)", "zh": "购买率分布（伽马分布）的形状参数"},
+    "bgnbd:alpha": {"en": "scale of the purchase rates (Gamma)", "zh": "购买率分布（伽马分布）的尺度参数"},
+    "bgnbd:a": {"en": "dropout probability, Beta a", "zh": "流失概率分布（贝塔分布）参数 a"},
+    "bgnbd:b": {"en": "dropout probability, Beta b", "zh": "流失概率分布（贝塔分布）参数 b"},
+    "pareto_nbd:r": {"en": "shape of the purchase rates (Gamma)", "zh": "购买率分布（伽马分布）的形状参数"},
+    "pareto_nbd:alpha": {"en": "scale of the purchase rates (Gamma)", "zh": "购买率分布（伽马分布）的尺度参数"},
+    "pareto_nbd:s": {"en": "shape of the dropout rates (Gamma)", "zh": "流失率分布（伽马分布）的形状参数"},
+    "pareto_nbd:beta": {"en": "scale of the dropout rates (Gamma)", "zh": "流失率分布（伽马分布）的尺度参数"},
+    "gamma_gamma:p": {"en": "shape of the spend per purchase", "zh": "单次消费金额分布的形状参数"},
+    "gamma_gamma:q": {"en": "shape of the customers' spend scales", "zh": "客户消费水平分布的形状参数"},
+    "gamma_gamma:gamma": {"en": "scale of the customers' spend scales", "zh": "客户消费水平分布的尺度参数"},
+    "sbg:alpha": {"en": "churn probability, Beta alpha", "zh": "流失概率分布（贝塔分布）参数 α"},
+    "sbg:beta": {"en": "churn probability, Beta beta", "zh": "流失概率分布（贝塔分布）参数 β"},
+})
+#: readable headers of every clv table (results.py finds them through clv.COLUMNS and the classes' _columns)
+COLUMNS = Catalogue("clv.columns", {
+    "parameter": {"en": "Parameter", "zh": "参数"}, "estimate": {"en": "Estimate", "zh": "估计值"},
+    "se": {"en": "Standard error", "zh": "标准误"}, "meaning": {"en": "Meaning", "zh": "含义"},
+    "frequency": {"en": "Repeat purchases", "zh": "重复购买次数"}, "recency": {"en": "Recency (first→last)",
+                                                                          "zh": "首末购间隔"},
+    "T": {"en": "Age (first→asof)", "zh": "客龄"}, "monetary_value": {"en": "Mean repeat spend",
+                                                                   "zh": "重复购买平均金额"},
+    "p_alive": {"en": "P(alive)", "zh": "存活概率"},
+    "expected_purchases": {"en": "Expected purchases", "zh": "预期购买次数"},
+    "expected_spend": {"en": "Expected spend per purchase", "zh": "预期单次消费金额"},
+    "clv": {"en": "CLV", "zh": "客户终身价值"}, "clv_low": {"en": "CLV low", "zh": "客户终身价值下限"},
+    "clv_high": {"en": "CLV high", "zh": "客户终身价值上限"},
+    "historical_value": {"en": "Historical value", "zh": "历史价值"},
+    "current_value": {"en": "Current value", "zh": "当前价值"}, "future_value": {"en": "Future value", "zh": "未来价值"},
+    "future_value_low": {"en": "Future value, 5%", "zh": "未来价值 5% 分位"},
+    "future_value_high": {"en": "Future value, 95%", "zh": "未来价值 95% 分位"},
+    "value_segment": {"en": "Value segment", "zh": "价值分群"}, "action": {"en": "Action", "zh": "建议措施"},
+    "predicted": {"en": "Predicted", "zh": "预测"}, "actual": {"en": "Actual", "zh": "实际"},
+    "calibration_frequency": {"en": "Repeat purchases (calibration)", "zh": "校准期重复购买次数"},
+    "customers": {"en": "Customers", "zh": "客户数"}, "week": {"en": "Week", "zh": "周"},
+    "survival": {"en": "Survival", "zh": "留存比例"}, "retention": {"en": "Retention rate", "zh": "续约率"},
+    "period": {"en": "Period", "zh": "期"}, "true_type": {"en": "True type", "zh": "真实类型"},
+    "share_of_future_value": {"en": "Share of future value", "zh": "未来价值占比"},
+    "share_of_historical_value": {"en": "Share of historical value", "zh": "历史价值占比"},
+})
+#: the headers of clv.p_alive_by_group
+GROUP_COLUMNS = Catalogue("clv.group_columns", {
+    "repeat_buyers": {"en": "Repeat buyers", "zh": "重复购买客户"},
+    "p_alive_all": {"en": "P(alive), all", "zh": "存活概率（全部客户）"},
+    "p_alive_repeat": {"en": "P(alive), repeat buyers", "zh": "存活概率（重复购买客户）"},
+})
+#: future × historical value segments (客户资产) …
+SEGMENTS = Catalogue("clv.segment", {
+    "star": {"en": "keep: high historical and high future value", "zh": "重点保持：历史价值高、未来价值高"},
+    "rising": {"en": "develop: low historical but high future value", "zh": "潜力发展：历史价值低、未来价值高"},
+    "fading": {"en": "win back: high historical but low future value", "zh": "流失挽回：历史价值高、未来价值低"},
+    "low": {"en": "maintain: low historical and low future value", "zh": "低成本维持：历史价值低、未来价值低"},
+})
+#: … and their actions
+SEGMENT_ACTIONS = Catalogue("clv.segment_action", {
+    "star": {"en": "Protect: VIP service, early access, personal contact", "zh": "重点维护：VIP 服务、新品优先、专人联系"},
+    "rising": {"en": "Grow: cross-sell, membership upgrade, second-purchase offers",
+               "zh": "培养发展：交叉销售、会员升级、复购激励"},
+    "fading": {"en": "Win back now: call, tailored offer, ask why they left", "zh": "及时挽回：电话回访、定向优惠、了解流失原因"},
+    "low": {"en": "Low-cost: automated mailings only", "zh": "低成本维护：只做自动化营销"},
+})
+#: the demo data's latent customer types (crmcore.datasets.customers(...)["true_type"])
+DEMO_TYPES = Catalogue("clv.demo_types", {
+    "champion": {"en": "champions", "zh": "冠军客户"}, "loyal": {"en": "loyal", "zh": "忠诚客户"},
+    "new": {"en": "new", "zh": "新客户"}, "occasional": {"en": "occasional", "zh": "偶尔购买"},
+    "at_risk": {"en": "at risk", "zh": "有流失风险"}, "lost": {"en": "lost", "zh": "已流失"},
+    "bargain": {"en": "one-off bargain hunters", "zh": "特价一次性客户"},
+})
+#: the rows of clv.data_source
+DATA_SOURCE = Catalogue("clv.data_source", {
+    "measure": {"en": "measure", "zh": "项目"}, "value": {"en": "value", "zh": "数值"},
+    "asof": {"en": "snapshot (asof, exclusive)", "zh": "分析时点（asof，不含当天）"},
+    "customers": {"en": "customers", "zh": "客户数"},
+    "repeat": {"en": "customers with a repeat purchase", "zh": "有重复购买的客户"},
+    "repeat_days": {"en": "repeat purchase days in all", "zh": "重复购买天数合计"},
+    "median_age": {"en": "median age T ({u})", "zh": "客龄 T 中位数（{u}）"},
+    "unit": {"en": "time unit of recency and T", "zh": "首末购间隔与客龄的时间单位"},
+})
+#: the words of the charts (crmcore.clv_plots)
+PLOT_WORDS = Catalogue("clv.plot", {
+    "curve_title": {"en": "Expected cumulative repeat purchases of a new customer ({m})", "zh": "新客户的预期累计重复购买次数（{m}）"},
+    "time": {"en": "Time since first purchase ({u})", "zh": "首次购买后的时间（{u}）"},
+    "rep": {"en": "Repeat purchases", "zh": "重复购买次数"},
+    "palive_title": {"en": "Distribution of P(alive) ({m})", "zh": "存活概率分布（{m}）"},
+    "palive": {"en": "P(alive)", "zh": "存活概率"}, "customers": {"en": "Customers", "zh": "客户数"},
+    "spend_title": {"en": "Mean repeat spend: observed vs Gamma-Gamma expected", "zh": "重复购买平均金额：实际与 Gamma-Gamma 预期"},
+    "spend": {"en": "Spend per purchase", "zh": "单次消费金额"}, "observed": {"en": "observed mean", "zh": "实际均值"},
+    "expected": {"en": "expected (shrunk)", "zh": "模型预期（收缩后）"},
+    "surv_title": {"en": "Share of the cohort still active: actual and sBG projection", "zh": "客户群留存比例：实际与 sBG 预测"},
+    "period": {"en": "Period", "zh": "期"}, "share_active": {"en": "Share still active", "zh": "留存比例"},
+    "actual": {"en": "actual", "zh": "实际"}, "model": {"en": "sBG model", "zh": "sBG 模型"},
+    "fit_end": {"en": "end of fitted data", "zh": "拟合数据截止"},
+    "track_title": {"en": "Cumulative repeat purchases by week: actual vs {m}", "zh": "按周累计重复购买次数：实际与 {m} 预测"},
+    "week": {"en": "Week", "zh": "周"}, "cum": {"en": "Cumulative repeat purchases", "zh": "累计重复购买次数"},
+    "pred": {"en": "model", "zh": "模型预测"}, "cal_end": {"en": "end of calibration", "zh": "校准期结束"},
+    "cond_title": {"en": "Holdout repeat purchases by calibration frequency", "zh": "按校准期重复购买次数分组的验证期重复购买"},
+    "calfreq": {"en": "Repeat purchases in calibration", "zh": "校准期重复购买次数"},
+    "holdfreq": {"en": "Repeat purchases per customer in holdout", "zh": "验证期人均重复购买次数"},
+    "seg_title": {"en": "Historical vs future value per customer", "zh": "每位客户的历史价值与未来价值"},
+    "hist": {"en": "Historical value (margin)", "zh": "历史价值（毛利）"},
+    "fut": {"en": "Future value (margin, discounted)", "zh": "未来价值（毛利，已折现）"},
+    "type_title": {"en": "P(alive) by the demo customers' true type", "zh": "按演示数据真实客户类型的存活概率"},
+    "type": {"en": "True type", "zh": "真实类型"}, "mean": {"en": "mean", "zh": "平均"},
+})
+_SINGULAR = {"days": "day", "weeks": "week", "months": "month", "periods": "period"}
 PER_YEAR = {"days": 365.25, "weeks": 365.25 / 7, "months": 12.0}
 
 
 def _u(unit, lang):
-    en, zh = UNIT_SG.get(unit, (unit, unit))
-    return zh if lang == "zh" else en
+    return TEXT(_SINGULAR[unit], "zh" if lang == "zh" else "en") if unit in _SINGULAR else unit
 
 
 def _year(unit):

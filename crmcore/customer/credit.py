@@ -25,6 +25,10 @@ average monthly invoiced amount over the 365 days before ``asof`` (A 3 months, B
 prepayment or cash on delivery), rounded down to ``round_to``. Customers with no invoice due
 yet are "unrated" and get no limit from this rule.
 
+The words (catalogues, the findings paragraph, the ledger summary) are in
+:mod:`~crmcore.customer.credit_text`, the chart in :mod:`~crmcore.customer.credit_plots`; ``credit.LABELS``,
+``credit.COLUMN_LABELS``, ``credit.payments_source`` … are re-exported here.
+
 References
 ----------
 Bailey, M. (2004). *Consumer Credit Quality: Underwriting, Scoring, Fraud Prevention and
@@ -42,9 +46,11 @@ import numpy as np
 import pandas as pd
 
 from crmcore import engine
+from crmcore.customer import credit_plots, credit_text
+from crmcore.customer.credit_text import COLUMN_LABELS, LABELS, no_accounts_sentence, payments_source  # noqa: F401
 from crmcore.errors import DataError, DomainError, ParameterError, data_error
 from crmcore.labels import check_lang, text
-from crmcore.results import ParagraphResult, Result
+from crmcore.results import ParagraphResult
 
 COLUMNS = ["customer_id", "invoice_id", "issue_date", "due_date", "paid_date", "amount"]
 BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -55,30 +61,6 @@ DEFAULT_CUTS = (85.0, 70.0, 55.0)
 DEFAULT_MONTHS = {"A": 3.0, "B": 2.0, "C": 1.0, "D": 0.0}
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_payments.csv.gz"
 SEED = 20240102
-
-LABELS = {
-    "collection": {"en": "collection rate", "zh": "回款率"},
-    "on_time": {"en": "on-time rate", "zh": "按期回款率"},
-    "days_past_due": {"en": "days past due", "zh": "逾期天数"},
-    "overdue": {"en": "overdue ageing", "zh": "逾期账龄"},
-    "current": {"en": "not yet due", "zh": "未到期"},
-    "grade": {"en": "credit grade", "zh": "信用等级"},
-    "limit": {"en": "credit limit", "zh": "信用额度"},
-    "unrated": {"en": "unrated", "zh": "未评级"},
-    "grades_title": {"en": "Customers by credit grade", "zh": "各信用等级客户数"},
-}
-
-#: report headers of the rating tables (pass as ``crm.show(..., columns=credit.COLUMN_LABELS)``)
-COLUMN_LABELS = {
-    "grade": LABELS["grade"], "bucket": {"en": "days past due", "zh": "逾期天数（账龄）"},
-    "mean_score": {"en": "mean score", "zh": "平均信用分"}, "score": {"en": "credit score", "zh": "信用分"},
-    "outstanding": {"en": "outstanding amount", "zh": "应收余额"},
-    "credit_limit": {"en": "credit limit", "zh": "信用额度"}, "invoices": {"en": "invoices", "zh": "发票数"},
-    "collection_rate": LABELS["collection"], "on_time_rate": LABELS["on_time"],
-    "days_past_due": {"en": "days past due (amount-weighted)", "zh": "逾期天数（金额加权）"},
-    "overdue_share": {"en": "overdue share of outstanding", "zh": "逾期占应收比例"},
-    "amount": {"en": "amount", "zh": "金额"}, "share": {"en": "share", "zh": "占比"},
-}
 
 
 # ------------------------------------------------------------------ demo data
@@ -213,24 +195,6 @@ def load_payments(source: Any) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def _weights(weights: Any) -> dict[str, float]:
-    if hasattr(weights, "weights_dict"):
-        weights = weights.weights_dict()
-    if not isinstance(weights, Mapping):
-        raise ParameterError(f"weights must be a dict like {DEFAULT_WEIGHTS} or an AHP result; got {type(weights).__name__}.")
-    unknown = [k for k in weights if k not in INDICATORS]
-    if unknown:
-        raise ParameterError(f"unknown indicator(s) {', '.join(map(repr, unknown))} in weights; "
-                             f"use {', '.join(INDICATORS)}.")
-    w = {k: float(weights.get(k, 0.0)) for k in INDICATORS}
-    if any(v < 0 for v in w.values()):
-        raise DomainError(f"weights {w} include a negative weight; every weight must be ≥ 0.")
-    total = sum(w.values())
-    if abs(total - 1) > 1e-6:
-        raise DomainError(f"weights sum to {total:.6g}, not 1: {w}. Normalise them (divide each by the sum).")
-    return w
-
-
 # ------------------------------------------------------------------ indicators and grades
 def indicators(payments: Any, *, asof: Any) -> pd.DataFrame:
     """Per-customer payment indicators as of ``asof`` (see the module docstring)."""
@@ -273,124 +237,6 @@ def indicators(payments: Any, *, asof: Any) -> pd.DataFrame:
     out["overdue_share"] = sum(out[f"share_{b}"] for b in BUCKETS)
     out["invoices_due"] = out["invoices_due"].astype(int)
     return out.drop(columns=["dpd_x_amount", "on_time_amount"]).reset_index()
-
-
-#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
-_RESULT_COLUMNS: dict[str, dict[str, str]] = {
-    "invoiced": {"en": "Invoiced", "zh": "开票金额"},
-    "due_amount": {"en": "Amount due", "zh": "到期金额"},
-    "collected": {"en": "Collected", "zh": "已回款"},
-    "invoices_due": {"en": "Invoices due", "zh": "到期发票数"},
-    "overdue_0-30": {"en": "Overdue 0–30 days", "zh": "逾期 0–30 天"},
-    "overdue_31-60": {"en": "Overdue 31–60 days", "zh": "逾期 31–60 天"},
-    "overdue_61-90": {"en": "Overdue 61–90 days", "zh": "逾期 61–90 天"},
-    "overdue_90+": {"en": "Overdue over 90 days", "zh": "逾期 90 天以上"},
-    "invoiced_365": {"en": "Invoiced, last 365 days", "zh": "近 365 天开票金额"},
-    "share_0-30": {"en": "Share overdue 0–30 days", "zh": "逾期 0–30 天占比"},
-    "share_31-60": {"en": "Share overdue 31–60 days", "zh": "逾期 31–60 天占比"},
-    "share_61-90": {"en": "Share overdue 61–90 days", "zh": "逾期 61–90 天占比"},
-    "share_90+": {"en": "Share overdue over 90 days", "zh": "逾期 90 天以上占比"},
-    "s_collection": {"en": "Score: collection", "zh": "得分：回款率"},
-    "s_on_time": {"en": "Score: on time", "zh": "得分：按时付款"},
-    "s_days_past_due": {"en": "Score: days past due", "zh": "得分：逾期天数"},
-    "s_overdue": {"en": "Score: overdue share", "zh": "得分：逾期占比"},
-}
-
-
-@dataclass(frozen=True)
-class CreditResult(ParagraphResult):
-    """Indicators, sub-scores, score, grade and limit per customer, and the portfolio ageing."""
-
-    table: pd.DataFrame = field(repr=False)
-    aging: pd.DataFrame = field(repr=False)
-    asof: pd.Timestamp
-    weights: Mapping[str, float]
-    cuts: tuple[float, float, float]
-    limit_months: Mapping[str, float]
-    dpd_cap: float
-    round_to: float
-    title = "Customer credit grades (客户信用评级)"
-    _conventions = ("asof", "weights", "cuts", "limit_months", "dpd_cap", "round_to")
-    _columns = _RESULT_COLUMNS
-
-    def aging_table(self, lang: str = "en") -> pd.DataFrame:
-        """The portfolio ageing with the bucket names in ``lang`` ("not yet due" for current)."""
-        check_lang(lang)
-        a = self.aging.copy()
-        a["bucket"] = [text("current", lang, LABELS) if b == "current" else b for b in a["bucket"]]
-        return a
-
-    def grades(self, lang: str | None = None) -> pd.DataFrame:
-        """Customers, outstanding amount and total limit per grade (A–D, unrated; its name in ``lang``)."""
-        t = self.table
-        g = t.groupby("grade")
-        out = pd.DataFrame({"customers": g.size(), "mean_score": g["score"].mean(),
-                            "outstanding": g["outstanding"].sum(), "credit_limit": g["credit_limit"].sum()})
-        out = out.reindex(["A", "B", "C", "D", "unrated"]).fillna({"customers": 0, "outstanding": 0.0, "credit_limit": 0.0})
-        out["customers"] = out["customers"].astype(int)
-        out.index.name = "grade"
-        out = out.reset_index()
-        if lang is not None:
-            check_lang(lang)
-            out["grade"] = [text(g, lang, LABELS) if g == "unrated" else g for g in out["grade"]]
-        return out
-
-    def _summary_text(self, lang: str = "en") -> str:
-        check_lang(lang)
-        g = self.grades().set_index("grade")
-        rated = int(g.loc[["A", "B", "C", "D"], "customers"].sum())
-        ag = self.aging.set_index("bucket")
-        total = float(ag["amount"].sum())
-        over = float(ag.loc[list(BUCKETS), "amount"].sum())
-        o90 = float(ag.loc["90+", "amount"])
-        ab = int(g.loc[["A", "B"], "customers"].sum())
-        d = int(g.loc["D", "customers"])
-        if rated == 0:
-            return (f"截至 {self.asof:%Y-%m-%d}，还没有任何客户的发票到期，无法评级。" if lang == "zh" else
-                    f"As of {self.asof:%Y-%m-%d} no account has an invoice due yet, so none can be graded.")
-        if lang == "zh":
-            return (f"截至 {self.asof:%Y-%m-%d}，{rated:,} 位已评级客户中 A、B 级 {ab:,} 位，D 级 {d:,} 位（应预付或现款）。"
-                    f"应收余额 {total:,.0f}，其中逾期 {over:,.0f}（{over / total if total else 0:.1%}），"
-                    f"逾期90天以上 {o90:,.0f}（{o90 / total if total else 0:.1%}）。")
-        return (f"As of {self.asof:%Y-%m-%d}, {ab:,} of the {rated:,} rated customers are grade A or B and {d:,} are "
-                f"grade D (prepayment or cash only). Of {total:,.0f} outstanding, {over:,.0f} "
-                f"({over / total if total else 0:.1%}) is overdue and {o90:,.0f} "
-                f"({o90 / total if total else 0:.1%}) is more than 90 days past due.")
-
-    def plot(self, ax=None, lang: str = "en"):
-        import matplotlib.pyplot as plt
-
-        check_lang(lang)
-        g = self.grades()
-        if ax is None:
-            _, ax = plt.subplots()
-        labels = [x if x != "unrated" else text("unrated", lang, LABELS) for x in g["grade"]]
-        ax.bar(labels, g["customers"], color=["#55a868", "#4c72b0", "#dd8452", "#c44e52", "grey"])
-        ax.set_xlabel(text("grade", lang, LABELS))
-        ax.set_ylabel(text("customers", lang))
-        ax.set_title(text("grades_title", lang, LABELS))
-        return ax
-
-
-def payments_source(payments: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
-    """What the receivables ledger holds: invoices, accounts, unpaid invoices, issue dates (measure/value in ``lang``)."""
-    check_lang(lang)
-    zh = lang == "zh"
-    n = len(payments)
-    span = (f"{payments['issue_date'].min():%Y-%m-%d} – {payments['issue_date'].max():%Y-%m-%d}" if n else "")
-    rows = [("发票数" if zh else "invoices", f"{n:,}"),
-            ("企业客户（账户）数" if zh else "business accounts", f"{payments['customer_id'].nunique():,}"),
-            ("数据截止时未回款的发票" if zh else "unpaid at the end of the data", f"{int(payments['paid_date'].isna().sum()):,}"),
-            ("开票日期" if zh else "issue dates", span)]
-    return pd.DataFrame(rows, columns=["指标" if zh else "measure", "数值" if zh else "value"])
-
-
-def no_accounts_sentence(lang: str = "en") -> str:
-    """The credit finding when the data hold no invoice-paid (B2B) accounts."""
-    check_lang(lang)
-    return ("数据中没有以发票方式付款的企业客户，因此不做信用评级；如有应收账款明细，请通过 payments_path 提供。" if lang == "zh" else
-            "The data hold no accounts paying by invoice, so no credit grades are given; pass a receivables ledger "
-            "as payments_path to grade business accounts.")
 
 
 def aging(payments: Any, *, asof: Any) -> pd.DataFrame:
@@ -439,3 +285,67 @@ def rate(payments: Any, *, asof: Any, weights: Any = None, cuts: tuple[float, fl
     t["credit_limit"] = np.floor(raw / round_to + 1e-9) * round_to if round_to else raw.round(2)
     ag = aging(payments, asof=a)
     return CreditResult(t, ag, a, w, cuts, months, float(dpd_cap), float(round_to))
+
+
+@dataclass(frozen=True)
+class CreditResult(ParagraphResult):
+    """Indicators, sub-scores, score, grade and limit per customer, and the portfolio ageing."""
+
+    table: pd.DataFrame = field(repr=False)
+    aging: pd.DataFrame = field(repr=False)
+    asof: pd.Timestamp
+    weights: Mapping[str, float]
+    cuts: tuple[float, float, float]
+    limit_months: Mapping[str, float]
+    dpd_cap: float
+    round_to: float
+    title = "Customer credit grades (客户信用评级)"
+    _conventions = ("asof", "weights", "cuts", "limit_months", "dpd_cap", "round_to")
+    _columns = credit_text.RESULT_COLUMNS
+
+    def aging_table(self, lang: str = "en") -> pd.DataFrame:
+        """The portfolio ageing with the bucket names in ``lang`` ("not yet due" for current)."""
+        check_lang(lang)
+        a = self.aging.copy()
+        a["bucket"] = [text("current", lang, LABELS) if b == "current" else b for b in a["bucket"]]
+        return a
+
+    def grades(self, lang: str | None = None) -> pd.DataFrame:
+        """Customers, outstanding amount and total limit per grade (A–D, unrated; its name in ``lang``)."""
+        t = self.table
+        g = t.groupby("grade")
+        out = pd.DataFrame({"customers": g.size(), "mean_score": g["score"].mean(),
+                            "outstanding": g["outstanding"].sum(), "credit_limit": g["credit_limit"].sum()})
+        out = out.reindex(["A", "B", "C", "D", "unrated"]).fillna({"customers": 0, "outstanding": 0.0, "credit_limit": 0.0})
+        out["customers"] = out["customers"].astype(int)
+        out.index.name = "grade"
+        out = out.reset_index()
+        if lang is not None:
+            check_lang(lang)
+            out["grade"] = [text(g, lang, LABELS) if g == "unrated" else g for g in out["grade"]]
+        return out
+
+    def _summary_text(self, lang: str = "en") -> str:
+        return credit_text.grades_text(self, lang)
+
+    def plot(self, ax=None, lang: str = "en"):
+        return credit_plots.plot_grades(self, ax=ax, lang=lang)
+
+
+# ------------------------------------------------------------------ helpers
+def _weights(weights: Any) -> dict[str, float]:
+    if hasattr(weights, "weights_dict"):
+        weights = weights.weights_dict()
+    if not isinstance(weights, Mapping):
+        raise ParameterError(f"weights must be a dict like {DEFAULT_WEIGHTS} or an AHP result; got {type(weights).__name__}.")
+    unknown = [k for k in weights if k not in INDICATORS]
+    if unknown:
+        raise ParameterError(f"unknown indicator(s) {', '.join(map(repr, unknown))} in weights; "
+                             f"use {', '.join(INDICATORS)}.")
+    w = {k: float(weights.get(k, 0.0)) for k in INDICATORS}
+    if any(v < 0 for v in w.values()):
+        raise DomainError(f"weights {w} include a negative weight; every weight must be ≥ 0.")
+    total = sum(w.values())
+    if abs(total - 1) > 1e-6:
+        raise DomainError(f"weights sum to {total:.6g}, not 1: {w}. Normalise them (divide each by the sum).")
+    return w

@@ -27,61 +27,13 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from crmcore.customer.customer_value_text import (  # noqa: F401  (re-exported: customer_value.X)
+    COLUMNS, LABELS, data_notes, recommendations)
 from crmcore.decision import ahp
 from crmcore.decision import ahp_hierarchy as ah
 from crmcore.errors import DataError, DomainError, ParameterError
 from crmcore.labels import check_lang, text
-from crmcore.results import ParagraphResult, Result
-
-LABELS = {
-    "market": {"en": "market value", "zh": "市场价值"},
-    "scale": {"en": "scale value", "zh": "规模价值"},
-    "brand": {"en": "brand value", "zh": "品牌价值"},
-    "information": {"en": "information value", "zh": "信息价值"},
-    "network": {"en": "network value", "zh": "网络价值"},
-    "score": {"en": "score", "zh": "综合得分"},
-    "rank": {"en": "rank", "zh": "排名"},
-    "tier": {"en": "tier", "zh": "客户等级"},
-    "revenue": {"en": "total spend", "zh": "累计消费额"},
-    "avg_order_value": {"en": "average order value", "zh": "平均单笔消费"},
-    "max_order_value": {"en": "largest single purchase", "zh": "最大单笔消费"},
-    "orders": {"en": "purchase frequency", "zh": "购买频次"},
-    "quantity": {"en": "purchase volume", "zh": "购买数量"},
-    "lines": {"en": "order lines", "zh": "订单行数"},
-    "brand_intent": {"en": "brand intent (hand-scored 1–5)", "zh": "品牌意向（人工评分 1–5）"},
-    "profile_completeness": {"en": "record completeness", "zh": "资料完整度"},
-    "referrals": {"en": "referrals", "zh": "推荐客户数"},
-    "related_companies": {"en": "parent/subsidiary links", "zh": "母子公司关联数"},
-    "sales_2y": {"en": "sales, last two years", "zh": "近两年销售额"},
-    "potential_3y": {"en": "potential, next three years", "zh": "未来三年潜力"},
-    "winnable": {"en": "can we win it", "zh": "能否赢得"},
-    "deliverable": {"en": "can we deliver", "zh": "能否满足"},
-    "demonstration": {"en": "demonstration effect", "zh": "示范效应"},
-    "A": {"en": "A: key account", "zh": "A：重点客户"},
-    "B": {"en": "B: potential key account", "zh": "B：潜在重点客户"},
-    "C": {"en": "C: ordinary account", "zh": "C：一般客户"},
-    "top_customers": {"en": "Top customers by value score", "zh": "客户价值得分最高的客户"},
-}
-
-#: Table headers (en/zh) of the AHP / customer-value report tables (notebook 06) beyond crmcore.labels.COLUMNS.
-#: The value and key-account tables show each group's contribution to the score, in points.
-COLUMNS: dict[str, dict[str, str]] = {
-    "expert": {"en": "Expert", "zh": "专家"}, "CR": {"en": "CR", "zh": "一致性比率 CR"},
-    "consistent": {"en": "Consistent", "zh": "通过一致性检验"}, "expert_weight": {"en": "Expert weight", "zh": "专家权重"},
-    "weighted_score": {"en": "Weighted RFM score", "zh": "加权 RFM 得分"},
-    "R": {"en": "R score", "zh": "R 得分"}, "F": {"en": "F score", "zh": "F 得分"}, "M": {"en": "M score", "zh": "M 得分"},
-    "group": {"en": "Value group", "zh": "价值维度"}, "indicator": {"en": "Indicator", "zh": "指标"},
-    "group_weight": {"en": "Group weight", "zh": "维度权重"}, "tier": {"en": "Tier", "zh": "客户等级"},
-    "p_first": {"en": "Share of runs ranked first", "zh": "排名第一的概率"}, "mean_rank": {"en": "Mean rank", "zh": "平均名次"},
-    "mean_priority": {"en": "Mean score", "zh": "平均得分"}, "q05": {"en": "Score, 5% quantile", "zh": "得分 5% 分位数"},
-    "q95": {"en": "Score, 95% quantile", "zh": "得分 95% 分位数"}, "alternative": {"en": "Alternative", "zh": "方案"},
-    "priority": {"en": "Overall priority", "zh": "综合权重"}, "a_ij": {"en": "a_ij", "zh": "a_ij"},
-    # value and key-account tables show each group's contribution to the score, in points
-    **{k: {"en": LABELS[k]["en"] + " (points)", "zh": LABELS[k]["zh"] + "（分）"}
-       for k in ("market", "scale", "brand", "information", "network", "sales_2y", "potential_3y",
-                 "winnable", "deliverable", "demonstration")},
-}
-
+from crmcore.results import ParagraphResult
 
 FIVE_VALUES = ("market", "scale", "brand", "information", "network")
 
@@ -137,9 +89,7 @@ KEY_ACCOUNT_INDICATORS: dict[str, dict[str, Any]] = {
 ZERO_TOL = 1e-9
 
 MAPPINGS = ("minmax", "log", "piecewise", "step", "manual", "identity")
-
-
-# --------------------------------------------------------------------------- mapping
+_RFM_ALIASES = {"r": "R", "recency": "R", "f": "F", "frequency": "F", "m": "M", "monetary": "M"}
 
 
 def map_indicator(
@@ -246,131 +196,6 @@ def map_indicators(table: pd.DataFrame, indicators: Mapping[str, Mapping[str, An
     return pd.DataFrame(out, index=table.index)
 
 
-# --------------------------------------------------------------------------- scoring core
-
-
-@dataclass(frozen=True)
-class ScoreResult(ParagraphResult):
-    """A weighted score per customer (0–100) with each group's contribution.
-
-    ``table``: id, score, rank, one contribution column per group (they add up to the score),
-    tier if tiers were asked for. ``weights``: leaf weights; ``group_weights``: per group.
-    ``mapped``: the 0–1 indicator values (customers × leaves) the score was built from.
-    """
-
-    table: pd.DataFrame = field(repr=False)
-    weights: dict = field(repr=False)
-    group_weights: dict = field(repr=False)
-    mapped: pd.DataFrame = field(repr=False)
-    hierarchy: Any = field(repr=False)
-    kind: str = "five_value"
-    id_col: str = "customer_id"
-    tiers: tuple = ()
-    title = "customer value score (客户价值评分)"
-    _conventions = ("kind", "tiers")
-
-    def weights_frame(self, lang: str = "en") -> pd.DataFrame:
-        """Leaf weights with their group and labels."""
-        rows = []
-        for g, leaves in self._groups().items():
-            for leaf in leaves:
-                rows.append((text(g, lang, LABELS), text(leaf, lang, LABELS), self.group_weights[g],
-                             self.weights[leaf]))
-        return pd.DataFrame(rows, columns=["group", "indicator", "group_weight", "weight"])
-
-    def _groups(self) -> dict[str, list[str]]:
-        if self.hierarchy is None:
-            return {k: [k] for k in self.weights}
-        return {g: self.hierarchy._leaves_under(g) for g in self.group_weights}
-
-    def _summary_text(self, lang: str = "en") -> str:
-        check_lang(lang)
-        t = self.table
-        top = t.iloc[0]
-        contrib_cols = [c for c in self.group_weights if c in t.columns]
-        share = t[contrib_cols].sum() / t["score"].sum()
-        lead = share.idxmax()
-        n10 = max(1, int(round(len(t) * 0.1)))
-        conc = t["score"].iloc[:n10].sum() / t["score"].sum()
-        zh = lang == "zh"
-        who = "重点客户候选中" if self.kind == "key_account" else "客户价值"
-        s = (f"{who}得分最高的是 {top[self.id_col]}（{top['score']:.1f} 分）；在全部 {len(t):,} 个客户的总分中，"
-             f"{text(lead, 'zh', LABELS)}贡献最大（{share[lead]:.0%}）；前 10% 的客户占总分的 {conc:.0%}"
-             if zh else
-             f"The top {'account' if self.kind == 'key_account' else 'customer'} is {top[self.id_col]} "
-             f"({top['score']:.1f} points); across all {len(t):,}, {text(lead, 'en', LABELS)} contributes most "
-             f"to the total score ({share[lead]:.0%}); the top 10% hold {conc:.0%} of it")
-        if "tier" in t.columns and len(self.tiers):
-            counts = t["tier"].value_counts()
-            a = int(counts.get("A", 0))
-            s += (f"；A 类重点客户 {a} 个。" if zh else
-                  f"; {a} {'is a tier-A key account' if a == 1 else 'are tier-A key accounts'}.")
-        else:
-            s += "。" if zh else "."
-        return s
-
-    def sweep(self, group: str, *, steps: int = 101, top: int = 5) -> ah.SweepResult:
-        """How the leading customers' scores move as one group's (or indicator's) weight goes 0 → 1."""
-        leaves = self._groups().get(group, [group])
-        sw = ah.sweep(self.weights, self.mapped, leaves, name=group, steps=steps, synthesis="absolute", top=top)
-        return ah.SweepResult(sw.criterion, sw.current, sw.table * 100, sw.changes, sw.synthesis, "score",
-                              sw.rank_changes, names=LABELS)
-
-    def monte_carlo(self, *, n: int = 300, seed: int = 0, perturbation: str = "scale", steps: int = 1,
-                    sigma: float = 0.2, top: int = 10) -> ah.MonteCarloResult:
-        """Perturb the AHP judgements; how often is each customer first? (top rows shown)."""
-        if self.hierarchy is None:
-            raise ParameterError("these weights were given directly, not by an AHP hierarchy; nothing to perturb.")
-        mc = ah.monte_carlo(self.hierarchy, n=n, seed=seed, perturbation=perturbation, steps=steps, sigma=sigma,
-                            scores=self.mapped, synthesis="absolute")
-        tab = mc.table.head(top).copy()
-        tab[["mean_priority", "q05", "q95"]] *= 100
-        return ah.MonteCarloResult(tab.rename(columns={"alternative": self.id_col}), mc.n, mc.seed, mc.perturbation,
-                                   mc.spread)
-
-    def plot(self, ax=None, lang: str = "en", top: int = 15):
-        return plot_contributions(self, ax=ax, lang=lang, top=top)
-
-
-def _score(table: pd.DataFrame, *, hierarchy: ah.HierarchyResult | None, weights: Mapping[str, float],
-           group_weights: Mapping[str, float], groups: Mapping[str, list[str]],
-           indicators: Mapping[str, Mapping[str, Any]], id_col: str, kind: str,
-           tiers: Sequence[float] = ()) -> ScoreResult:
-    if id_col not in table.columns:
-        raise DataError(f"column {id_col!r} is not in the table; pass id_col=... . "
-                        f"Columns found: {', '.join(map(str, table.columns))}.")
-    if table.empty:
-        raise DataError("the customer table is empty; nothing to score.")
-    dup = table[id_col][table[id_col].duplicated()]
-    if len(dup):
-        raise DataError(f"column {id_col!r}: {len(dup):,} ids appear more than once (e.g. {dup.iloc[0]!r}); "
-                        "give one row per customer.")
-    miss = [leaf for leaf in weights if leaf not in indicators]
-    if miss:
-        raise ParameterError(f"no mapping for indicator(s) {', '.join(map(repr, miss))}; add them to indicators=.")
-    t = table.reset_index(drop=True)
-    mapped = map_indicators(t, {k: indicators[k] for k in weights})
-    mapped.index = t[id_col].astype(str).to_numpy()
-    w = pd.Series(weights, dtype=float)
-    contrib = mapped[w.index] * w * 100
-    out = pd.DataFrame({id_col: mapped.index})
-    for g, leaves in groups.items():
-        out[g] = contrib[leaves].sum(axis=1).to_numpy()
-    out["score"] = contrib.sum(axis=1).to_numpy()
-    out = out.sort_values(["score", id_col], ascending=[False, True], ignore_index=True)
-    out.insert(1, "rank", np.arange(1, len(out) + 1))
-    cols = [id_col, "rank", "score", *groups]
-    out = out[cols]
-    if tiers:
-        hi, lo = tiers
-        out["tier"] = np.where(out["score"] >= hi, "A", np.where(out["score"] >= lo, "B", "C"))
-    return ScoreResult(out, {k: float(v) for k, v in w.items()}, {k: float(v) for k, v in group_weights.items()},
-                       mapped, hierarchy, kind, id_col, tuple(tiers))
-
-
-# --------------------------------------------------------------------------- five-value model
-
-
 def customer_value(
     customers: pd.DataFrame,
     *,
@@ -433,9 +258,6 @@ def customer_table(tx: Any, *, asof: Any, profiles: pd.DataFrame | None = None, 
         raise DataError("profiles needs a 'customer_id' column. Columns found: " + ", ".join(map(str, prof.columns)) + ".")
     prof = prof.assign(customer_id=prof["customer_id"].astype(str))
     return summ.merge(prof, on="customer_id", how="left", validate="one_to_one")
-
-
-# --------------------------------------------------------------------------- key accounts
 
 
 def key_account_scores(
@@ -519,12 +341,6 @@ def key_account_table(tx: Any, *, asof: Any, top: int = 50, hand_scores: pd.Data
     return by.merge(hand_scores, on="customer_id", how="left", validate="one_to_one")
 
 
-# --------------------------------------------------------------------------- RFM
-
-
-_RFM_ALIASES = {"r": "R", "recency": "R", "f": "F", "frequency": "F", "m": "M", "monetary": "M"}
-
-
 def rfm_weights(judgements: Any, *, method: str = "eigen", ri: ahp.RIChoice = "saaty1980",
                 strict: bool = True) -> dict[str, float]:
     """AHP weights for R, F and M as ``{"R": w, "F": w, "M": w}`` for ``rfm.weighted_score``.
@@ -557,78 +373,124 @@ def rfm_weights(judgements: Any, *, method: str = "eigen", ri: ahp.RIChoice = "s
     return {k: d[k] for k in ("R", "F", "M")}
 
 
-# --------------------------------------------------------------------------- plot
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class ScoreResult(ParagraphResult):
+    """A weighted score per customer (0–100) with each group's contribution.
 
-
-def data_notes(customers: pd.DataFrame, *, lang: str = "en", column: str = "revenue") -> list[str]:
-    """What a report must say about the customer table: customers with negative net spend (returns exceed
-    purchases in the window) whose spend and volume indicators count as 0 in the five-value model. Empty when none."""
-    check_lang(lang)
-    n = int((pd.to_numeric(customers[column], errors="coerce") < 0).sum()) if column in customers else 0
-    if not n:
-        return []
-    if lang == "zh":
-        return [f"有 {n:,} 个客户的净消费额为负（数据期内退货多于购买），他们的消费金额和购买数量指标按 0 计。"]
-    return [f"{n:,} customer{'s have' if n > 1 else ' has'} a negative net spend (returns exceed purchases in the "
-            "data); their spend and volume indicators count as 0."]
-
-
-def recommendations(keys: ScoreResult, mc: Any, *, lang: str = "en", robust: float = 0.9,
-                    show: int = 5) -> list[str]:
-    """Recommended actions generated from the key-account tiers and the Monte Carlo robustness.
-
-    Tier A accounts get an account manager, tier B a quarterly review; when no account reaches tier A the
-    sentence says so (the cut-off, not the customers, may need a look). The value ranking is called usable
-    only when its leader stays first in at least ``robust`` (90 %) of the perturbed runs.
+    ``table``: id, score, rank, one contribution column per group (they add up to the score),
+    tier if tiers were asked for. ``weights``: leaf weights; ``group_weights``: per group.
+    ``mapped``: the 0–1 indicator values (customers × leaves) the score was built from.
     """
-    check_lang(lang)
-    zh = lang == "zh"
-    out = []
-    tier = keys.table["tier"] if "tier" in keys.table.columns else pd.Series(dtype=object)
-    a_ids = keys.table.loc[tier == "A", keys.id_col].astype(str).tolist()
-    n_b = int((tier == "B").sum())
-    if keys.tiers:
-        cut = keys.tiers[0]
-        if a_ids:
-            ids = "、".join(a_ids[:show]) if zh else ", ".join(a_ids[:show])
-            more = ("等" if zh else ", …") if len(a_ids) > show else ""
-            out.append(f"为 {len(a_ids)} 个 A 类重点客户（{ids}{more}）各指定一名客户经理；"
-                       f"{n_b} 个 B 类潜在重点客户每季度复核一次。" if zh else
-                       f"Assign an account manager to each of the {len(a_ids)} tier-A key accounts ({ids}{more}); "
-                       f"review the {n_b} tier-B accounts every quarter.")
+
+    table: pd.DataFrame = field(repr=False)
+    weights: dict = field(repr=False)
+    group_weights: dict = field(repr=False)
+    mapped: pd.DataFrame = field(repr=False)
+    hierarchy: Any = field(repr=False)
+    kind: str = "five_value"
+    id_col: str = "customer_id"
+    tiers: tuple = ()
+    title = "customer value score (客户价值评分)"
+    _conventions = ("kind", "tiers")
+
+    def weights_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Leaf weights with their group and labels."""
+        rows = []
+        for g, leaves in self._groups().items():
+            for leaf in leaves:
+                rows.append((text(g, lang, LABELS), text(leaf, lang, LABELS), self.group_weights[g],
+                             self.weights[leaf]))
+        return pd.DataFrame(rows, columns=["group", "indicator", "group_weight", "weight"])
+
+    def _groups(self) -> dict[str, list[str]]:
+        if self.hierarchy is None:
+            return {k: [k] for k in self.weights}
+        return {g: self.hierarchy._leaves_under(g) for g in self.group_weights}
+
+    def _summary_text(self, lang: str = "en") -> str:
+        check_lang(lang)
+        t = self.table
+        top = t.iloc[0]
+        contrib_cols = [c for c in self.group_weights if c in t.columns]
+        share = t[contrib_cols].sum() / t["score"].sum()
+        lead = share.idxmax()
+        n10 = max(1, int(round(len(t) * 0.1)))
+        conc = t["score"].iloc[:n10].sum() / t["score"].sum()
+        zh = lang == "zh"
+        who = "重点客户候选中" if self.kind == "key_account" else "客户价值"
+        s = (f"{who}得分最高的是 {top[self.id_col]}（{top['score']:.1f} 分）；在全部 {len(t):,} 个客户的总分中，"
+             f"{text(lead, 'zh', LABELS)}贡献最大（{share[lead]:.0%}）；前 10% 的客户占总分的 {conc:.0%}"
+             if zh else
+             f"The top {'account' if self.kind == 'key_account' else 'customer'} is {top[self.id_col]} "
+             f"({top['score']:.1f} points); across all {len(t):,}, {text(lead, 'en', LABELS)} contributes most "
+             f"to the total score ({share[lead]:.0%}); the top 10% hold {conc:.0%} of it")
+        if "tier" in t.columns and len(self.tiers):
+            counts = t["tier"].value_counts()
+            a = int(counts.get("A", 0))
+            s += (f"；A 类重点客户 {a} 个。" if zh else
+                  f"; {a} {'is a tier-A key account' if a == 1 else 'are tier-A key accounts'}.")
         else:
-            out.append(f"没有客户达到 A 类（得分 ≥ {cut:g}）：先复核等级分界和候选名单，再确定重点客户。" if zh else
-                       f"No account reaches tier A (score ≥ {cut:g}): review the cut-offs and the candidates before "
-                       "naming key accounts.")
-    t = mc.table.iloc[0]
-    who, p = t.iloc[0], float(t["p_first"])
-    if p >= robust:
-        out.append(f"判断随机扰动时，{who} 有 {p:.1%} 的情况排名第一：客户价值排名稳健，可以直接使用。" if zh else
-                   f"{who} stays first in {p:.1%} of the runs with perturbed judgements: the value ranking is robust "
-                   "and can be used as it is.")
-    else:
-        out.append(f"判断随机扰动时，排名第一的 {who} 只有 {p:.1%} 的情况保持第一：在据此行动之前，先请管理者确认"
-                   "关键判断。" if zh else
-                   f"With perturbed judgements the leader {who} is first in only {p:.1%} of the runs: confirm the "
-                   "key judgements with the managers before acting on the order of the top customers.")
-    return out
+            s += "。" if zh else "."
+        return s
+
+    def sweep(self, group: str, *, steps: int = 101, top: int = 5) -> ah.SweepResult:
+        """How the leading customers' scores move as one group's (or indicator's) weight goes 0 → 1."""
+        leaves = self._groups().get(group, [group])
+        sw = ah.sweep(self.weights, self.mapped, leaves, name=group, steps=steps, synthesis="absolute", top=top)
+        return ah.SweepResult(sw.criterion, sw.current, sw.table * 100, sw.changes, sw.synthesis, "score",
+                              sw.rank_changes, names=LABELS)
+
+    def monte_carlo(self, *, n: int = 300, seed: int = 0, perturbation: str = "scale", steps: int = 1,
+                    sigma: float = 0.2, top: int = 10) -> ah.MonteCarloResult:
+        """Perturb the AHP judgements; how often is each customer first? (top rows shown)."""
+        if self.hierarchy is None:
+            raise ParameterError("these weights were given directly, not by an AHP hierarchy; nothing to perturb.")
+        mc = ah.monte_carlo(self.hierarchy, n=n, seed=seed, perturbation=perturbation, steps=steps, sigma=sigma,
+                            scores=self.mapped, synthesis="absolute")
+        tab = mc.table.head(top).copy()
+        tab[["mean_priority", "q05", "q95"]] *= 100
+        return ah.MonteCarloResult(tab.rename(columns={"alternative": self.id_col}), mc.n, mc.seed, mc.perturbation,
+                                   mc.spread)
+
+    def plot(self, ax=None, lang: str = "en", top: int = 15):
+        from crmcore.customer.customer_value_plots import plot_contributions
+
+        return plot_contributions(self, ax=ax, lang=lang, top=top)
 
 
-def plot_contributions(result: ScoreResult, ax=None, lang: str = "en", top: int = 15):
-    """Stacked bars: each top customer's score split into the value groups' contributions."""
-    import matplotlib.pyplot as plt
-
-    check_lang(lang)
-    t = result.table.head(top).iloc[::-1]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.35 * len(t) + 1.5), layout="constrained")
-    left = np.zeros(len(t))
-    for g in result.group_weights:
-        ax.barh(t[result.id_col].astype(str), t[g], left=left, label=text(g, lang, LABELS))
-        left += t[g].to_numpy()
-    ax.set_xlabel(text("score", lang, LABELS) + " (0–100)")
-    ax.set_xlim(0, 100)
-    ax.set_title(text("top_customers", lang, LABELS))
-    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1 - 1.2 / (len(t) + 4)),
-              ncol=len(result.group_weights))
-    return ax
+# --------------------------------------------------------------------------- private helpers
+def _score(table: pd.DataFrame, *, hierarchy: ah.HierarchyResult | None, weights: Mapping[str, float],
+           group_weights: Mapping[str, float], groups: Mapping[str, list[str]],
+           indicators: Mapping[str, Mapping[str, Any]], id_col: str, kind: str,
+           tiers: Sequence[float] = ()) -> ScoreResult:
+    if id_col not in table.columns:
+        raise DataError(f"column {id_col!r} is not in the table; pass id_col=... . "
+                        f"Columns found: {', '.join(map(str, table.columns))}.")
+    if table.empty:
+        raise DataError("the customer table is empty; nothing to score.")
+    dup = table[id_col][table[id_col].duplicated()]
+    if len(dup):
+        raise DataError(f"column {id_col!r}: {len(dup):,} ids appear more than once (e.g. {dup.iloc[0]!r}); "
+                        "give one row per customer.")
+    miss = [leaf for leaf in weights if leaf not in indicators]
+    if miss:
+        raise ParameterError(f"no mapping for indicator(s) {', '.join(map(repr, miss))}; add them to indicators=.")
+    t = table.reset_index(drop=True)
+    mapped = map_indicators(t, {k: indicators[k] for k in weights})
+    mapped.index = t[id_col].astype(str).to_numpy()
+    w = pd.Series(weights, dtype=float)
+    contrib = mapped[w.index] * w * 100
+    out = pd.DataFrame({id_col: mapped.index})
+    for g, leaves in groups.items():
+        out[g] = contrib[leaves].sum(axis=1).to_numpy()
+    out["score"] = contrib.sum(axis=1).to_numpy()
+    out = out.sort_values(["score", id_col], ascending=[False, True], ignore_index=True)
+    out.insert(1, "rank", np.arange(1, len(out) + 1))
+    cols = [id_col, "rank", "score", *groups]
+    out = out[cols]
+    if tiers:
+        hi, lo = tiers
+        out["tier"] = np.where(out["score"] >= hi, "A", np.where(out["score"] >= lo, "B", "C"))
+    return ScoreResult(out, {k: float(v) for k, v in w.items()}, {k: float(v) for k, v in group_weights.items()},
+                       mapped, hierarchy, kind, id_col, tuple(tiers))

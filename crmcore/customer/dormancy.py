@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 
 from crmcore.errors import DataError, ParameterError, data_error
-from crmcore.labels import check_lang, text
+from crmcore.labels import Catalogue, check_lang, text
 from crmcore.results import Result, deprecated, split_sentences
 
 STATES = ("active", "dozing", "half_asleep", "dormant")
 
-LABELS: dict[str, dict[str, str]] = {
+LABELS = Catalogue("dormancy.labels", {
     "active": {"en": "active", "zh": "活跃"},
     "dozing": {"en": "dozing", "zh": "瞌睡"},
     "half_asleep": {"en": "half-asleep", "zh": "半睡"},
@@ -42,92 +42,23 @@ LABELS: dict[str, dict[str, str]] = {
     "risk": {"en": "at risk", "zh": "风险"},
     "own": {"en": "own mean interval", "zh": "本人平均购买间隔"},
     "population": {"en": "median interval of repeat customers", "zh": "复购客户的中位购买间隔"},
-}
+})
 
 _DEFAULTS = {"fixed": (90.0, 180.0, 365.0), "relative": (1.5, 3.0, 6.0)}
 
 #: headers of :meth:`Dormancy.summary` (en / zh)
-COLUMNS: dict[str, dict[str, str]] = {
+COLUMNS = Catalogue("dormancy.columns", {
     "state": {"en": "State key", "zh": "状态代码"},
     "state_name": {"en": "State", "zh": "状态"},
     "annual_revenue": {"en": "Annual revenue (run-rate)", "zh": "年化销售额"},
     "annual_revenue_at_risk": {"en": "Annual revenue at risk", "zh": "年度风险销售额"},
-}
-
+})
 
 #: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
-_RESULT_COLUMNS: dict[str, dict[str, str]] = {
+_RESULT_COLUMNS = Catalogue("dormancy.result_columns", {
     "mean_interval": {"en": "Mean days between purchases", "zh": "平均购买间隔（天）"},
     "tenure": {"en": "Days since the first purchase", "zh": "客户时长（天）"},
-}
-
-
-@dataclass(frozen=True)
-class Dormancy(Result):
-    """State of each customer and the counts and revenue at risk per state."""
-
-    table: pd.DataFrame = field(repr=False)
-    method: str
-    thresholds: tuple[float, float, float]
-    fallback_interval: float | None = None
-    lang: str = "en"
-    title = "Dormancy"
-    _conventions = ("method", "thresholds", "fallback_interval")
-    _columns = _RESULT_COLUMNS
-
-    def summary(self) -> pd.DataFrame:
-        """Per state: customers, share, revenue, revenue share, annual revenue (run-rate) and the annual
-        revenue at risk (the run-rate of the states that are not active; blank for active)."""
-        g = self.table.groupby("state")
-        out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(),
-                            "annual_revenue": g["annual_revenue"].sum()}).reindex(list(STATES))
-        out["customers"] = out["customers"].fillna(0).astype("int64")
-        out[["revenue", "annual_revenue"]] = out[["revenue", "annual_revenue"]].fillna(0.0)
-        out["share"] = out["customers"] / out["customers"].sum()
-        tot = out["revenue"].sum()
-        out["revenue_share"] = out["revenue"] / tot if tot else np.nan
-        out.insert(0, "state_name", [text(s, self.lang, LABELS) for s in out.index])
-        # only customers who are not active put revenue at risk
-        out["annual_revenue_at_risk"] = out["annual_revenue"].where(out.index != "active", np.nan)
-        return out[["state_name", "customers", "share", "revenue", "revenue_share", "annual_revenue",
-                    "annual_revenue_at_risk"]].rename_axis("state").reset_index()
-
-    def at_risk(self) -> dict[str, float]:
-        """Customers and annual revenue of everyone not active."""
-        s = self.summary().set_index("state").drop(index="active")
-        return {"customers": int(s["customers"].sum()), "annual_revenue": float(s["annual_revenue_at_risk"].sum()),
-                "revenue_share": float(s["revenue_share"].sum())}
-
-    def interpret(self, lang: str | None = None) -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._sentence_text(lang))
-
-    @deprecated("interpret")
-    def sentence(self, lang: str | None = None) -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._sentence_text(lang)
-
-    def _sentence_text(self, lang: str | None = None) -> str:
-        lang = check_lang(lang or self.lang)
-        s = self.summary().set_index("state")
-        r = self.at_risk()
-        n = int(s["customers"].sum())
-        if r["customers"] == 0:
-            if lang == "zh":
-                return f"{n:,} 位客户全部处于活跃状态，目前没有需要唤醒的客户。"
-            return f"All {n:,} customers are active; none needs waking."
-        if lang == "zh":
-            return (f"{n:,} 位客户中，活跃 {s.at['active', 'customers']:,} 位，瞌睡 {s.at['dozing', 'customers']:,} 位，"
-                    f"半睡 {s.at['half_asleep', 'customers']:,} 位，沉睡 {s.at['dormant', 'customers']:,} 位；"
-                    f"{r['customers']:,} 位非活跃客户按过去的购买节奏每年约贡献 {r['annual_revenue']:,.0f} 的销售额，"
-                    f"这部分销售额面临流失风险，需要唤醒。")
-        return (f"Of {n:,} customers, {s.at['active', 'customers']:,} are active, {s.at['dozing', 'customers']:,} dozing, "
-                f"{s.at['half_asleep', 'customers']:,} half-asleep and {s.at['dormant', 'customers']:,} dormant; "
-                f"the {r['customers']:,} customers who are not active were worth about {r['annual_revenue']:,.0f} a year "
-                f"at their past pace — the revenue at risk.")
-
-    def plot(self, ax=None, lang: str | None = None):
-        return plot_dormancy(self, ax=ax, lang=lang or self.lang)
+})
 
 
 def dormancy(
@@ -207,3 +138,71 @@ def plot_dormancy(result: Dormancy, *, ax=None, lang: str = "en"):
     ax.yaxis.set_major_formatter("{x:,.0f}")
     ax.set_title(text("title", lang, LABELS))
     return ax
+
+
+@dataclass(frozen=True)
+class Dormancy(Result):
+    """State of each customer and the counts and revenue at risk per state."""
+
+    table: pd.DataFrame = field(repr=False)
+    method: str
+    thresholds: tuple[float, float, float]
+    fallback_interval: float | None = None
+    lang: str = "en"
+    title = "Dormancy"
+    _conventions = ("method", "thresholds", "fallback_interval")
+    _columns = _RESULT_COLUMNS
+
+    def summary(self) -> pd.DataFrame:
+        """Per state: customers, share, revenue, revenue share, annual revenue (run-rate) and the annual
+        revenue at risk (the run-rate of the states that are not active; blank for active)."""
+        g = self.table.groupby("state")
+        out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(),
+                            "annual_revenue": g["annual_revenue"].sum()}).reindex(list(STATES))
+        out["customers"] = out["customers"].fillna(0).astype("int64")
+        out[["revenue", "annual_revenue"]] = out[["revenue", "annual_revenue"]].fillna(0.0)
+        out["share"] = out["customers"] / out["customers"].sum()
+        tot = out["revenue"].sum()
+        out["revenue_share"] = out["revenue"] / tot if tot else np.nan
+        out.insert(0, "state_name", [text(s, self.lang, LABELS) for s in out.index])
+        # only customers who are not active put revenue at risk
+        out["annual_revenue_at_risk"] = out["annual_revenue"].where(out.index != "active", np.nan)
+        return out[["state_name", "customers", "share", "revenue", "revenue_share", "annual_revenue",
+                    "annual_revenue_at_risk"]].rename_axis("state").reset_index()
+
+    def at_risk(self) -> dict[str, float]:
+        """Customers and annual revenue of everyone not active."""
+        s = self.summary().set_index("state").drop(index="active")
+        return {"customers": int(s["customers"].sum()), "annual_revenue": float(s["annual_revenue_at_risk"].sum()),
+                "revenue_share": float(s["revenue_share"].sum())}
+
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._sentence_text(lang))
+
+    @deprecated("interpret")
+    def sentence(self, lang: str | None = None) -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._sentence_text(lang)
+
+    def _sentence_text(self, lang: str | None = None) -> str:
+        lang = check_lang(lang or self.lang)
+        s = self.summary().set_index("state")
+        r = self.at_risk()
+        n = int(s["customers"].sum())
+        if r["customers"] == 0:
+            if lang == "zh":
+                return f"{n:,} 位客户全部处于活跃状态，目前没有需要唤醒的客户。"
+            return f"All {n:,} customers are active; none needs waking."
+        if lang == "zh":
+            return (f"{n:,} 位客户中，活跃 {s.at['active', 'customers']:,} 位，瞌睡 {s.at['dozing', 'customers']:,} 位，"
+                    f"半睡 {s.at['half_asleep', 'customers']:,} 位，沉睡 {s.at['dormant', 'customers']:,} 位；"
+                    f"{r['customers']:,} 位非活跃客户按过去的购买节奏每年约贡献 {r['annual_revenue']:,.0f} 的销售额，"
+                    f"这部分销售额面临流失风险，需要唤醒。")
+        return (f"Of {n:,} customers, {s.at['active', 'customers']:,} are active, {s.at['dozing', 'customers']:,} dozing, "
+                f"{s.at['half_asleep', 'customers']:,} half-asleep and {s.at['dormant', 'customers']:,} dormant; "
+                f"the {r['customers']:,} customers who are not active were worth about {r['annual_revenue']:,.0f} a year "
+                f"at their past pace — the revenue at risk.")
+
+    def plot(self, ax=None, lang: str | None = None):
+        return plot_dormancy(self, ax=ax, lang=lang or self.lang)

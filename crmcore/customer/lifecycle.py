@@ -47,109 +47,41 @@ import numpy as np
 import pandas as pd
 
 from crmcore import engine
+from crmcore.customer import lifecycle_plots, lifecycle_text
+from crmcore.customer.lifecycle_text import (B2B_STEPS, COLUMN_LABELS, LABELS, PLAYBOOK_ACTIONS, PLAYBOOK_B2B,
+                                             PLAYBOOK_GOAL, PLAYBOOK_ROLES, RESULT_COLUMNS)
 from crmcore.errors import DataError, ParameterError
 from crmcore.labels import check_lang, text
 from crmcore.results import ParagraphResult, Result
 
+__all__ = ["STAGES", "ACTIVE", "GONE", "LABELS", "COLUMN_LABELS", "PLAYBOOK", "B2B_JOURNEY", "customer_days",
+           "stages", "history", "playbook", "b2b_journey", "summary", "Rules", "StageResult", "StageHistory"]
+
 #: stage keys in lifecycle order (the order of every table and plot)
 STAGES = ("new", "growing", "mature", "declining", "won_back", "lapsed", "lost")
 
-LABELS = {
-    "new": {"en": "new", "zh": "新客"},
-    "growing": {"en": "growing", "zh": "成长"},
-    "mature": {"en": "mature (steady)", "zh": "成熟（稳定）"},
-    "declining": {"en": "declining (pre-churn)", "zh": "衰退（预流失）"},
-    "won_back": {"en": "won back", "zh": "赢回（回流）"},
-    "lapsed": {"en": "lapsed (dormant)", "zh": "休眠（沉睡）"},
-    "lost": {"en": "lost", "zh": "流失"},
-    "none": {"en": "(not yet a customer)", "zh": "（尚未成为客户）"},
-    "stage": {"en": "stage", "zh": "生命周期阶段"},
-    "from": {"en": "from stage", "zh": "原阶段"},
-    "to": {"en": "to stage", "zh": "新阶段"},
-    "goal": {"en": "goal", "zh": "目标"},
-    "roles": {"en": "roles", "zh": "负责角色"},
-    "actions": {"en": "key actions", "zh": "关键动作"},
-    "b2b": {"en": "B2B journey", "zh": "B2B 客户旅程"},
-    "revenue_window": {"en": "revenue, last 365 days", "zh": "近365天销售额"},
-    "stage_counts": {"en": "Customers by lifecycle stage, month by month", "zh": "各月末生命周期阶段客户数"},
-    "flows_title": {"en": "Moves between stages (all months)", "zh": "阶段间迁移（各月合计）"},
-}
+#: stages of customers still buying (the churn warning's population) and of customers already gone
+ACTIVE = ("new", "growing", "mature", "declining", "won_back")
+GONE = ("lapsed", "lost")
 
-#: report headers of :meth:`StageResult.counts` (pass as ``crm.show(..., columns=lifecycle.COLUMN_LABELS)``)
-COLUMN_LABELS = {
-    "stage": LABELS["stage"], "customers": {"en": "customers", "zh": "客户数"},
-    "revenue_365": LABELS["revenue_window"], "share": {"en": "share of customers", "zh": "客户占比"},
-    "revenue_share": {"en": "share of revenue, last 365 days", "zh": "近365天销售额占比"},
-}
+#: the stage playbook: goal, roles and key actions for each stage (en / zh), with the B2B account journey
+#: 签约 → 启动 → 成长 → 成熟 → 预流失 → 续费 → 流失 each stage corresponds to; the words are the catalogues
+#: lifecycle.playbook_* of :mod:`crmcore.customer.lifecycle_text`
+PLAYBOOK: dict[str, dict[str, Any]] = {
+    s: {"b2b": PLAYBOOK_B2B[s], "goal": PLAYBOOK_GOAL[s], "roles": PLAYBOOK_ROLES[s], "actions": PLAYBOOK_ACTIONS[s]}
+    for s in STAGES}
 
-#: the stage playbook: goal, roles and key actions for each stage (en / zh), with the B2B
-#: account journey 签约 → 启动 → 成长 → 成熟 → 预流失 → 续费 → 流失 each stage corresponds to.
-PLAYBOOK: dict[str, dict[str, dict[str, str]]] = {
-    "new": {
-        "b2b": {"en": "signing, kick-off", "zh": "签约、启动"},
-        "goal": {"en": "turn a first purchase into a second one; make the start smooth",
-                 "zh": "促成第二次购买，让客户顺利上手"},
-        "roles": {"en": "sales, onboarding / customer success", "zh": "销售、客户成功（实施/启动）"},
-        "actions": {"en": "welcome contact, first-use help, a reason to come back within one rhythm",
-                    "zh": "欢迎回访、使用指导、在一个购买周期内给出复购理由"},
-    },
-    "growing": {
-        "b2b": {"en": "growth", "zh": "成长"},
-        "goal": {"en": "widen the relationship: more categories, larger orders",
-                 "zh": "扩大合作：更多品类、更大订单"},
-        "roles": {"en": "account manager, marketing", "zh": "客户经理、市场"},
-        "actions": {"en": "cross-sell and up-sell on what they already buy; volume offers",
-                    "zh": "基于已购品类交叉销售和向上销售；阶梯优惠"},
-    },
-    "mature": {
-        "b2b": {"en": "maturity, renewal", "zh": "成熟、续费"},
-        "goal": {"en": "keep share of wallet and renew on time", "zh": "保持钱包份额，按时续约"},
-        "roles": {"en": "account manager, service", "zh": "客户经理、客服"},
-        "actions": {"en": "loyalty benefits, service reviews, renew before the term ends",
-                    "zh": "会员权益、定期服务回顾、到期前提前续约"},
-    },
-    "declining": {
-        "b2b": {"en": "pre-churn warning", "zh": "预流失"},
-        "goal": {"en": "find the reason before the customer leaves", "zh": "在客户离开前找到原因"},
-        "roles": {"en": "account manager, customer success, product", "zh": "客户经理、客户成功、产品"},
-        "actions": {"en": "call or visit, ask what changed, fix the service issue, targeted offer",
-                    "zh": "电话或拜访、了解变化、解决服务问题、定向优惠"},
-    },
-    "won_back": {
-        "b2b": {"en": "renewal after a break", "zh": "续费（回流）"},
-        "goal": {"en": "make the return stick", "zh": "巩固回流，防止再次流失"},
-        "roles": {"en": "customer success, marketing", "zh": "客户成功、市场"},
-        "actions": {"en": "thank-you contact, check what brought them back, close follow-up for two rhythms",
-                    "zh": "致谢回访、了解回流原因、两个购买周期内密切跟进"},
-    },
-    "lapsed": {
-        "b2b": {"en": "pre-churn (late)", "zh": "预流失（后期）"},
-        "goal": {"en": "wake the customer with a behaviour-based offer", "zh": "用基于行为的方案唤醒客户"},
-        "roles": {"en": "CRM / marketing automation, sales", "zh": "CRM/营销自动化、销售"},
-        "actions": {"en": "reactivation offer on their favourite category, reminder of their last order",
-                    "zh": "针对偏好品类的唤醒优惠、提醒上次购买"},
-    },
-    "lost": {
-        "b2b": {"en": "churn", "zh": "流失"},
-        "goal": {"en": "learn why; win back only those worth the cost", "zh": "了解流失原因，只挽回值得挽回的客户"},
-        "roles": {"en": "marketing, management (churn review)", "zh": "市场、管理层（流失复盘）"},
-        "actions": {"en": "exit survey, win-back campaign for high-value accounts, otherwise low-cost newsletters",
-                    "zh": "流失调研；高价值客户做挽回活动，其余低成本触达"},
-    },
-}
-
+#: the step of the B2B account journey (the catalogue lifecycle.b2b_steps) → the behavioural stage that shows it
+#: in transaction data
+_B2B_STAGE = {"signing": "new", "kick-off": "new", "growth": "growing", "maturity": "mature",
+              "pre-churn": "declining", "renewal": "won_back", "churn": "lost"}
 
 #: the B2B account journey as the CRM 3.0 course material gives it (签约 → 启动 → 成长 → 成熟 → 预流失 → 续费 → 流失),
-#: each step with the behavioural stage that shows it in transaction data
-B2B_JOURNEY = (
-    ("signing", "签约", "new"),
-    ("kick-off", "启动", "new"),
-    ("growth", "成长", "growing"),
-    ("maturity", "成熟", "mature"),
-    ("pre-churn", "预流失", "declining"),
-    ("renewal", "续费", "won_back"),
-    ("churn", "流失", "lost"),
-)
+#: each step (English, Chinese) with the behavioural stage that shows it in transaction data
+B2B_JOURNEY = tuple((B2B_STEPS[k]["en"], B2B_STEPS[k]["zh"], _B2B_STAGE[k]) for k in B2B_STEPS)
+
+#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
+_RESULT_COLUMNS = RESULT_COLUMNS
 
 
 # ------------------------------------------------------------------ engine: purchase days
@@ -171,7 +103,118 @@ def customer_days(tx: Any, *, before: Any = None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-# ------------------------------------------------------------------ rules
+def stages(tx: Any, *, asof: Any, **rules: Any) -> StageResult:
+    """Lifecycle stage of every customer as of ``asof`` (only rows with ``order_date < asof``).
+
+    Keyword rules (defaults): ``window_days=90`` (a quarter, the spend-trend window),
+    ``new_days=90`` (new for a quarter after the first purchase), ``min_interval_days=14``
+    (floor on a rhythm, so a burst of daily buying does not make a week away look alarming),
+    ``single_interval_days=None`` (one-time buyers get the median rhythm of the repeat buyers in
+    the same snapshot), ``decline_factor=2``, ``lapse_factor=3``, ``lost_factor=5`` (recency in
+    multiples of the rhythm: if a customer's gaps were random with that median, a wait of k
+    medians happens by chance with probability 2^-k, i.e. 25 %, 12.5 % and 3 %), ``lapse_min_days=60``,
+    ``lost_min_days=180`` (floors, so very frequent buyers are not called lapsed or lost after a
+    short break), ``growth=0.5`` and ``drop=0.5`` (window-over-window spend up by half / down by
+    half; smaller changes are within the noise of a few purchases per window),
+    ``winback_days=None`` (= ``window_days``).
+    """
+    _check_tx(tx)
+    r = _rules(rules)
+    ts = engine.check_asof(asof)
+    days = customer_days(tx, before=ts)
+    if days.empty:
+        raise DataError(f"no purchases before asof={ts:%Y-%m-%d}; choose a later asof or check the data's dates.")
+    return StageResult(_snapshot(days, ts, r), ts, r)
+
+
+def history(tx: Any, *, start: Any, end: Any, **rules: Any) -> StageHistory:
+    """Stages at every month end from ``start`` to ``end`` (month-end snapshots, one engine pass).
+
+    The engine aggregates the transactions once to customer × purchase day (far fewer rows than
+    lines); each month-end snapshot is then the same rules as :func:`stages` applied to the days
+    before the first day of the next month. A snapshot labelled 2025-03 is the stage on
+    2025-03-31 at the end of the day (``asof`` = 2025-04-01).
+    """
+    _check_tx(tx)
+    r = _rules(rules)
+    s, e = engine.check_asof(start), engine.check_asof(end)
+    if e < s:
+        raise ParameterError(f"end={end!r} is before start={start!r}.")
+    month_starts = pd.date_range(s.to_period("M").to_timestamp(), e.to_period("M").to_timestamp(), freq="MS")
+    last_asof = month_starts[-1] + pd.offsets.MonthBegin(1)
+    days = customer_days(tx, before=last_asof)
+    if days.empty:
+        raise DataError(f"no purchases before {last_asof:%Y-%m-%d}; check start/end against the data's dates.")
+    parts = []
+    for m in month_starts:
+        snap = _snapshot(days, m + pd.offsets.MonthBegin(1), r)
+        parts.append(pd.DataFrame({"month": m, "customer_id": snap["customer_id"], "stage": snap["stage"]}))
+    return StageHistory(pd.concat(parts, ignore_index=True), r)
+
+
+# ------------------------------------------------------------------ playbook and words
+def playbook(result: StageResult | None = None, *, lang: str = "en") -> pd.DataFrame:
+    """Goal, roles and key actions per stage (with the B2B journey step), plus counts and revenue.
+
+    Without a result the table has the playbook text only.
+    """
+    check_lang(lang)
+    rows = []
+    counts = result.counts().set_index("stage") if result is not None else None
+    for s in STAGES:
+        p = PLAYBOOK[s]
+        row = {text("stage", lang, LABELS): text(s, lang, LABELS),
+               text("b2b", lang, LABELS): p["b2b"][lang]}
+        if counts is not None:
+            row[text("customers", lang)] = int(counts.loc[s, "customers"])
+            row[text("share", lang)] = round(float(counts.loc[s, "share"]), 3)
+            row[text("revenue_window", lang, LABELS)] = round(float(counts.loc[s, "revenue_365"]), 2)
+        row[text("goal", lang, LABELS)] = p["goal"][lang]
+        row[text("roles", lang, LABELS)] = p["roles"][lang]
+        row[text("actions", lang, LABELS)] = p["actions"][lang]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def b2b_journey(result: StageResult | None = None, *, lang: str = "en") -> pd.DataFrame:
+    """The seven steps of the B2B journey in order, each with the stage that reveals it in the data.
+
+    Signing and kick-off both show as "new" (the data cannot tell a signed contract from a first
+    order), and renewal after a break as "won back"; "lapsed" customers sit between pre-churn and
+    churn. With a result, the customers in the matching stage are added.
+    """
+    check_lang(lang)
+    counts = result.counts().set_index("stage")["customers"] if result is not None else None
+    rows = []
+    for i, (step, stage) in enumerate(_B2B_STAGE.items(), start=1):
+        row = {"step": i, text("b2b", lang, LABELS): B2B_STEPS[step][lang],
+               text("stage", lang, LABELS): text(stage, lang, LABELS)}
+        if counts is not None:
+            row[text("customers", lang)] = int(counts[stage])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summary(result: StageResult, *, lang: str = "en") -> str:
+    """Sentences generated from the stage counts: active vs gone, the largest stage, the declining customers.
+
+    "Declining" customers are the active ones slipping (the churn warning's concern); lapsed and lost
+    customers have already stopped buying and are counted apart, never as "at risk"."""
+    check_lang(lang)
+    c = result.counts().set_index("stage")
+    n = int(c["customers"].sum())
+    active, gone = int(c.loc[list(ACTIVE), "customers"].sum()), int(c.loc[list(GONE), "customers"].sum())
+    top = c["customers"].idxmax()
+    dec_n, dec_rev = int(c.loc["declining", "customers"]), float(c.loc["declining", "revenue_365"])
+    dec_share = float(c.loc["declining", "revenue_share"])
+    grow = int(c.loc[["new", "growing", "won_back"], "customers"].sum())
+    top_n, top_share = int(c.loc[top, "customers"]), float(c.loc[top, "share"])
+    return lifecycle_text.summary_text(result.asof, n=n, active=active, gone=gone, top=top, top_n=top_n,
+                                       top_share=top_share, dec_n=dec_n, dec_rev=dec_rev, dec_share=dec_share, grow=grow,
+                                       lang=lang)
+
+
+# ------------------------------------------------------------------ rules and results
 @dataclass(frozen=True)
 class Rules:
     """Stage thresholds (see the module docstring for how each is used)."""
@@ -207,6 +250,140 @@ class Rules:
         return self
 
 
+
+@dataclass(frozen=True)
+class StageResult(ParagraphResult):
+    """Each customer's lifecycle stage at ``asof``, with the numbers the rules used."""
+
+    table: pd.DataFrame = field(repr=False)
+    asof: pd.Timestamp
+    rules: Rules
+    title = "Lifecycle stages (客户生命周期阶段)"
+    _conventions = ("asof", "rules")
+    _columns = _RESULT_COLUMNS
+
+    def counts(self, lang: str | None = None) -> pd.DataFrame:
+        """Customers, share and last-365-day revenue per stage, in lifecycle order.
+
+        With ``lang`` the stage column holds the stage names in that language (for a report table)."""
+        t = self.table
+        g = t.groupby("stage")
+        out = pd.DataFrame({"customers": g.size(), "revenue_365": g["revenue_365"].sum()}).reindex(list(STAGES)).fillna(0)
+        out["customers"] = out["customers"].astype(int)
+        n = out["customers"].sum()
+        out["share"] = out["customers"] / n if n else 0.0
+        rev = out["revenue_365"].sum()
+        out["revenue_share"] = out["revenue_365"] / rev if rev else 0.0
+        out.index.name = "stage"
+        out = out.reset_index()
+        if lang is not None:
+            check_lang(lang)
+            out["stage"] = [text(s, lang, LABELS) for s in out["stage"]]
+        return out
+
+    def playbook(self, lang: str = "en") -> pd.DataFrame:
+        """The stage playbook with this snapshot's counts and revenue per stage."""
+        return playbook(self, lang=lang)
+
+    def _summary_text(self, lang: str = "en") -> str:
+        return summary(self, lang=lang)
+
+    def plot(self, ax=None, lang: str = "en"):
+        """Customers per stage (:func:`crmcore.customer.lifecycle_plots.stage_bars`)."""
+        check_lang(lang)
+        return lifecycle_plots.stage_bars(self.counts(), self.asof, ax=ax, lang=lang)
+
+
+
+@dataclass(frozen=True)
+class StageHistory(Result):
+    """Stages at successive month ends, their counts (stage × month) and flows between months."""
+
+    snapshots: pd.DataFrame = field(repr=False)   # month, customer_id, stage
+    rules: Rules
+    title = "Lifecycle stages by month (各月生命周期阶段)"
+    _conventions = ("rules",)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.counts()
+
+    def counts(self, lang: str | None = None) -> pd.DataFrame:
+        """Stage × month table of customer counts (rows: stages in lifecycle order; columns: months)."""
+        t = pd.crosstab(self.snapshots["stage"], self.snapshots["month"]).reindex(list(STAGES)).fillna(0).astype(int)
+        t.columns = [f"{m:%Y-%m}" for m in t.columns]
+        if lang is not None:
+            t.index = [text(s, lang, LABELS) for s in t.index]
+        return t
+
+    def flows(self) -> pd.DataFrame:
+        """Long table month, from_stage, to_stage, customers: moves from the previous month end.
+
+        Customers absent at the previous month end come ``from_stage="none"``.
+        """
+        s = self.snapshots
+        months = sorted(s["month"].unique())
+        rows = []
+        for prev_m, m in zip(months[:-1], months[1:]):
+            a = s.loc[s["month"] == prev_m, ["customer_id", "stage"]]
+            b = s.loc[s["month"] == m, ["customer_id", "stage"]]
+            j = b.merge(a, on="customer_id", how="left", suffixes=("", "_prev")).fillna({"stage_prev": "none"})
+            c = j.groupby(["stage_prev", "stage"]).size().rename("customers").reset_index()
+            c.insert(0, "month", m)
+            rows.append(c)
+        if not rows:
+            return pd.DataFrame(columns=["month", "from_stage", "to_stage", "customers"])
+        out = pd.concat(rows, ignore_index=True).rename(columns={"stage_prev": "from_stage", "stage": "to_stage"})
+        order = {k: i for i, k in enumerate(("none",) + STAGES)}
+        out = out.sort_values(["month", "from_stage", "to_stage"], key=lambda c: c.map(order) if c.name != "month" else c)
+        return out.reset_index(drop=True)
+
+    def transitions(self, month: Any = None, *, lang: str | None = None) -> pd.DataFrame:
+        """From-stage × to-stage matrix of moves into ``month`` (all months summed when None)."""
+        f = self.flows()
+        if month is not None:
+            m = pd.Timestamp(month)
+            f = f[f["month"] == m]
+            if f.empty:
+                raise ParameterError(f"month={month!r} has no flows; months run from "
+                                     f"{self.snapshots['month'].min():%Y-%m} to {self.snapshots['month'].max():%Y-%m} "
+                                     "(the first month has no previous month).")
+        m = f.pivot_table(index="from_stage", columns="to_stage", values="customers", aggfunc="sum", fill_value=0)
+        m = m.reindex(index=["none", *STAGES], columns=list(STAGES), fill_value=0).astype(int)
+        if lang is not None:
+            m.index = [text(s, lang, LABELS) for s in m.index]
+            m.columns = [text(s, lang, LABELS) for s in m.columns]
+        return m
+
+    def moved_share(self) -> pd.Series:
+        """Share of existing customers whose stage changed, by month."""
+        f = self.flows()
+        f = f[f["from_stage"] != "none"]
+        moved = f[f["from_stage"] != f["to_stage"]].groupby("month")["customers"].sum()
+        total = f.groupby("month")["customers"].sum()
+        return (moved.reindex(total.index, fill_value=0) / total).rename("moved_share")
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """The span of month ends, the largest stage at the last one, and how many customers move per month."""
+        check_lang(lang)
+        c = self.counts()
+        last = c.columns[-1]
+        top = c[last].idxmax()
+        moved = self.moved_share()
+        return lifecycle_text.history_sentences(c.columns[0], last, c.shape[1], top, int(c.at[top, last]),
+                                                moved.mean() if len(moved) else None, lang)
+
+    def plot(self, ax=None, lang: str = "en"):
+        """Customers per stage, month by month (:func:`crmcore.customer.lifecycle_plots.stage_areas`)."""
+        check_lang(lang)
+        return lifecycle_plots.stage_areas(self.counts(), ax=ax, lang=lang)
+
+    def plot_transitions(self, ax=None, lang: str = "en"):
+        """Moves between stages, all months summed (:func:`crmcore.customer.lifecycle_plots.transitions_heatmap`)."""
+        check_lang(lang)
+        return lifecycle_plots.transitions_heatmap(self.transitions(lang=lang), ax=ax, lang=lang)
+
+
+# ------------------------------------------------------------------ private helpers
 def _snapshot(days: pd.DataFrame, asof: pd.Timestamp, rules: Rules) -> pd.DataFrame:
     """Stage of every customer with a purchase day before ``asof`` (``days`` sorted by customer, day)."""
     d = days[days["day"] < asof]
@@ -285,309 +462,3 @@ def _rules(kwargs: dict) -> Rules:
         raise ParameterError(f"unknown stage rule(s) {', '.join(sorted(unknown))}; "
                              f"use {', '.join(Rules.__dataclass_fields__)}.")
     return Rules(**kwargs).check()
-
-
-# ------------------------------------------------------------------ results
-#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
-_RESULT_COLUMNS: dict[str, dict[str, str]] = {
-    "purchase_days": {"en": "Purchase days", "zh": "购买天数"},
-    "rhythm_days": {"en": "Usual days between purchases", "zh": "常规购买间隔（天）"},
-    "recency_days": {"en": "Days since the last purchase", "zh": "距最近一次购买天数"},
-    "recency_ratio": {"en": "Recency ÷ usual interval", "zh": "沉默天数 ÷ 常规间隔"},
-    "last_gap_days": {"en": "Last gap (days)", "zh": "最近一次间隔（天）"},
-    "return_gap_days": {"en": "Gap before the return (days)", "zh": "回流前的间隔（天）"},
-    "revenue_last": {"en": "Revenue, last window", "zh": "最近窗口销售额"},
-    "revenue_prev": {"en": "Revenue, window before", "zh": "上一窗口销售额"},
-    "median_gap": {"en": "Median gap (days)", "zh": "间隔中位数（天）"},
-    "prior_gap": {"en": "Usual gap before the window (days)", "zh": "窗口前的常规间隔（天）"},
-}
-
-
-@dataclass(frozen=True)
-class StageResult(ParagraphResult):
-    """Each customer's lifecycle stage at ``asof``, with the numbers the rules used."""
-
-    table: pd.DataFrame = field(repr=False)
-    asof: pd.Timestamp
-    rules: Rules
-    title = "Lifecycle stages (客户生命周期阶段)"
-    _conventions = ("asof", "rules")
-    _columns = _RESULT_COLUMNS
-
-    def counts(self, lang: str | None = None) -> pd.DataFrame:
-        """Customers, share and last-365-day revenue per stage, in lifecycle order.
-
-        With ``lang`` the stage column holds the stage names in that language (for a report table)."""
-        t = self.table
-        g = t.groupby("stage")
-        out = pd.DataFrame({"customers": g.size(), "revenue_365": g["revenue_365"].sum()}).reindex(list(STAGES)).fillna(0)
-        out["customers"] = out["customers"].astype(int)
-        n = out["customers"].sum()
-        out["share"] = out["customers"] / n if n else 0.0
-        rev = out["revenue_365"].sum()
-        out["revenue_share"] = out["revenue_365"] / rev if rev else 0.0
-        out.index.name = "stage"
-        out = out.reset_index()
-        if lang is not None:
-            check_lang(lang)
-            out["stage"] = [text(s, lang, LABELS) for s in out["stage"]]
-        return out
-
-    def playbook(self, lang: str = "en") -> pd.DataFrame:
-        """The stage playbook with this snapshot's counts and revenue per stage."""
-        return playbook(self, lang=lang)
-
-    def _summary_text(self, lang: str = "en") -> str:
-        return summary(self, lang=lang)
-
-    def plot(self, ax=None, lang: str = "en"):
-        import matplotlib.pyplot as plt
-
-        check_lang(lang)
-        c = self.counts()
-        if ax is None:
-            _, ax = plt.subplots()
-        ax.barh([text(s, lang, LABELS) for s in c["stage"]][::-1], c["customers"][::-1], color="#4c72b0")
-        ax.set_xlabel(text("customers", lang))
-        ax.set_title(f"{text('stage', lang, LABELS)} — {self.asof:%Y-%m-%d}")
-        return ax
-
-
-def stages(tx: Any, *, asof: Any, **rules: Any) -> StageResult:
-    """Lifecycle stage of every customer as of ``asof`` (only rows with ``order_date < asof``).
-
-    Keyword rules (defaults): ``window_days=90`` (a quarter, the spend-trend window),
-    ``new_days=90`` (new for a quarter after the first purchase), ``min_interval_days=14``
-    (floor on a rhythm, so a burst of daily buying does not make a week away look alarming),
-    ``single_interval_days=None`` (one-time buyers get the median rhythm of the repeat buyers in
-    the same snapshot), ``decline_factor=2``, ``lapse_factor=3``, ``lost_factor=5`` (recency in
-    multiples of the rhythm: if a customer's gaps were random with that median, a wait of k
-    medians happens by chance with probability 2^-k, i.e. 25 %, 12.5 % and 3 %), ``lapse_min_days=60``,
-    ``lost_min_days=180`` (floors, so very frequent buyers are not called lapsed or lost after a
-    short break), ``growth=0.5`` and ``drop=0.5`` (window-over-window spend up by half / down by
-    half; smaller changes are within the noise of a few purchases per window),
-    ``winback_days=None`` (= ``window_days``).
-    """
-    _check_tx(tx)
-    r = _rules(rules)
-    ts = engine.check_asof(asof)
-    days = customer_days(tx, before=ts)
-    if days.empty:
-        raise DataError(f"no purchases before asof={ts:%Y-%m-%d}; choose a later asof or check the data's dates.")
-    return StageResult(_snapshot(days, ts, r), ts, r)
-
-
-@dataclass(frozen=True)
-class StageHistory(Result):
-    """Stages at successive month ends, their counts (stage × month) and flows between months."""
-
-    snapshots: pd.DataFrame = field(repr=False)   # month, customer_id, stage
-    rules: Rules
-    title = "Lifecycle stages by month (各月生命周期阶段)"
-    _conventions = ("rules",)
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.counts()
-
-    def counts(self, lang: str | None = None) -> pd.DataFrame:
-        """Stage × month table of customer counts (rows: stages in lifecycle order; columns: months)."""
-        t = pd.crosstab(self.snapshots["stage"], self.snapshots["month"]).reindex(list(STAGES)).fillna(0).astype(int)
-        t.columns = [f"{m:%Y-%m}" for m in t.columns]
-        if lang is not None:
-            t.index = [text(s, lang, LABELS) for s in t.index]
-        return t
-
-    def flows(self) -> pd.DataFrame:
-        """Long table month, from_stage, to_stage, customers: moves from the previous month end.
-
-        Customers absent at the previous month end come ``from_stage="none"``.
-        """
-        s = self.snapshots
-        months = sorted(s["month"].unique())
-        rows = []
-        for prev_m, m in zip(months[:-1], months[1:]):
-            a = s.loc[s["month"] == prev_m, ["customer_id", "stage"]]
-            b = s.loc[s["month"] == m, ["customer_id", "stage"]]
-            j = b.merge(a, on="customer_id", how="left", suffixes=("", "_prev")).fillna({"stage_prev": "none"})
-            c = j.groupby(["stage_prev", "stage"]).size().rename("customers").reset_index()
-            c.insert(0, "month", m)
-            rows.append(c)
-        if not rows:
-            return pd.DataFrame(columns=["month", "from_stage", "to_stage", "customers"])
-        out = pd.concat(rows, ignore_index=True).rename(columns={"stage_prev": "from_stage", "stage": "to_stage"})
-        order = {k: i for i, k in enumerate(("none",) + STAGES)}
-        out = out.sort_values(["month", "from_stage", "to_stage"], key=lambda c: c.map(order) if c.name != "month" else c)
-        return out.reset_index(drop=True)
-
-    def transitions(self, month: Any = None, *, lang: str | None = None) -> pd.DataFrame:
-        """From-stage × to-stage matrix of moves into ``month`` (all months summed when None)."""
-        f = self.flows()
-        if month is not None:
-            m = pd.Timestamp(month)
-            f = f[f["month"] == m]
-            if f.empty:
-                raise ParameterError(f"month={month!r} has no flows; months run from "
-                                     f"{self.snapshots['month'].min():%Y-%m} to {self.snapshots['month'].max():%Y-%m} "
-                                     "(the first month has no previous month).")
-        m = f.pivot_table(index="from_stage", columns="to_stage", values="customers", aggfunc="sum", fill_value=0)
-        m = m.reindex(index=["none", *STAGES], columns=list(STAGES), fill_value=0).astype(int)
-        if lang is not None:
-            m.index = [text(s, lang, LABELS) for s in m.index]
-            m.columns = [text(s, lang, LABELS) for s in m.columns]
-        return m
-
-    def moved_share(self) -> pd.Series:
-        """Share of existing customers whose stage changed, by month."""
-        f = self.flows()
-        f = f[f["from_stage"] != "none"]
-        moved = f[f["from_stage"] != f["to_stage"]].groupby("month")["customers"].sum()
-        total = f.groupby("month")["customers"].sum()
-        return (moved.reindex(total.index, fill_value=0) / total).rename("moved_share")
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """The span of month ends, the largest stage at the last one, and how many customers move per month."""
-        check_lang(lang)
-        c = self.counts()
-        first, last = c.columns[0], c.columns[-1]
-        top = c[last].idxmax()
-        n_top = int(c.at[top, last])
-        stage = text(top, lang, LABELS)
-        moved = self.moved_share()
-        if lang == "zh":
-            out = [f"在 {first} 至 {last} 的 {c.shape[1]} 个月末划分了客户生命周期阶段；最后一个月末人数最多的阶段是"
-                   f"“{stage}”（{n_top:,} 位客户）。"]
-            if len(moved):
-                out.append(f"平均每月有 {moved.mean():.1%} 的老客户从一个阶段进入另一个阶段。")
-            return out
-        out = [f"Lifecycle stages were taken at {c.shape[1]} month ends from {first} to {last}; at the last one the "
-               f"largest stage is {stage} ({n_top:,} customers)."]
-        if len(moved):
-            out.append(f"On average {moved.mean():.1%} of existing customers move to another stage each month.")
-        return out
-
-    def plot(self, ax=None, lang: str = "en"):
-        import matplotlib.pyplot as plt
-
-        check_lang(lang)
-        c = self.counts()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(9, 4.5))
-        x = pd.to_datetime(c.columns)
-        ax.stackplot(x, c.to_numpy(), labels=[text(s, lang, LABELS) for s in c.index], alpha=0.85)
-        ax.set_ylabel(text("customers", lang))
-        ax.set_title(text("stage_counts", lang, LABELS))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
-        return ax
-
-    def plot_transitions(self, ax=None, lang: str = "en"):
-        import matplotlib.pyplot as plt
-        import seaborn as sns
-
-        check_lang(lang)
-        m = self.transitions(lang=lang)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 5.5))
-        sns.heatmap(m, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax)
-        ax.set_xlabel(text("to", lang, LABELS))
-        ax.set_ylabel(text("from", lang, LABELS))
-        ax.set_title(text("flows_title", lang, LABELS))
-        return ax
-
-
-def history(tx: Any, *, start: Any, end: Any, **rules: Any) -> StageHistory:
-    """Stages at every month end from ``start`` to ``end`` (month-end snapshots, one engine pass).
-
-    The engine aggregates the transactions once to customer × purchase day (far fewer rows than
-    lines); each month-end snapshot is then the same rules as :func:`stages` applied to the days
-    before the first day of the next month. A snapshot labelled 2025-03 is the stage on
-    2025-03-31 at the end of the day (``asof`` = 2025-04-01).
-    """
-    _check_tx(tx)
-    r = _rules(rules)
-    s, e = engine.check_asof(start), engine.check_asof(end)
-    if e < s:
-        raise ParameterError(f"end={end!r} is before start={start!r}.")
-    month_starts = pd.date_range(s.to_period("M").to_timestamp(), e.to_period("M").to_timestamp(), freq="MS")
-    last_asof = month_starts[-1] + pd.offsets.MonthBegin(1)
-    days = customer_days(tx, before=last_asof)
-    if days.empty:
-        raise DataError(f"no purchases before {last_asof:%Y-%m-%d}; check start/end against the data's dates.")
-    parts = []
-    for m in month_starts:
-        snap = _snapshot(days, m + pd.offsets.MonthBegin(1), r)
-        parts.append(pd.DataFrame({"month": m, "customer_id": snap["customer_id"], "stage": snap["stage"]}))
-    return StageHistory(pd.concat(parts, ignore_index=True), r)
-
-
-# ------------------------------------------------------------------ playbook and words
-def playbook(result: StageResult | None = None, *, lang: str = "en") -> pd.DataFrame:
-    """Goal, roles and key actions per stage (with the B2B journey step), plus counts and revenue.
-
-    Without a result the table has the playbook text only.
-    """
-    check_lang(lang)
-    rows = []
-    counts = result.counts().set_index("stage") if result is not None else None
-    for s in STAGES:
-        p = PLAYBOOK[s]
-        row = {text("stage", lang, LABELS): text(s, lang, LABELS),
-               text("b2b", lang, LABELS): p["b2b"][lang]}
-        if counts is not None:
-            row[text("customers", lang)] = int(counts.loc[s, "customers"])
-            row[text("share", lang)] = round(float(counts.loc[s, "share"]), 3)
-            row[text("revenue_window", lang, LABELS)] = round(float(counts.loc[s, "revenue_365"]), 2)
-        row[text("goal", lang, LABELS)] = p["goal"][lang]
-        row[text("roles", lang, LABELS)] = p["roles"][lang]
-        row[text("actions", lang, LABELS)] = p["actions"][lang]
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def b2b_journey(result: StageResult | None = None, *, lang: str = "en") -> pd.DataFrame:
-    """The seven steps of the B2B journey in order, each with the stage that reveals it in the data.
-
-    Signing and kick-off both show as "new" (the data cannot tell a signed contract from a first
-    order), and renewal after a break as "won back"; "lapsed" customers sit between pre-churn and
-    churn. With a result, the customers in the matching stage are added.
-    """
-    check_lang(lang)
-    counts = result.counts().set_index("stage")["customers"] if result is not None else None
-    rows = []
-    for i, (en, zh, stage) in enumerate(B2B_JOURNEY, start=1):
-        row = {"step": i, text("b2b", lang, LABELS): en if lang == "en" else zh,
-               text("stage", lang, LABELS): text(stage, lang, LABELS)}
-        if counts is not None:
-            row[text("customers", lang)] = int(counts[stage])
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-#: stages of customers still buying (the churn warning's population) and of customers already gone
-ACTIVE = ("new", "growing", "mature", "declining", "won_back")
-GONE = ("lapsed", "lost")
-
-
-def summary(result: StageResult, *, lang: str = "en") -> str:
-    """Sentences generated from the stage counts: active vs gone, the largest stage, the declining customers.
-
-    "Declining" customers are the active ones slipping (the churn warning's concern); lapsed and lost
-    customers have already stopped buying and are counted apart, never as "at risk"."""
-    check_lang(lang)
-    c = result.counts().set_index("stage")
-    n = int(c["customers"].sum())
-    active, gone = int(c.loc[list(ACTIVE), "customers"].sum()), int(c.loc[list(GONE), "customers"].sum())
-    top = c["customers"].idxmax()
-    dec_n, dec_rev = int(c.loc["declining", "customers"]), float(c.loc["declining", "revenue_365"])
-    dec_share = float(c.loc["declining", "revenue_share"])
-    grow = int(c.loc[["new", "growing", "won_back"], "customers"].sum())
-    top_n, top_share = int(c.loc[top, "customers"]), float(c.loc[top, "share"])
-    if lang == "zh":
-        return (f"截至 {result.asof:%Y-%m-%d}，{n:,} 位客户中仍活跃的有 {active:,} 位，已休眠或流失的有 {gone:,} 位；"
-                f"人数最多的阶段是「{text(top, 'zh', LABELS)}」（{top_n:,} 位，{top_share:.1%}）。"
-                f"活跃客户中处于衰退（预流失）阶段的有 {dec_n:,} 位，近365天贡献销售额 {dec_rev:,.0f}（{dec_share:.1%}），"
-                f"是流失预警要盯住的人；新客、成长和赢回客户共 {grow:,} 位。")
-    return (f"As of {result.asof:%Y-%m-%d}, {active:,} of the {n:,} customers are still active and {gone:,} have "
-            f"lapsed or are lost; the largest stage is '{text(top, 'en', LABELS)}' ({top_n:,}, {top_share:.1%}). "
-            f"{dec_n:,} active customers are declining (pre-churn); they brought {dec_rev:,.0f} ({dec_share:.1%}) "
-            f"of the last 365 days' revenue and are whom the churn warning watches. "
-            f"{grow:,} customers are new, growing or won back.")

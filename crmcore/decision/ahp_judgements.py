@@ -20,63 +20,14 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from crmcore.decision.ahp_matrix import (SCALE, AHPResult, PairwiseMatrix, RIChoice, _check_method, _make, _result, _upper_pairs,
-                  _weights, judgement_text, pairwise, priorities, random_index)
+from crmcore.decision.ahp_matrix import (JUDGEMENT_COLUMNS, SCALE, AHPResult, PairwiseMatrix, RIChoice, _check_method, _make,
+                                         _result, _upper_pairs, _weights, judgement_text, pairwise, priorities,
+                                         random_index)
 from crmcore.errors import DomainError, ParameterError
 from crmcore.labels import check_lang
 from crmcore.results import ParagraphResult, Result
 
-
-# --------------------------------------------------------------------------- incomplete
-
-
-#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
-_RESULT_COLUMNS: dict[str, dict[str, str]] = {
-    "row": {"en": "Row", "zh": "行"},
-    "column": {"en": "Column", "zh": "列"},
-    "value": {"en": "Value", "zh": "数值"},
-    "as_text": {"en": "As a fraction", "zh": "分数形式"},
-    "responsibility": {"en": "Share of the inconsistency", "zh": "对不一致的贡献"},
-    "current": {"en": "Current judgement", "zh": "当前判断"},
-    "implied": {"en": "Value implied by the weights", "zh": "权重推出的值"},
-    "suggested": {"en": "Suggested judgement", "zh": "建议判断"},
-    "suggested_value": {"en": "Suggested value", "zh": "建议值"},
-    "cr_before": {"en": "CR before", "zh": "调整前一致性比率"},
-    "cr_after": {"en": "CR after", "zh": "调整后一致性比率"},
-    "reaches_threshold": {"en": "Under the threshold", "zh": "低于阈值"},
-    "mean": {"en": "Mean", "zh": "均值"},
-    "std": {"en": "Standard deviation", "zh": "标准差"},
-    "min": {"en": "Minimum", "zh": "最小值"},
-    "max": {"en": "Maximum", "zh": "最大值"},
-    "cv": {"en": "Coefficient of variation", "zh": "变异系数"},
-}
-
-
-@dataclass(frozen=True)
-class Completion(Result):
-    """An incomplete matrix completed; ``filled`` lists the values put into the gaps."""
-
-    matrix: PairwiseMatrix = field(repr=False)
-    filled: pd.DataFrame = field(repr=False)
-    method: str
-    result: AHPResult = field(repr=False)
-    title = "completed judgement matrix (补全的判断矩阵)"
-    _conventions = ("method",)
-    _columns = _RESULT_COLUMNS
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.filled
-
-    def interpret(self, lang: str = "en") -> list[str]:
-        """How many gaps were filled and by which method, then the completed matrix's weights and CR."""
-        check_lang(lang)
-        n = len(self.filled)
-        how = {"harker": "Harker 法", "llsm": "对数最小二乘法", "lambda_max": "最小化 λmax 的方法"}.get(self.method, self.method) if lang == "zh" \
-            else {"harker": "Harker's method", "llsm": "logarithmic least squares",
-                                    "lambda_max": "the values that minimise λmax"}.get(self.method, self.method)
-        first = (f"用{how}补全了 {n} 个缺失的判断。" if lang == "zh"
-                 else f"{n} missing judgement(s) were filled by {how}.")
-        return [first, *self.result.interpret(lang)]
+_RESULT_COLUMNS = JUDGEMENT_COLUMNS  # readable headers of the results' to_frame(lang)
 
 
 def harker(matrix: Any, *, ri: RIChoice = "saaty1980", threshold: float = 0.1) -> Completion:
@@ -128,49 +79,6 @@ def complete(matrix: Any, *, method: str = "llsm", ri: RIChoice = "saaty1980", t
     return Completion(cm, _filled(m, done), method, res)
 
 
-def _llsm_logweights(v: np.ndarray) -> np.ndarray:
-    """Log-weights y (Σ y = 0) solving the normal equations L y = b of the LLSM problem."""
-    n = v.shape[0]
-    known = np.isfinite(v) & ~np.eye(n, dtype=bool)
-    lap = np.diag(known.sum(axis=1)).astype(float) - known.astype(float)
-    b = np.where(known, np.log(np.where(known, v, 1.0)), 0.0).sum(axis=1)
-    # L is singular (constants are its null space when the graph is connected); Σ y = 0 fixes y
-    return np.linalg.lstsq(np.vstack([lap, np.ones(n)]), np.append(b, 0.0), rcond=None)[0]
-
-
-def _min_lambda(v: np.ndarray, start: np.ndarray) -> np.ndarray:
-    from scipy.optimize import minimize
-
-    gaps = [(i, j) for i, j in _upper_pairs(v.shape[0]) if not np.isfinite(v[i, j])]
-
-    def build(x):
-        a = start.copy()
-        for (i, j), xi in zip(gaps, x):
-            a[i, j], a[j, i] = math.exp(xi), math.exp(-xi)
-        return a
-
-    def f(x):
-        a = build(x)
-        vals, vecs = np.linalg.eig(a)
-        k = int(np.argmax(vals.real))
-        lam = vals[k].real
-        w = np.abs(vecs[:, k].real)
-        lv, lvecs = np.linalg.eig(a.T)
-        u = np.abs(lvecs[:, int(np.argmax(lv.real))].real)
-        g = np.array([(u[i] * w[j] * a[i, j] - u[j] * w[i] * a[j, i]) for i, j in gaps]) / (u @ w)
-        return lam, g
-
-    x0 = np.array([math.log(start[i, j]) for i, j in gaps])
-    opt = minimize(f, x0, jac=True, method="L-BFGS-B", options={"ftol": 1e-14, "gtol": 1e-10})
-    return build(opt.x)
-
-
-def _filled(m: PairwiseMatrix, done: np.ndarray) -> pd.DataFrame:
-    rows = [(m.labels[i], m.labels[j], float(done[i, j]), judgement_text(done[i, j]))
-            for i, j in _upper_pairs(m.n) if not np.isfinite(m.values[i, j])]
-    return pd.DataFrame(rows, columns=["row", "column", "value", "as_text"])
-
-
 def compare_completions(matrix: Any, *, ri: RIChoice = "saaty1980") -> pd.DataFrame:
     """Harker, LLSM and λmax-optimal completion side by side: each filled value, then the
     weights, λmax and CR of the completed matrix (rows), one column per method."""
@@ -185,9 +93,6 @@ def compare_completions(matrix: Any, *, ri: RIChoice = "saaty1980") -> pd.DataFr
         col.update({"lambda_max": c.result.lambda_max, "CR": c.result.cr})
         cols[method] = col
     return pd.DataFrame(cols)
-
-
-# --------------------------------------------------------------------------- revision advisor
 
 
 def intransitive_triads(matrix: Any) -> pd.DataFrame:
@@ -205,6 +110,152 @@ def intransitive_triads(matrix: Any) -> pd.DataFrame:
             if np.isfinite([x, y, z]).all() and x > 1 and y > 1 and z > 1:
                 rows.append((labs[a], labs[b], labs[c], judgement_text(x), judgement_text(y), judgement_text(z)))
     return pd.DataFrame(rows, columns=["first", "second", "third", "first>second", "second>third", "third>first"])
+
+
+def revise(matrix: Any, *, threshold: float = 0.1, ri: RIChoice = "saaty1980", max_changes: int = 3) -> Revision:
+    """Rank judgements by responsibility for the inconsistency and propose 1–9 scale fixes.
+
+    Responsibility of ``a_ij`` is ``|ln(a_ij w_j / w_i)|`` with eigenvector weights ``w`` (the
+    judgement's distance from the value the other judgements imply). For each judgement we try
+    every value on Saaty's 17-point scale and propose the one closest to the current value (in
+    log distance) that brings CR below ``threshold``; if none does, the value giving the lowest CR.
+    ``sequence`` applies the best single change repeatedly (up to ``max_changes``) until CR
+    is under the threshold — needed when the inconsistency is spread over several judgements.
+    """
+    m = pairwise(matrix, allow_missing=False)
+    n = m.n
+    ri_val, _ = random_index(n, ri)
+    a = m.values
+    w, lam = _weights(a, "eigen")
+    cr0 = (lam - n) / (n - 1) / ri_val if n > 2 else 0.0
+    rows = []
+    for i, j in _upper_pairs(n):
+        resp = abs(math.log(a[i, j] * w[j] / w[i]))
+        best_ok, best_any = None, None
+        for s in SCALE:
+            b = a.copy()
+            b[i, j], b[j, i] = s, 1 / s
+            cr = _cr(b, ri_val) if n > 2 else 0.0
+            dist = abs(math.log(s / a[i, j]))
+            if cr < threshold and (best_ok is None or dist < best_ok[2] - 1e-12):
+                best_ok = (s, cr, dist)
+            if best_any is None or cr < best_any[1] - 1e-12:
+                best_any = (s, cr, dist)
+        pick = best_ok or best_any
+        rows.append({
+            "row": m.labels[i], "column": m.labels[j], "responsibility": resp,
+            "current": judgement_text(a[i, j]), "implied": float(w[i] / w[j]),
+            "suggested": judgement_text(pick[0]), "suggested_value": float(pick[0]),
+            "cr_before": float(cr0), "cr_after": float(pick[1]), "reaches_threshold": best_ok is not None,
+        })
+    sug = pd.DataFrame(rows).sort_values(["responsibility", "row", "column"], ascending=[False, True, True],
+                                          ignore_index=True)
+    ok = sug[sug["reaches_threshold"]]
+    best, cr_best = None, float(cr0)
+    if cr0 >= threshold and len(ok):
+        # among single changes that work, prefer the most responsible judgement
+        top = ok.iloc[0]
+        best, cr_best = (top["row"], top["column"], top["suggested"]), float(top["cr_after"])
+    seq = []
+    cur = m
+    if cr0 >= threshold:
+        for _ in range(max_changes):
+            s = _best_single(cur, ri_val)
+            cur = cur.with_judgement(s[0], s[1], s[2])
+            seq.append({"row": s[0], "column": s[1], "from": s[3], "to": judgement_text(s[2]), "cr_after": s[4]})
+            if s[4] < threshold:
+                break
+    seq_df = pd.DataFrame(seq, columns=["row", "column", "from", "to", "cr_after"])
+    return Revision(sug, intransitive_triads(m), float(cr0), threshold, best, cr_best, seq_df, m)
+
+
+def aggregate_judgements(matrices: Mapping[str, Any] | Sequence[Any], *,
+                         weights: Mapping[str, float] | Sequence[float] | None = None) -> PairwiseMatrix:
+    """Aggregation of individual judgements (AIJ): element-wise weighted geometric mean.
+
+    ``a_ij = Π_k a_ij^(k) ^ λ_k`` with expert weights ``λ_k`` summing to 1; the result is again
+    reciprocal (Aczél & Saaty 1983; Forman & Peniwati 1998). A judgement missing for some experts
+    is the weighted geometric mean of the experts who gave it.
+    """
+    items = _expert_items(matrices)
+    lam = _expert_weights([k for k, _ in items], weights)
+    logs = np.stack([np.log(x.values) for _, x in items])
+    known = np.isfinite(logs)
+    wts = np.where(known, lam[:, None, None], 0.0)
+    tot = wts.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        agg = np.exp((np.where(known, logs, 0.0) * wts).sum(axis=0) / tot)
+    agg[tot == 0] = np.nan
+    return pairwise(agg, labels=items[0][1].labels)
+
+
+def group(matrices: Mapping[str, Any] | Sequence[Any], *, weights: Mapping[str, float] | Sequence[float] | None = None,
+          method: str = "eigen", ri: RIChoice = "saaty1980", threshold: float = 0.1, screen: bool = True) -> GroupResult:
+    """Combine several experts' matrices.
+
+    Each expert's CR is computed; with ``screen=True`` experts with CR ≥ ``threshold`` are left
+    out of both aggregates (and listed in ``excluded``). ``aij``: priorities of the weighted
+    geometric mean matrix. ``aip``: normalised weighted geometric mean of individual priorities
+    (Forman & Peniwati 1998). ``dispersion``: mean, standard deviation, coefficient of variation,
+    min and max of the individual weights per criterion (all experts).
+    """
+    _check_method(method)
+    items = _expert_items(matrices)
+    names = [k for k, _ in items]
+    lam = _expert_weights(names, weights)
+    res = {k: priorities(x, method=method, ri=ri, threshold=threshold) for k, x in items}
+    labs = list(items[0][1].labels)
+    experts = pd.DataFrame({k: r.weights for k, r in res.items()}, index=labs).T
+    experts.insert(0, "CR", [res[k].cr for k in names])
+    experts.insert(1, "consistent", [res[k].consistent for k in names])
+    experts.insert(2, "expert_weight", lam)
+    keep = [k for k in names if res[k].consistent] if screen else names
+    if not keep:
+        raise DomainError(
+            f"every expert has CR ≥ {threshold:g} ({', '.join(f'{k}: {res[k].cr:.3f}' for k in names)}); "
+            "revise the matrices (ahp.revise) or pass screen=False."
+        )
+    lam_keep = {k: lam[names.index(k)] for k in keep}
+    agg = aggregate_judgements({k: dict(items)[k] for k in keep}, weights=lam_keep)
+    aij = priorities(agg, method=method, ri=ri, threshold=threshold)
+    wk = np.array([lam_keep[k] for k in keep])
+    wk = wk / wk.sum()
+    logw = np.stack([np.log(res[k].weights) for k in keep])
+    g = np.exp((wk[:, None] * logw).sum(axis=0))
+    aip = pd.Series(g / g.sum(), index=labs, name="AIP")
+    ind = experts[labs]
+    disp = pd.DataFrame({"mean": ind.mean(), "std": ind.std(ddof=0), "min": ind.min(), "max": ind.max()})
+    disp["cv"] = disp["std"] / disp["mean"]
+    excluded = tuple(k for k in names if k not in keep)
+    return GroupResult(experts, aij, aip, disp, tuple(keep), excluded, method, threshold)
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Completion(Result):
+    """An incomplete matrix completed; ``filled`` lists the values put into the gaps."""
+
+    matrix: PairwiseMatrix = field(repr=False)
+    filled: pd.DataFrame = field(repr=False)
+    method: str
+    result: AHPResult = field(repr=False)
+    title = "completed judgement matrix (补全的判断矩阵)"
+    _conventions = ("method",)
+    _columns = _RESULT_COLUMNS
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.filled
+
+    def interpret(self, lang: str = "en") -> list[str]:
+        """How many gaps were filled and by which method, then the completed matrix's weights and CR."""
+        check_lang(lang)
+        n = len(self.filled)
+        how = {"harker": "Harker 法", "llsm": "对数最小二乘法", "lambda_max": "最小化 λmax 的方法"}.get(self.method, self.method) if lang == "zh" \
+            else {"harker": "Harker's method", "llsm": "logarithmic least squares",
+                                    "lambda_max": "the values that minimise λmax"}.get(self.method, self.method)
+        first = (f"用{how}补全了 {n} 个缺失的判断。" if lang == "zh"
+                 else f"{n} missing judgement(s) were filled by {how}.")
+        return [first, *self.result.interpret(lang)]
 
 
 @dataclass(frozen=True)
@@ -287,131 +338,6 @@ class Revision(ParagraphResult):
         return " ".join(parts)
 
 
-def _cr(a: np.ndarray, ri_val: float) -> float:
-    n = a.shape[0]
-    if n <= 2:
-        return 0.0
-    _, lam = _weights(a, "eigen")
-    return (lam - n) / (n - 1) / ri_val
-
-
-def revise(matrix: Any, *, threshold: float = 0.1, ri: RIChoice = "saaty1980", max_changes: int = 3) -> Revision:
-    """Rank judgements by responsibility for the inconsistency and propose 1–9 scale fixes.
-
-    Responsibility of ``a_ij`` is ``|ln(a_ij w_j / w_i)|`` with eigenvector weights ``w`` (the
-    judgement's distance from the value the other judgements imply). For each judgement we try
-    every value on Saaty's 17-point scale and propose the one closest to the current value (in
-    log distance) that brings CR below ``threshold``; if none does, the value giving the lowest CR.
-    ``sequence`` applies the best single change repeatedly (up to ``max_changes``) until CR
-    is under the threshold — needed when the inconsistency is spread over several judgements.
-    """
-    m = pairwise(matrix, allow_missing=False)
-    n = m.n
-    ri_val, _ = random_index(n, ri)
-    a = m.values
-    w, lam = _weights(a, "eigen")
-    cr0 = (lam - n) / (n - 1) / ri_val if n > 2 else 0.0
-    rows = []
-    for i, j in _upper_pairs(n):
-        resp = abs(math.log(a[i, j] * w[j] / w[i]))
-        best_ok, best_any = None, None
-        for s in SCALE:
-            b = a.copy()
-            b[i, j], b[j, i] = s, 1 / s
-            cr = _cr(b, ri_val) if n > 2 else 0.0
-            dist = abs(math.log(s / a[i, j]))
-            if cr < threshold and (best_ok is None or dist < best_ok[2] - 1e-12):
-                best_ok = (s, cr, dist)
-            if best_any is None or cr < best_any[1] - 1e-12:
-                best_any = (s, cr, dist)
-        pick = best_ok or best_any
-        rows.append({
-            "row": m.labels[i], "column": m.labels[j], "responsibility": resp,
-            "current": judgement_text(a[i, j]), "implied": float(w[i] / w[j]),
-            "suggested": judgement_text(pick[0]), "suggested_value": float(pick[0]),
-            "cr_before": float(cr0), "cr_after": float(pick[1]), "reaches_threshold": best_ok is not None,
-        })
-    sug = pd.DataFrame(rows).sort_values(["responsibility", "row", "column"], ascending=[False, True, True],
-                                          ignore_index=True)
-    ok = sug[sug["reaches_threshold"]]
-    best, cr_best = None, float(cr0)
-    if cr0 >= threshold and len(ok):
-        # among single changes that work, prefer the most responsible judgement
-        top = ok.iloc[0]
-        best, cr_best = (top["row"], top["column"], top["suggested"]), float(top["cr_after"])
-    seq = []
-    cur = m
-    if cr0 >= threshold:
-        for _ in range(max_changes):
-            s = _best_single(cur, ri_val)
-            cur = cur.with_judgement(s[0], s[1], s[2])
-            seq.append({"row": s[0], "column": s[1], "from": s[3], "to": judgement_text(s[2]), "cr_after": s[4]})
-            if s[4] < threshold:
-                break
-    seq_df = pd.DataFrame(seq, columns=["row", "column", "from", "to", "cr_after"])
-    return Revision(sug, intransitive_triads(m), float(cr0), threshold, best, cr_best, seq_df, m)
-
-
-def _best_single(m: PairwiseMatrix, ri_val: float) -> tuple[str, str, float, str, float]:
-    a = m.values
-    best = None
-    for i, j in _upper_pairs(m.n):
-        for s in SCALE:
-            b = a.copy()
-            b[i, j], b[j, i] = s, 1 / s
-            cr = _cr(b, ri_val)
-            if best is None or cr < best[4] - 1e-12:
-                best = (m.labels[i], m.labels[j], s, judgement_text(a[i, j]), cr)
-    return best
-
-
-# --------------------------------------------------------------------------- group decisions
-
-
-def _expert_items(matrices: Mapping[str, Any] | Sequence[Any]) -> list[tuple[str, PairwiseMatrix]]:
-    items = list(matrices.items()) if isinstance(matrices, Mapping) else [(f"expert {k + 1}", x) for k, x in enumerate(matrices)]
-    if not items:
-        raise DomainError("no expert matrices given; pass a dict {expert: matrix} with at least one entry.")
-    out = [(str(k), pairwise(x)) for k, x in items]
-    labs = out[0][1].labels
-    for k, x in out[1:]:
-        if x.labels != labs:
-            raise DomainError(
-                f"expert {k!r} compares {list(x.labels)} but expert {out[0][0]!r} compares {list(labs)}. "
-                "Every expert must judge the same elements in the same order."
-            )
-    return out
-
-
-def _expert_weights(names: list[str], weights: Mapping[str, float] | Sequence[float] | None) -> np.ndarray:
-    if weights is None:
-        return np.full(len(names), 1 / len(names))
-    wv = np.array([weights[k] for k in names] if isinstance(weights, Mapping) else list(weights), dtype=float)
-    if len(wv) != len(names) or (wv < 0).any() or wv.sum() <= 0:
-        raise ParameterError(f"weights must be {len(names)} non-negative numbers, one per expert, not all zero.")
-    return wv / wv.sum()
-
-
-def aggregate_judgements(matrices: Mapping[str, Any] | Sequence[Any], *,
-                         weights: Mapping[str, float] | Sequence[float] | None = None) -> PairwiseMatrix:
-    """Aggregation of individual judgements (AIJ): element-wise weighted geometric mean.
-
-    ``a_ij = Π_k a_ij^(k) ^ λ_k`` with expert weights ``λ_k`` summing to 1; the result is again
-    reciprocal (Aczél & Saaty 1983; Forman & Peniwati 1998). A judgement missing for some experts
-    is the weighted geometric mean of the experts who gave it.
-    """
-    items = _expert_items(matrices)
-    lam = _expert_weights([k for k, _ in items], weights)
-    logs = np.stack([np.log(x.values) for _, x in items])
-    known = np.isfinite(logs)
-    wts = np.where(known, lam[:, None, None], 0.0)
-    tot = wts.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        agg = np.exp((np.where(known, logs, 0.0) * wts).sum(axis=0) / tot)
-    agg[tot == 0] = np.nan
-    return pairwise(agg, labels=items[0][1].labels)
-
-
 @dataclass(frozen=True)
 class GroupResult(ParagraphResult):
     """Group AHP: per-expert CR screening, AIJ and AIP weights, dispersion per criterion."""
@@ -445,42 +371,90 @@ class GroupResult(ParagraphResult):
                 f"experts disagree most on {disp} (coefficient of variation {self.dispersion.loc[disp, 'cv']:.2f}).")
 
 
-def group(matrices: Mapping[str, Any] | Sequence[Any], *, weights: Mapping[str, float] | Sequence[float] | None = None,
-          method: str = "eigen", ri: RIChoice = "saaty1980", threshold: float = 0.1, screen: bool = True) -> GroupResult:
-    """Combine several experts' matrices.
+# --------------------------------------------------------------------------- private helpers
+def _llsm_logweights(v: np.ndarray) -> np.ndarray:
+    """Log-weights y (Σ y = 0) solving the normal equations L y = b of the LLSM problem."""
+    n = v.shape[0]
+    known = np.isfinite(v) & ~np.eye(n, dtype=bool)
+    lap = np.diag(known.sum(axis=1)).astype(float) - known.astype(float)
+    b = np.where(known, np.log(np.where(known, v, 1.0)), 0.0).sum(axis=1)
+    # L is singular (constants are its null space when the graph is connected); Σ y = 0 fixes y
+    return np.linalg.lstsq(np.vstack([lap, np.ones(n)]), np.append(b, 0.0), rcond=None)[0]
 
-    Each expert's CR is computed; with ``screen=True`` experts with CR ≥ ``threshold`` are left
-    out of both aggregates (and listed in ``excluded``). ``aij``: priorities of the weighted
-    geometric mean matrix. ``aip``: normalised weighted geometric mean of individual priorities
-    (Forman & Peniwati 1998). ``dispersion``: mean, standard deviation, coefficient of variation,
-    min and max of the individual weights per criterion (all experts).
-    """
-    _check_method(method)
-    items = _expert_items(matrices)
-    names = [k for k, _ in items]
-    lam = _expert_weights(names, weights)
-    res = {k: priorities(x, method=method, ri=ri, threshold=threshold) for k, x in items}
-    labs = list(items[0][1].labels)
-    experts = pd.DataFrame({k: r.weights for k, r in res.items()}, index=labs).T
-    experts.insert(0, "CR", [res[k].cr for k in names])
-    experts.insert(1, "consistent", [res[k].consistent for k in names])
-    experts.insert(2, "expert_weight", lam)
-    keep = [k for k in names if res[k].consistent] if screen else names
-    if not keep:
-        raise DomainError(
-            f"every expert has CR ≥ {threshold:g} ({', '.join(f'{k}: {res[k].cr:.3f}' for k in names)}); "
-            "revise the matrices (ahp.revise) or pass screen=False."
-        )
-    lam_keep = {k: lam[names.index(k)] for k in keep}
-    agg = aggregate_judgements({k: dict(items)[k] for k in keep}, weights=lam_keep)
-    aij = priorities(agg, method=method, ri=ri, threshold=threshold)
-    wk = np.array([lam_keep[k] for k in keep])
-    wk = wk / wk.sum()
-    logw = np.stack([np.log(res[k].weights) for k in keep])
-    g = np.exp((wk[:, None] * logw).sum(axis=0))
-    aip = pd.Series(g / g.sum(), index=labs, name="AIP")
-    ind = experts[labs]
-    disp = pd.DataFrame({"mean": ind.mean(), "std": ind.std(ddof=0), "min": ind.min(), "max": ind.max()})
-    disp["cv"] = disp["std"] / disp["mean"]
-    excluded = tuple(k for k in names if k not in keep)
-    return GroupResult(experts, aij, aip, disp, tuple(keep), excluded, method, threshold)
+
+def _min_lambda(v: np.ndarray, start: np.ndarray) -> np.ndarray:
+    from scipy.optimize import minimize
+
+    gaps = [(i, j) for i, j in _upper_pairs(v.shape[0]) if not np.isfinite(v[i, j])]
+
+    def build(x):
+        a = start.copy()
+        for (i, j), xi in zip(gaps, x):
+            a[i, j], a[j, i] = math.exp(xi), math.exp(-xi)
+        return a
+
+    def f(x):
+        a = build(x)
+        vals, vecs = np.linalg.eig(a)
+        k = int(np.argmax(vals.real))
+        lam = vals[k].real
+        w = np.abs(vecs[:, k].real)
+        lv, lvecs = np.linalg.eig(a.T)
+        u = np.abs(lvecs[:, int(np.argmax(lv.real))].real)
+        g = np.array([(u[i] * w[j] * a[i, j] - u[j] * w[i] * a[j, i]) for i, j in gaps]) / (u @ w)
+        return lam, g
+
+    x0 = np.array([math.log(start[i, j]) for i, j in gaps])
+    opt = minimize(f, x0, jac=True, method="L-BFGS-B", options={"ftol": 1e-14, "gtol": 1e-10})
+    return build(opt.x)
+
+
+def _filled(m: PairwiseMatrix, done: np.ndarray) -> pd.DataFrame:
+    rows = [(m.labels[i], m.labels[j], float(done[i, j]), judgement_text(done[i, j]))
+            for i, j in _upper_pairs(m.n) if not np.isfinite(m.values[i, j])]
+    return pd.DataFrame(rows, columns=["row", "column", "value", "as_text"])
+
+
+def _cr(a: np.ndarray, ri_val: float) -> float:
+    n = a.shape[0]
+    if n <= 2:
+        return 0.0
+    _, lam = _weights(a, "eigen")
+    return (lam - n) / (n - 1) / ri_val
+
+
+def _best_single(m: PairwiseMatrix, ri_val: float) -> tuple[str, str, float, str, float]:
+    a = m.values
+    best = None
+    for i, j in _upper_pairs(m.n):
+        for s in SCALE:
+            b = a.copy()
+            b[i, j], b[j, i] = s, 1 / s
+            cr = _cr(b, ri_val)
+            if best is None or cr < best[4] - 1e-12:
+                best = (m.labels[i], m.labels[j], s, judgement_text(a[i, j]), cr)
+    return best
+
+
+def _expert_items(matrices: Mapping[str, Any] | Sequence[Any]) -> list[tuple[str, PairwiseMatrix]]:
+    items = list(matrices.items()) if isinstance(matrices, Mapping) else [(f"expert {k + 1}", x) for k, x in enumerate(matrices)]
+    if not items:
+        raise DomainError("no expert matrices given; pass a dict {expert: matrix} with at least one entry.")
+    out = [(str(k), pairwise(x)) for k, x in items]
+    labs = out[0][1].labels
+    for k, x in out[1:]:
+        if x.labels != labs:
+            raise DomainError(
+                f"expert {k!r} compares {list(x.labels)} but expert {out[0][0]!r} compares {list(labs)}. "
+                "Every expert must judge the same elements in the same order."
+            )
+    return out
+
+
+def _expert_weights(names: list[str], weights: Mapping[str, float] | Sequence[float] | None) -> np.ndarray:
+    if weights is None:
+        return np.full(len(names), 1 / len(names))
+    wv = np.array([weights[k] for k in names] if isinstance(weights, Mapping) else list(weights), dtype=float)
+    if len(wv) != len(names) or (wv < 0).any() or wv.sum() <= 0:
+        raise ParameterError(f"weights must be {len(names)} non-negative numbers, one per expert, not all zero.")
+    return wv / wv.sum()

@@ -1,9 +1,10 @@
 """AHP core (层次分析法): judgement matrices, priorities, consistency — the bottom of the AHP modules.
 
-Import rule: ``ahp_plots`` (drawing only) ← ``ahp_matrix`` (this module) ← ``ahp_judgements`` ←
-``ahp`` (the public face, re-exporting both) ← ``ahp_hierarchy`` ← ``customer_value``. This module
-imports ``ahp_plots`` only inside the ``plot`` methods, and ``ahp_plots`` imports no AHP module, so
-there is no circle. Use it as ``from crmcore import ahp``.
+Import rule: ``ahp_text`` (words) ← ``ahp_scale`` (Saaty's scale, RI tables) ← ``ahp_matrix`` (this
+module) ← ``ahp_judgements`` ← ``ahp`` (the public face, re-exporting both) ← ``ahp_hierarchy`` ←
+``customer_value``; ``ahp_plots`` (drawing only) ← ``ahp_matrix``. This module imports ``ahp_plots`` only
+inside the ``plot`` methods, and ``ahp_plots``, like ``ahp_text``, imports no AHP module, so there is no
+circle. Use it as ``from crmcore import ahp``.
 
 A judgement matrix (判断矩阵) ``A`` holds pairwise comparisons on Saaty's 1–9 scale,
 ``a_ij ≈ w_i / w_j`` and ``a_ji = 1 / a_ij``. From it we derive priorities by
@@ -35,124 +36,180 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from crmcore.decision.ahp_scale import (  # noqa: F401  (re-exported: ahp.X and ahp_judgements read them here)
+    RI_TABLES, SCALE, RIChoice, _parse_value, _ri_cover_note, judgement_text, random_index, ri_available, ri_tables,
+    scale_table)
+from crmcore.decision.ahp_text import COMPARISON_COLUMNS as _COMPARISON_COLUMNS
+from crmcore.decision.ahp_text import JUDGEMENT_COLUMNS, LABELS  # noqa: F401  (re-exported: ahp.LABELS; ahp_judgements)
 from crmcore.errors import DomainError, ParameterError
 from crmcore.labels import check_lang, text
 from crmcore.results import ParagraphResult, Result
 
-LABELS = {
-    "weight": {"en": "weight", "zh": "权重"},
-    "rank": {"en": "rank", "zh": "排序"},
-    "criterion": {"en": "criterion", "zh": "准则"},
-    "column_sum": {"en": "column sum", "zh": "列和"},
-    "row_mean": {"en": "row mean = w", "zh": "行平均 = w"},
-    "row_gmean": {"en": "row geometric mean", "zh": "行几何平均"},
-    "Aw": {"en": "Aw", "zh": "Aw"},
-    "Aw_w": {"en": "(Aw)/w", "zh": "(Aw)/w"},
-    "lambda_max": {"en": "λmax", "zh": "最大特征根 λmax"},
-    "lambda_est": {"en": "λmax (estimate)", "zh": "λmax（近似）"},
-    "CI": {"en": "CI", "zh": "一致性指标 CI"},
-    "RI": {"en": "RI", "zh": "随机一致性指标 RI"},
-    "CR": {"en": "CR", "zh": "一致性比率 CR"},
-    "eigen": {"en": "eigenvector", "zh": "特征根法"},
-    "geometric": {"en": "geometric mean", "zh": "几何平均法"},
-    "arithmetic": {"en": "arithmetic mean", "zh": "和法"},
-    "harker": {"en": "Harker (incomplete)", "zh": "Harker 法（不完全）"},
-    "ok": {"en": "acceptable", "zh": "通过一致性检验"},
-    "revise": {"en": "must be revised", "zh": "需要修正判断矩阵"},
-    "matrix": {"en": "judgement matrix", "zh": "判断矩阵"},
-    "normalised": {"en": "column-normalised matrix", "zh": "列归一化矩阵"},
-    "step1": {"en": "Step 1: divide each column by its sum", "zh": "第一步：每列除以列和（列归一化）"},
-    "step1g": {"en": "Step 1: geometric mean of each row", "zh": "第一步：计算每行元素乘积的 n 次方根"},
-    "step1e": {"en": "Step 1: principal eigenvector of A", "zh": "第一步：求 A 的最大特征根对应的特征向量"},
-    "step2": {"en": "Step 2: normalise so the weights sum to 1", "zh": "第二步：归一化得到权重 w"},
-    "step3": {"en": "Step 3: Aw and (Aw)_i / w_i", "zh": "第三步：计算 Aw 与 (Aw)_i / w_i"},
-    "step4": {"en": "Step 4: consistency check", "zh": "第四步：一致性检验"},
-    "judgement": {"en": "judgement", "zh": "判断"},
-    "suggested": {"en": "suggested", "zh": "建议值"},
-    "cr_before": {"en": "CR before", "zh": "修正前 CR"},
-    "cr_after": {"en": "CR after", "zh": "修正后 CR"},
-}
-
-#: Saaty's fundamental scale as 17 values 1/9 … 1 … 9.
-SCALE = tuple([1 / k for k in range(9, 1, -1)] + list(range(1, 10)))
-
-# Random consistency indices RI(n). Values exactly as published; no interpolation.
-RI_TABLES: dict[str, dict[str, Any]] = {
-    "saaty1980": {
-        "name": "Saaty (1980)",
-        "values": {3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49, 11: 1.51},
-    },
-    "saaty2005": {  # Saaty (2005) Theory and Applications of the ANP, p. 31; Saaty & Tran (2007)
-        "name": "Saaty (2005)",
-        "values": {3: 0.52, 4: 0.89, 5: 1.11, 6: 1.25, 7: 1.35, 8: 1.40, 9: 1.45, 10: 1.49,
-                   11: 1.52, 12: 1.54, 13: 1.56, 14: 1.58, 15: 1.59},
-    },
-    "donegan_dodd": {  # Donegan & Dodd (1991) Math. Comput. Modelling 15(10), 135–137
-        "name": "Donegan & Dodd (1991)",
-        "values": {3: 0.4914, 4: 0.8286, 5: 1.0591, 6: 1.1797, 7: 1.2519, 8: 1.3171, 9: 1.3733,
-                   10: 1.4055, 11: 1.4213, 12: 1.4497, 13: 1.4643, 14: 1.4822, 15: 1.4969,
-                   16: 1.5078, 17: 1.5153, 18: 1.5262, 19: 1.5313, 20: 1.5371},
-    },
-    "alonso_lamata": {  # Alonso & Lamata (2006) IJUFKS 14(4), 445–459 (100,000 matrices)
-        "name": "Alonso & Lamata (2006)",
-        "values": {3: 0.5245, 4: 0.8815, 5: 1.1086, 6: 1.2479, 7: 1.3417, 8: 1.4056, 9: 1.4499,
-                   10: 1.4854, 11: 1.5141, 12: 1.5365, 13: 1.5551, 14: 1.5713, 15: 1.5838},
-    },
-}
-
 METHODS = ("eigen", "geometric", "arithmetic")
 
-RIChoice = str | float | Callable[[int], float]
+
+def pairwise(
+    data: Any,
+    *,
+    labels: Sequence[str] | None = None,
+    tol: float = 0.05,
+    allow_missing: bool = True,
+    form: str = "auto",
+) -> PairwiseMatrix:
+    """Build and validate a judgement matrix (判断矩阵).
+
+    ``data`` may be
+
+    - a full square matrix (list of lists, ndarray or DataFrame; a DataFrame supplies labels);
+      missing judgements may be ``None``/NaN/``"?"`` — a cell is filled from its mirror if the
+      mirror is given;
+    - a pairs dict ``{("A", "B"): 3, ("A", "C"): "1/5"}`` meaning *A over B is 3*; unlisted pairs
+      are missing; exact fraction strings are accepted;
+    - an upper triangle, a ragged list ``[[a12, a13, a14], [a23, a24], [a34]]``;
+    - a :class:`PairwiseMatrix` (returned as is).
+
+    ``form="auto"`` tells these apart (rows of unequal length are an upper triangle); pass
+    ``form="upper"`` for the one ambiguous case, a 2 × 2 upper triangle ``[[a12]]``.
+
+    Checks: square, positive finite entries, unit diagonal, reciprocity
+    ``|a_ij · a_ji − 1| ≤ tol`` (``tol`` lets two-decimal reciprocals such as 0.33 pass; they
+    are then symmetrised by ``sqrt(a_ij / a_ji)``), and, when judgements are missing, that
+    the comparison graph is connected. Every failure names the offending cells.
+    """
+    if isinstance(data, PairwiseMatrix):
+        return data
+    if form not in ("auto", "matrix", "upper", "pairs"):
+        raise ParameterError(f"form={form!r}; use 'auto', 'matrix', 'upper' or 'pairs'.")
+    if labels is not None:
+        labels = [str(x) for x in labels]
+        if len(set(labels)) != len(labels):
+            dup = sorted({x for x in labels if labels.count(x) > 1})
+            raise ParameterError(f"labels contain duplicates ({', '.join(map(repr, dup))}); give each element one name.")
+    if isinstance(data, Mapping):
+        raw, labels = _from_pairs(data, labels)
+    elif isinstance(data, pd.DataFrame):
+        if labels is None:
+            labels = [str(c) for c in data.columns]
+            if list(map(str, data.index)) not in (labels, [str(i) for i in range(len(data))]):
+                raise DomainError(
+                    "judgement matrix: row labels differ from column labels "
+                    f"(rows {list(data.index)[:4]}, columns {labels[:4]}). Put the rows in the column order."
+                )
+        raw = _from_rows(data.to_numpy(dtype=object).tolist())
+    elif form == "upper":
+        raw = _from_upper(data)
+    else:
+        rows = np.asarray(data, dtype=object) if not _is_ragged(data) else None
+        if rows is None:
+            raw = _from_upper(data)
+        else:
+            if rows.ndim != 2:
+                raise DomainError(
+                    f"judgement matrix must be 2-D; got {rows.ndim}-D input. "
+                    "Pass a square list of lists, a pairs dict or an upper triangle [[a12, a13], [a23]]."
+                )
+            raw = _from_rows(rows.tolist())
+    n = raw.shape[0]
+    if labels is None:
+        labels = [f"C{i + 1}" for i in range(n)]
+    if len(labels) != n:
+        raise ParameterError(f"labels has {len(labels)} names but the matrix is {n} × {n}; give one label per row.")
+    return _validate(raw, list(labels), tol=tol, allow_missing=allow_missing)
 
 
-# --------------------------------------------------------------------------- values
+def consistent_matrix(weights: Mapping[str, float] | Sequence[float], *, labels: Sequence[str] | None = None) -> PairwiseMatrix:
+    """The perfectly consistent matrix ``a_ij = w_i / w_j`` (useful for teaching and tests)."""
+    if isinstance(weights, Mapping):
+        labels = list(weights)
+        w = np.array([float(weights[k]) for k in labels])
+    else:
+        w = np.asarray(weights, dtype=float)
+    if (w <= 0).any() or not np.isfinite(w).all():
+        raise DomainError("consistent_matrix: weights must be positive numbers.")
+    return pairwise(np.outer(w, 1 / w), labels=labels)
 
 
-def judgement_text(x: float) -> str:
-    """Write a judgement the way people write it: ``3``, ``1/5``, or ``2.37``."""
-    if not np.isfinite(x):
-        return "?"
-    if abs(x - round(x)) < 1e-9:
-        return str(int(round(x)))
-    if x > 0 and abs(1 / x - round(1 / x)) < 1e-9:
-        return f"1/{int(round(1 / x))}"
-    return f"{x:.3g}"
+def priorities(
+    matrix: Any,
+    *,
+    method: str = "eigen",
+    ri: RIChoice = "saaty1980",
+    threshold: float = 0.1,
+    labels: Sequence[str] | None = None,
+) -> AHPResult:
+    """Weights, λmax, CI, RI and CR of a complete judgement matrix.
+
+    ``method``: ``"eigen"`` (特征根法, default), ``"geometric"`` (几何平均法) or ``"arithmetic"``
+    (和法). ``ri`` chooses the random-index table (see :func:`random_index`). Nothing is rounded.
+    ``matrix`` may be anything :func:`pairwise` accepts.
+    """
+    m = pairwise(matrix, labels=labels)
+    _check_method(method)
+    if not m.is_complete:
+        raise DomainError(
+            f"judgement matrix has {len(m.missing)} missing judgements ({m.missing[:3]}). "
+            "Use ahp.harker(m) or ahp.complete(m, method='llsm'|'lambda_max') first."
+        )
+    return _result(m, m.values, method, ri, threshold)
 
 
-def _parse_value(v: Any, where: str) -> float:
-    """One judgement to float; None/NaN/''/'?' mean missing. Fractions like '1/5' are exact."""
-    if v is None:
-        return math.nan
-    if isinstance(v, bool):
-        raise DomainError(f"judgement {where}: {v!r} is not a number. Use a value on the 1–9 scale such as 3 or '1/3'.")
-    if isinstance(v, str):
-        s = v.replace(" ", "")
-        if s.lower() in ("", "?", "-", "na", "nan", "none"):
-            return math.nan
-        try:
-            return float(Fraction(s))
-        except (ValueError, ZeroDivisionError):
-            raise DomainError(
-                f"judgement {where}: {v!r} is not a number or fraction. Write e.g. 3, '1/5' or 0.2."
-            ) from None
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        raise DomainError(f"judgement {where}: {v!r} is not a number. Write e.g. 3, '1/5' or 0.2.") from None
-    if math.isinf(x):
-        raise DomainError(f"judgement {where}: {v!r} is infinite. Judgements are finite ratios on the 1–9 scale.")
-    return x
+def explain(matrix: Any, *, method: str = "arithmetic", ri: RIChoice = "saaty1980", lang: str = "en",
+            threshold: float = 0.1) -> Worksheet:
+    """Lay out the computation the way a textbook does (default: 和法, the hand method).
+
+    Rows are the elements plus a column-sum row; columns are the column-normalised matrix
+    (arithmetic) or the raw matrix (geometric/eigen), the row mean / row geometric mean, the
+    weight ``w``, ``Aw`` and ``(Aw)_i / w_i``. ``print(ws)`` shows it with λ, CI, RI, CR.
+    """
+    check_lang(lang)
+    r = priorities(matrix, method=method, ri=ri, threshold=threshold)
+    a = r.matrix.values
+    labs = list(r.labels)
+    w = r.weights
+    aw = a @ w
+    if method == "arithmetic":
+        body = pd.DataFrame(a / a.sum(axis=0), index=labs, columns=labs)
+        body[text("row_mean", lang, LABELS)] = w
+    elif method == "geometric":
+        body = pd.DataFrame(a, index=labs, columns=labs)
+        body[text("row_gmean", lang, LABELS)] = np.exp(np.log(a).mean(axis=1))
+        body[text("weight", lang, LABELS) + " w"] = w
+    else:
+        body = pd.DataFrame(a, index=labs, columns=labs)
+        body[text("weight", lang, LABELS) + " w"] = w
+    body[text("Aw", lang, LABELS)] = aw
+    body[text("Aw_w", lang, LABELS)] = aw / w
+    colsum = pd.DataFrame([[*a.sum(axis=0)] + [np.nan] * (body.shape[1] - len(labs))],
+                          index=[text("column_sum", lang, LABELS)], columns=body.columns)
+    table = pd.concat([body, colsum])
+    return Worksheet(table, r, lang)
 
 
-# --------------------------------------------------------------------------- matrix
+def compare_methods(matrix: Any, *, ri: RIChoice = "saaty1980", threshold: float = 0.1) -> MethodComparison:
+    """Weights, ranks, λmax, CI and CR from all three methods; largest difference; do the rankings agree."""
+    res = {m: priorities(matrix, method=m, ri=ri, threshold=threshold) for m in METHODS}
+    labs = list(res["eigen"].labels)
+    table = pd.DataFrame({m: r.weights for m, r in res.items()}, index=labs)
+    ranks = table.rank(ascending=False, method="min").astype(int)
+    for m in METHODS:
+        table[f"rank_{m}"] = ranks[m]
+    spread = table[list(METHODS)].max(axis=1) - table[list(METHODS)].min(axis=1)
+    table["max_diff"] = spread
+    cons = pd.DataFrame(
+        {m: {"lambda_max": r.lambda_max, "CI": r.ci, "RI": r.ri, "CR": r.cr, "lambda_is_estimate": r.lambda_is_estimate}
+         for m, r in res.items()}
+    )
+    agree = bool((ranks.nunique(axis=1) == 1).all())
+    at = str(spread.idxmax())
+    return MethodComparison(table, cons, float(spread.max()), at, agree)
 
 
+# --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
 class PairwiseMatrix(Result):
     """A validated reciprocal judgement matrix (判断矩阵); missing judgements are NaN.
@@ -238,6 +295,165 @@ class PairwiseMatrix(Result):
         return plot_matrix(self, ax=ax, lang=lang, title=title)
 
 
+@dataclass(frozen=True)
+class AHPResult(ParagraphResult):
+    """Priorities of one judgement matrix and how they were computed.
+
+    ``lambda_is_estimate`` is True for the geometric and arithmetic methods, whose λmax is the
+    textbook estimate ``mean((Aw)_i / w_i)``. ``cr`` is 0 for n ≤ 2.
+    """
+
+    labels: tuple[str, ...]
+    weights: np.ndarray = field(repr=False)
+    lambda_max: float
+    ci: float
+    ri: float
+    cr: float
+    method: str
+    ri_table: str
+    lambda_is_estimate: bool
+    matrix: PairwiseMatrix = field(repr=False)
+    threshold: float = 0.1
+    title = "AHP priorities (层次分析法权重)"
+    _conventions = ("method", "ri_table", "lambda_is_estimate", "threshold")
+
+    @property
+    def n(self) -> int:
+        return len(self.labels)
+
+    @property
+    def cr_available(self) -> bool:
+        """False when the RI table does not cover n (then ``ri`` and ``cr`` are NaN)."""
+        return not math.isnan(self.cr)
+
+    @property
+    def consistent(self) -> bool:
+        """CR < threshold (0.1 by default); False when CR is not available (see :attr:`cr_available`)."""
+        return bool(self.cr_available and self.cr < self.threshold)
+
+    def weights_dict(self) -> dict[str, float]:
+        """``{label: weight}``, e.g. ``{"R": 0.26, "F": 0.10, "M": 0.64}`` for ``rfm.weighted_score``."""
+        return {k: float(w) for k, w in zip(self.labels, self.weights)}
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        w = pd.Series(self.weights, index=list(self.labels))
+        return pd.DataFrame(
+            {
+                text("criterion", lang, LABELS): list(self.labels),
+                text("weight", lang, LABELS): self.weights,
+                text("rank", lang, LABELS): w.rank(ascending=False, method="min").astype(int).to_numpy(),
+            }
+        )
+
+    def _summary_text(self, lang: str = "en") -> str:
+        """One generated sentence: method, top element, CR verdict."""
+        check_lang(lang)
+        top = self.labels[int(np.argmax(self.weights))]
+        wtop = float(np.max(self.weights))
+        lam = "λmax ≈" if self.lambda_is_estimate else "λmax ="
+        verdict = text("ok" if self.consistent else "revise", lang, LABELS)
+        if not self.cr_available:
+            key = next((k for k, t in RI_TABLES.items() if t["name"] == self.ri_table), None)
+            note = _ri_cover_note(self.n, key, lang) if key else ""
+            if lang == "zh":
+                return (f"{text(self.method, 'zh', LABELS)}：权重最大的是 {top}（{wtop:.3f}）；{lam} {self.lambda_max:.4f}，"
+                        f"CI = {self.ci:.4f}；{note}。")
+            return (f"{text(self.method, 'en', LABELS)} method: the largest weight is {top} ({wtop:.3f}); "
+                    f"{lam} {self.lambda_max:.4f}, CI = {self.ci:.4f}; {note}.")
+        if lang == "zh":
+            return (
+                f"{text(self.method, 'zh', LABELS)}：权重最大的是 {top}（{wtop:.3f}）；{lam} {self.lambda_max:.4f}，"
+                f"CI = {self.ci:.4f}，RI = {self.ri:.2f}（{self.ri_table}），CR = {self.cr:.4f}，{verdict}。"
+            )
+        return (
+            f"{text(self.method, 'en', LABELS)} method: the largest weight is {top} ({wtop:.3f}); "
+            f"{lam} {self.lambda_max:.4f}, CI = {self.ci:.4f}, RI = {self.ri:.2f} ({self.ri_table}), "
+            f"CR = {self.cr:.4f}: {verdict} (threshold {self.threshold:g})."
+        )
+
+    def plot(self, ax=None, lang: str = "en", title: str | None = None):
+        from crmcore.decision.ahp_plots import plot_weights
+
+        return plot_weights(self, ax=ax, lang=lang, title=title)
+
+
+@dataclass(frozen=True)
+class Worksheet(Result):
+    """The textbook worksheet for one matrix: normalised matrix, weights, Aw, (Aw)/w, λ, CI, RI, CR."""
+
+    table: pd.DataFrame = field(repr=False)
+    result: AHPResult = field(repr=False)
+    lang: str = "en"
+    title = "AHP worksheet (计算过程)"
+    _conventions = ("method_name",)
+
+    @property
+    def method_name(self) -> str:
+        return text(self.result.method, self.lang, LABELS)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The findings of the worksheet's result (weights and consistency)."""
+        return self.result.interpret(lang or self.lang)
+
+    def lines(self) -> list[str]:
+        """The worksheet as printable lines in the chosen language."""
+        r, lang = self.result, self.lang
+        step1 = {"arithmetic": "step1", "geometric": "step1g", "eigen": "step1e"}[r.method]
+        n = r.n
+        lam_key = "lambda_est" if r.lambda_is_estimate else "lambda_max"
+        aw_w = self.table[text("Aw_w", lang, LABELS)].iloc[:n].to_numpy(dtype=float)
+        out = [
+            f"{text('matrix', lang, LABELS)} A ({n} × {n}), {self.method_name}",
+            text(step1, lang, LABELS) + "; " + text("step2", lang, LABELS),
+            text("step3", lang, LABELS),
+            self.table.to_string(float_format=lambda x: f"{x:.4f}", na_rep=""),
+            text("step4", lang, LABELS),
+            f"  {text(lam_key, lang, LABELS)} = (1/n) Σ (Aw)_i/w_i = ("
+            + " + ".join(f"{x:.4f}" for x in aw_w) + f") / {n} = {r.lambda_max:.4f}",
+            f"  CI = (λmax − n)/(n − 1) = ({r.lambda_max:.4f} − {n})/{n - 1} = {r.ci:.4f}",
+        ]
+        if r.cr_available:
+            out += [
+                f"  RI({n}) = {r.ri:.4g}  [{r.ri_table}]",
+                f"  CR = CI/RI = {r.ci:.4f}/{r.ri:.4g} = {r.cr:.4f}  → "
+                + text("ok" if r.consistent else "revise", lang, LABELS)
+                + (" (CR < " if r.consistent else " (CR ≥ ") + f"{r.threshold:g})",
+            ]
+        else:
+            key = next(k for k, t in RI_TABLES.items() if t["name"] == r.ri_table)
+            out.append("  " + _ri_cover_note(n, key, lang))
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+@dataclass(frozen=True)
+class MethodComparison(ParagraphResult):
+    """The three priority methods side by side."""
+    _columns = _COMPARISON_COLUMNS
+
+    table: pd.DataFrame = field(repr=False)
+    consistency: pd.DataFrame = field(repr=False)
+    max_difference: float
+    max_difference_at: str
+    rankings_agree: bool
+    title = "eigen vs geometric vs arithmetic (三种权重方法比较)"
+
+    def _summary_text(self, lang: str = "en") -> str:
+        check_lang(lang)
+        if lang == "zh":
+            agree = "三种方法的排序一致" if self.rankings_agree else "三种方法的排序不一致"
+            return f"{agree}；权重最大差异为 {self.max_difference:.4f}（{self.max_difference_at}）。"
+        agree = "the three methods rank the elements the same way" if self.rankings_agree else \
+            "the three methods rank the elements differently"
+        return f"{agree.capitalize()}; the largest weight difference is {self.max_difference:.4f} ({self.max_difference_at})."
+
+
+# --------------------------------------------------------------------------- private helpers
 def _upper_pairs(n: int) -> Iterable[tuple[int, int]]:
     return itertools.combinations(range(n), 2)
 
@@ -246,75 +462,6 @@ def _make(labels: Sequence[str], values: np.ndarray, err: float = 0.0) -> Pairwi
     v = np.array(values, dtype=float)
     v.setflags(write=False)
     return PairwiseMatrix(tuple(labels), v, err)
-
-
-def pairwise(
-    data: Any,
-    *,
-    labels: Sequence[str] | None = None,
-    tol: float = 0.05,
-    allow_missing: bool = True,
-    form: str = "auto",
-) -> PairwiseMatrix:
-    """Build and validate a judgement matrix (判断矩阵).
-
-    ``data`` may be
-
-    - a full square matrix (list of lists, ndarray or DataFrame; a DataFrame supplies labels);
-      missing judgements may be ``None``/NaN/``"?"`` — a cell is filled from its mirror if the
-      mirror is given;
-    - a pairs dict ``{("A", "B"): 3, ("A", "C"): "1/5"}`` meaning *A over B is 3*; unlisted pairs
-      are missing; exact fraction strings are accepted;
-    - an upper triangle, a ragged list ``[[a12, a13, a14], [a23, a24], [a34]]``;
-    - a :class:`PairwiseMatrix` (returned as is).
-
-    ``form="auto"`` tells these apart (rows of unequal length are an upper triangle); pass
-    ``form="upper"`` for the one ambiguous case, a 2 × 2 upper triangle ``[[a12]]``.
-
-    Checks: square, positive finite entries, unit diagonal, reciprocity
-    ``|a_ij · a_ji − 1| ≤ tol`` (``tol`` lets two-decimal reciprocals such as 0.33 pass; they
-    are then symmetrised by ``sqrt(a_ij / a_ji)``), and, when judgements are missing, that
-    the comparison graph is connected. Every failure names the offending cells.
-    """
-    if isinstance(data, PairwiseMatrix):
-        return data
-    if form not in ("auto", "matrix", "upper", "pairs"):
-        raise ParameterError(f"form={form!r}; use 'auto', 'matrix', 'upper' or 'pairs'.")
-    if labels is not None:
-        labels = [str(x) for x in labels]
-        if len(set(labels)) != len(labels):
-            dup = sorted({x for x in labels if labels.count(x) > 1})
-            raise ParameterError(f"labels contain duplicates ({', '.join(map(repr, dup))}); give each element one name.")
-    if isinstance(data, Mapping):
-        raw, labels = _from_pairs(data, labels)
-    elif isinstance(data, pd.DataFrame):
-        if labels is None:
-            labels = [str(c) for c in data.columns]
-            if list(map(str, data.index)) not in (labels, [str(i) for i in range(len(data))]):
-                raise DomainError(
-                    "judgement matrix: row labels differ from column labels "
-                    f"(rows {list(data.index)[:4]}, columns {labels[:4]}). Put the rows in the column order."
-                )
-        raw = _from_rows(data.to_numpy(dtype=object).tolist())
-    elif form == "upper":
-        raw = _from_upper(data)
-    else:
-        rows = np.asarray(data, dtype=object) if not _is_ragged(data) else None
-        if rows is None:
-            raw = _from_upper(data)
-        else:
-            if rows.ndim != 2:
-                raise DomainError(
-                    f"judgement matrix must be 2-D; got {rows.ndim}-D input. "
-                    "Pass a square list of lists, a pairs dict or an upper triangle [[a12, a13], [a23]]."
-                )
-            raw = _from_rows(rows.tolist())
-    n = raw.shape[0]
-    if labels is None:
-        labels = [f"C{i + 1}" for i in range(n)]
-    if len(labels) != n:
-        raise ParameterError(f"labels has {len(labels)} names but the matrix is {n} × {n}; give one label per row.")
-    return _validate(raw, list(labels), tol=tol, allow_missing=allow_missing)
 
 
 def _is_ragged(data: Any) -> bool:
@@ -472,198 +619,6 @@ def _components(known: np.ndarray) -> list[list[int]]:
     return comps
 
 
-def consistent_matrix(weights: Mapping[str, float] | Sequence[float], *, labels: Sequence[str] | None = None) -> PairwiseMatrix:
-    """The perfectly consistent matrix ``a_ij = w_i / w_j`` (useful for teaching and tests)."""
-    if isinstance(weights, Mapping):
-        labels = list(weights)
-        w = np.array([float(weights[k]) for k in labels])
-    else:
-        w = np.asarray(weights, dtype=float)
-    if (w <= 0).any() or not np.isfinite(w).all():
-        raise DomainError("consistent_matrix: weights must be positive numbers.")
-    return pairwise(np.outer(w, 1 / w), labels=labels)
-
-
-# --------------------------------------------------------------------------- RI
-
-
-def random_index(n: int, table: RIChoice = "saaty1980") -> tuple[float, str]:
-    """Random consistency index ``RI(n)`` and the name of the table it came from.
-
-    ``table`` is a table name (``"saaty1980"`` default, ``"saaty2005"``, ``"donegan_dodd"``,
-    ``"alonso_lamata"``), a float, or a function ``n -> RI``. ``RI = 0`` for n ≤ 2 (CR is then 0).
-    """
-    if callable(table):
-        name = getattr(table, "__name__", "custom function")
-        if n <= 2:
-            return 0.0, name
-        val = float(table(n))
-    elif isinstance(table, (int, float)) and not isinstance(table, bool):
-        name = f"fixed RI = {table:g}"
-        if n <= 2:
-            return 0.0, name
-        val = float(table)
-    elif isinstance(table, str):
-        if table not in RI_TABLES:
-            raise ParameterError(
-                f"ri={table!r} is not a known random-index table; use one of "
-                f"{', '.join(map(repr, RI_TABLES))}, a number, or a function n -> RI."
-            )
-        spec = RI_TABLES[table]
-        name = spec["name"]
-        if n <= 2:
-            return 0.0, name
-        if n not in spec["values"]:
-            hi = max(spec["values"])
-            others = [k for k, t in RI_TABLES.items() if n in t["values"]]
-            raise ParameterError(
-                f"the {name} RI table covers n = 3..{hi}, not n = {n}. "
-                + (f"Use ri={others[0]!r}, " if others else "Use ")
-                + "a number, or a function n -> RI."
-            )
-        val = float(spec["values"][n])
-    else:
-        raise ParameterError(f"ri={table!r}: give a table name, a number or a function n -> RI.")
-    if not (np.isfinite(val) and val > 0):
-        raise ParameterError(f"RI({n}) = {val!r} from {name}: a random index must be a positive number.")
-    return val, name
-
-
-def ri_available(n: int, table: RIChoice = "saaty1980") -> bool:
-    """Does ``table`` give ``RI(n)``? Always for n ≤ 2 (RI = 0), a number or a function; a named table
-    only for the n it publishes (Saaty 1980: 3–11; Saaty 2005 and Alonso & Lamata 2006: 3–15;
-    Donegan & Dodd 1991: 3–20)."""
-    if n <= 2 or not isinstance(table, str):
-        return True
-    return table in RI_TABLES and n in RI_TABLES[table]["values"]
-
-
-def _ri_cover_note(n: int, table: str, lang: str = "en") -> str:
-    """Why CR is missing for n and which table would give it."""
-    spec = RI_TABLES[table]
-    hi = max(spec["values"])
-    others = [RI_TABLES[k]["name"] + f" (ri={k!r})" for k, t in RI_TABLES.items() if n in t["values"]]
-    if lang == "zh":
-        return (f"{spec['name']} 的 RI 表只到 n = {hi}，没有 n = {n} 的 RI，无法计算 CR"
-                + (f"；可改用 {others[0]}" if others else "；已发表的 RI 表都不覆盖该阶数，可传入自定义 RI 值或函数")
-                + "（权重和 λmax 不受影响）")
-    return (f"the {spec['name']} RI table stops at n = {hi}, so there is no RI({n}) and no CR"
-            + (f"; use {others[0]}" if others else "; no published table here covers it: pass ri=<number> or a function")
-            + " (the weights and λmax do not need RI)")
-
-
-def ri_tables() -> pd.DataFrame:
-    """All named random-index tables side by side (rows n, columns table names; NaN where not published)."""
-    cols = {spec["name"]: pd.Series(spec["values"], dtype=float) for spec in RI_TABLES.values()}
-    out = pd.DataFrame(cols).sort_index()
-    out.index.name = "n"
-    return out
-
-
-_SCALE_MEANING = {
-    1: ("equal importance", "同等重要"),
-    3: ("moderate importance of one over the other", "稍微重要"),
-    5: ("strong importance", "明显重要"),
-    7: ("very strong importance", "强烈重要"),
-    9: ("extreme importance", "极端重要"),
-}
-
-
-def scale_table(lang: str = "en") -> pd.DataFrame:
-    """Saaty's fundamental 1–9 scale (标度) with its verbal meanings; 2, 4, 6, 8 are intermediate."""
-    check_lang(lang)
-    k = 0 if lang == "en" else 1
-    rows = [(v, _SCALE_MEANING[v][k]) for v in (1, 3, 5, 7, 9)]
-    rows.append(("2, 4, 6, 8", "between the two adjacent judgements" if lang == "en" else "上述相邻判断的中值"))
-    rows.append(("1/3, 1/5, …", "the reverse comparison: a_ji = 1/a_ij" if lang == "en" else "反比较：a_ji = 1/a_ij"))
-    return pd.DataFrame(rows, columns=["a_ij", "meaning" if lang == "en" else "含义"])
-
-
-# --------------------------------------------------------------------------- priorities
-
-
-@dataclass(frozen=True)
-class AHPResult(ParagraphResult):
-    """Priorities of one judgement matrix and how they were computed.
-
-    ``lambda_is_estimate`` is True for the geometric and arithmetic methods, whose λmax is the
-    textbook estimate ``mean((Aw)_i / w_i)``. ``cr`` is 0 for n ≤ 2.
-    """
-
-    labels: tuple[str, ...]
-    weights: np.ndarray = field(repr=False)
-    lambda_max: float
-    ci: float
-    ri: float
-    cr: float
-    method: str
-    ri_table: str
-    lambda_is_estimate: bool
-    matrix: PairwiseMatrix = field(repr=False)
-    threshold: float = 0.1
-    title = "AHP priorities (层次分析法权重)"
-    _conventions = ("method", "ri_table", "lambda_is_estimate", "threshold")
-
-    @property
-    def n(self) -> int:
-        return len(self.labels)
-
-    @property
-    def cr_available(self) -> bool:
-        """False when the RI table does not cover n (then ``ri`` and ``cr`` are NaN)."""
-        return not math.isnan(self.cr)
-
-    @property
-    def consistent(self) -> bool:
-        """CR < threshold (0.1 by default); False when CR is not available (see :attr:`cr_available`)."""
-        return bool(self.cr_available and self.cr < self.threshold)
-
-    def weights_dict(self) -> dict[str, float]:
-        """``{label: weight}``, e.g. ``{"R": 0.26, "F": 0.10, "M": 0.64}`` for ``rfm.weighted_score``."""
-        return {k: float(w) for k, w in zip(self.labels, self.weights)}
-
-    def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        w = pd.Series(self.weights, index=list(self.labels))
-        return pd.DataFrame(
-            {
-                text("criterion", lang, LABELS): list(self.labels),
-                text("weight", lang, LABELS): self.weights,
-                text("rank", lang, LABELS): w.rank(ascending=False, method="min").astype(int).to_numpy(),
-            }
-        )
-
-    def _summary_text(self, lang: str = "en") -> str:
-        """One generated sentence: method, top element, CR verdict."""
-        check_lang(lang)
-        top = self.labels[int(np.argmax(self.weights))]
-        wtop = float(np.max(self.weights))
-        lam = "λmax ≈" if self.lambda_is_estimate else "λmax ="
-        verdict = text("ok" if self.consistent else "revise", lang, LABELS)
-        if not self.cr_available:
-            key = next((k for k, t in RI_TABLES.items() if t["name"] == self.ri_table), None)
-            note = _ri_cover_note(self.n, key, lang) if key else ""
-            if lang == "zh":
-                return (f"{text(self.method, 'zh', LABELS)}：权重最大的是 {top}（{wtop:.3f}）；{lam} {self.lambda_max:.4f}，"
-                        f"CI = {self.ci:.4f}；{note}。")
-            return (f"{text(self.method, 'en', LABELS)} method: the largest weight is {top} ({wtop:.3f}); "
-                    f"{lam} {self.lambda_max:.4f}, CI = {self.ci:.4f}; {note}.")
-        if lang == "zh":
-            return (
-                f"{text(self.method, 'zh', LABELS)}：权重最大的是 {top}（{wtop:.3f}）；{lam} {self.lambda_max:.4f}，"
-                f"CI = {self.ci:.4f}，RI = {self.ri:.2f}（{self.ri_table}），CR = {self.cr:.4f}，{verdict}。"
-            )
-        return (
-            f"{text(self.method, 'en', LABELS)} method: the largest weight is {top} ({wtop:.3f}); "
-            f"{lam} {self.lambda_max:.4f}, CI = {self.ci:.4f}, RI = {self.ri:.2f} ({self.ri_table}), "
-            f"CR = {self.cr:.4f}: {verdict} (threshold {self.threshold:g})."
-        )
-
-    def plot(self, ax=None, lang: str = "en", title: str | None = None):
-        from crmcore.decision.ahp_plots import plot_weights
-
-        return plot_weights(self, ax=ax, lang=lang, title=title)
-
-
 def _weights(a: np.ndarray, method: str) -> tuple[np.ndarray, float]:
     """(weights, λ) for a complete positive matrix; λ is exact for eigen, an estimate otherwise."""
     n = a.shape[0]
@@ -691,30 +646,6 @@ def _check_method(method: str) -> str:
     return method
 
 
-def priorities(
-    matrix: Any,
-    *,
-    method: str = "eigen",
-    ri: RIChoice = "saaty1980",
-    threshold: float = 0.1,
-    labels: Sequence[str] | None = None,
-) -> AHPResult:
-    """Weights, λmax, CI, RI and CR of a complete judgement matrix.
-
-    ``method``: ``"eigen"`` (特征根法, default), ``"geometric"`` (几何平均法) or ``"arithmetic"``
-    (和法). ``ri`` chooses the random-index table (see :func:`random_index`). Nothing is rounded.
-    ``matrix`` may be anything :func:`pairwise` accepts.
-    """
-    m = pairwise(matrix, labels=labels)
-    _check_method(method)
-    if not m.is_complete:
-        raise DomainError(
-            f"judgement matrix has {len(m.missing)} missing judgements ({m.missing[:3]}). "
-            "Use ahp.harker(m) or ahp.complete(m, method='llsm'|'lambda_max') first."
-        )
-    return _result(m, m.values, method, ri, threshold)
-
-
 def _check_ri_name(ri: Any) -> None:
     if isinstance(ri, str) and ri not in RI_TABLES:
         random_index(3, ri)  # raises the ParameterError that lists the known tables
@@ -736,145 +667,3 @@ def _result(m: PairwiseMatrix, a: np.ndarray, method: str, ri: RIChoice, thresho
     w.setflags(write=False)
     return AHPResult(m.labels, w, float(lam), float(ci), float(ri_val), float(cr), method, ri_name,
                      method in ("geometric", "arithmetic"), m, threshold)
-
-
-# --------------------------------------------------------------------------- worksheet
-
-
-@dataclass(frozen=True)
-class Worksheet(Result):
-    """The textbook worksheet for one matrix: normalised matrix, weights, Aw, (Aw)/w, λ, CI, RI, CR."""
-
-    table: pd.DataFrame = field(repr=False)
-    result: AHPResult = field(repr=False)
-    lang: str = "en"
-    title = "AHP worksheet (计算过程)"
-    _conventions = ("method_name",)
-
-    @property
-    def method_name(self) -> str:
-        return text(self.result.method, self.lang, LABELS)
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
-    def interpret(self, lang: str | None = None) -> list[str]:
-        """The findings of the worksheet's result (weights and consistency)."""
-        return self.result.interpret(lang or self.lang)
-
-    def lines(self) -> list[str]:
-        """The worksheet as printable lines in the chosen language."""
-        r, lang = self.result, self.lang
-        step1 = {"arithmetic": "step1", "geometric": "step1g", "eigen": "step1e"}[r.method]
-        n = r.n
-        lam_key = "lambda_est" if r.lambda_is_estimate else "lambda_max"
-        aw_w = self.table[text("Aw_w", lang, LABELS)].iloc[:n].to_numpy(dtype=float)
-        out = [
-            f"{text('matrix', lang, LABELS)} A ({n} × {n}), {self.method_name}",
-            text(step1, lang, LABELS) + "; " + text("step2", lang, LABELS),
-            text("step3", lang, LABELS),
-            self.table.to_string(float_format=lambda x: f"{x:.4f}", na_rep=""),
-            text("step4", lang, LABELS),
-            f"  {text(lam_key, lang, LABELS)} = (1/n) Σ (Aw)_i/w_i = ("
-            + " + ".join(f"{x:.4f}" for x in aw_w) + f") / {n} = {r.lambda_max:.4f}",
-            f"  CI = (λmax − n)/(n − 1) = ({r.lambda_max:.4f} − {n})/{n - 1} = {r.ci:.4f}",
-        ]
-        if r.cr_available:
-            out += [
-                f"  RI({n}) = {r.ri:.4g}  [{r.ri_table}]",
-                f"  CR = CI/RI = {r.ci:.4f}/{r.ri:.4g} = {r.cr:.4f}  → "
-                + text("ok" if r.consistent else "revise", lang, LABELS)
-                + (" (CR < " if r.consistent else " (CR ≥ ") + f"{r.threshold:g})",
-            ]
-        else:
-            key = next(k for k, t in RI_TABLES.items() if t["name"] == r.ri_table)
-            out.append("  " + _ri_cover_note(n, key, lang))
-        return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-
-def explain(matrix: Any, *, method: str = "arithmetic", ri: RIChoice = "saaty1980", lang: str = "en",
-            threshold: float = 0.1) -> Worksheet:
-    """Lay out the computation the way a textbook does (default: 和法, the hand method).
-
-    Rows are the elements plus a column-sum row; columns are the column-normalised matrix
-    (arithmetic) or the raw matrix (geometric/eigen), the row mean / row geometric mean, the
-    weight ``w``, ``Aw`` and ``(Aw)_i / w_i``. ``print(ws)`` shows it with λ, CI, RI, CR.
-    """
-    check_lang(lang)
-    r = priorities(matrix, method=method, ri=ri, threshold=threshold)
-    a = r.matrix.values
-    labs = list(r.labels)
-    w = r.weights
-    aw = a @ w
-    if method == "arithmetic":
-        body = pd.DataFrame(a / a.sum(axis=0), index=labs, columns=labs)
-        body[text("row_mean", lang, LABELS)] = w
-    elif method == "geometric":
-        body = pd.DataFrame(a, index=labs, columns=labs)
-        body[text("row_gmean", lang, LABELS)] = np.exp(np.log(a).mean(axis=1))
-        body[text("weight", lang, LABELS) + " w"] = w
-    else:
-        body = pd.DataFrame(a, index=labs, columns=labs)
-        body[text("weight", lang, LABELS) + " w"] = w
-    body[text("Aw", lang, LABELS)] = aw
-    body[text("Aw_w", lang, LABELS)] = aw / w
-    colsum = pd.DataFrame([[*a.sum(axis=0)] + [np.nan] * (body.shape[1] - len(labs))],
-                          index=[text("column_sum", lang, LABELS)], columns=body.columns)
-    table = pd.concat([body, colsum])
-    return Worksheet(table, r, lang)
-
-
-# --------------------------------------------------------------------------- compare methods
-
-
-#: readable headers of the results' to_frame(lang) (the result protocol of crmcore.results)
-_COMPARISON_COLUMNS: dict[str, dict[str, str]] = {
-    "rank_eigen": {"en": "Rank (eigenvector)", "zh": "排名（特征根法）"},
-    "rank_geometric": {"en": "Rank (geometric mean)", "zh": "排名（几何平均法）"},
-    "rank_arithmetic": {"en": "Rank (arithmetic mean)", "zh": "排名（和法）"},
-    "max_diff": {"en": "Largest difference", "zh": "最大差异"},
-}
-
-
-@dataclass(frozen=True)
-class MethodComparison(ParagraphResult):
-    """The three priority methods side by side."""
-    _columns = _COMPARISON_COLUMNS
-
-    table: pd.DataFrame = field(repr=False)
-    consistency: pd.DataFrame = field(repr=False)
-    max_difference: float
-    max_difference_at: str
-    rankings_agree: bool
-    title = "eigen vs geometric vs arithmetic (三种权重方法比较)"
-
-    def _summary_text(self, lang: str = "en") -> str:
-        check_lang(lang)
-        if lang == "zh":
-            agree = "三种方法的排序一致" if self.rankings_agree else "三种方法的排序不一致"
-            return f"{agree}；权重最大差异为 {self.max_difference:.4f}（{self.max_difference_at}）。"
-        agree = "the three methods rank the elements the same way" if self.rankings_agree else \
-            "the three methods rank the elements differently"
-        return f"{agree.capitalize()}; the largest weight difference is {self.max_difference:.4f} ({self.max_difference_at})."
-
-
-def compare_methods(matrix: Any, *, ri: RIChoice = "saaty1980", threshold: float = 0.1) -> MethodComparison:
-    """Weights, ranks, λmax, CI and CR from all three methods; largest difference; do the rankings agree."""
-    res = {m: priorities(matrix, method=m, ri=ri, threshold=threshold) for m in METHODS}
-    labs = list(res["eigen"].labels)
-    table = pd.DataFrame({m: r.weights for m, r in res.items()}, index=labs)
-    ranks = table.rank(ascending=False, method="min").astype(int)
-    for m in METHODS:
-        table[f"rank_{m}"] = ranks[m]
-    spread = table[list(METHODS)].max(axis=1) - table[list(METHODS)].min(axis=1)
-    table["max_diff"] = spread
-    cons = pd.DataFrame(
-        {m: {"lambda_max": r.lambda_max, "CI": r.ci, "RI": r.ri, "CR": r.cr, "lambda_is_estimate": r.lambda_is_estimate}
-         for m, r in res.items()}
-    )
-    agree = bool((ranks.nunique(axis=1) == 1).all())
-    at = str(spread.idxmax())
-    return MethodComparison(table, cons, float(spread.max()), at, agree)

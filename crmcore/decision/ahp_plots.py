@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from crmcore.labels import check_lang, text
+from crmcore.labels import Catalogue, check_lang, text
 from crmcore.plotting import new_ax
 
-LABELS = {
+#: the words of the AHP charts
+LABELS = Catalogue("ahp.plot", {
     "matrix": {"en": "Judgement matrix", "zh": "判断矩阵"},
     "weights": {"en": "Priorities", "zh": "权重"},
     "weight": {"en": "weight", "zh": "权重"},
@@ -24,7 +25,7 @@ LABELS = {
     "score": {"en": "score (0–100)", "zh": "综合得分（0–100）"},
     "current": {"en": "current", "zh": "当前权重"},
     "row_over_col": {"en": "a_ij: row over column", "zh": "a_ij：行相对列"},
-}
+})
 
 
 def plot_matrix(matrix: Any, ax=None, lang: str = "en", title: str | None = None):

@@ -73,8 +73,8 @@ def check_3(answer: Any, *, tx: pd.DataFrame, asof: Any, growth: float = 0.25, l
     plan = overview.plan_comparison(overview.complete_months(tx, asof), growth=growth)
     if plan.status != "ok":
         return verdict(False, lang, right=("", ""),
-                       wrong=("There is no plan to count on these data: " + plan.interpret("en"),
-                              "这份数据无法做计划对比：" + plan.interpret("zh")))
+                       wrong=("There is no plan to count on these data: " + " ".join(plan.interpret("en")),
+                              "这份数据无法做计划对比：" + "".join(plan.interpret("zh"))))
     want = int((plan.to_frame()["achievement"] >= 1).sum())
     try:
         ok = int(answer) == want and float(answer) == int(answer)

@@ -48,44 +48,17 @@ import pandas as pd
 from crmcore import engine
 from crmcore.errors import DataError, DomainError, ParameterError, data_error
 from crmcore.labels import check_lang, text
-from crmcore.labels import value as label_value
 from crmcore.results import Result
+from crmcore.strategy import bcg_plots
+from crmcore.strategy.bcg_plots import plot  # noqa: F401
+from crmcore.strategy.bcg_text import (COLUMNS, GROWTH_WORDS, LABELS, NOTES, QUADRANTS, STRATEGY, _ROUND,  # noqa: F401
+                                       _UNIT_WORDS, compare_sentences, describe_data, interpret, notes,
+                                       quadrant_name, strategy, unit_name)
 
-QUADRANTS = ("star", "cash_cow", "question_mark", "dog")
-_ROUND = 9
-_COLORS = {"star": "#E1A100", "cash_cow": "#2E8B57", "question_mark": "#4C72B0", "dog": "#8C8C8C"}
-
-LABELS: dict[str, dict[str, str]] = {
-    "star": {"en": "star", "zh": "明星"},
-    "cash_cow": {"en": "cash cow", "zh": "现金牛"},
-    "question_mark": {"en": "question mark", "zh": "问题"},
-    "dog": {"en": "dog", "zh": "瘦狗"},
-    "stars": {"en": "stars", "zh": "明星类"},
-    "cash_cows": {"en": "cash cows", "zh": "现金牛类"},
-    "question_marks": {"en": "question marks", "zh": "问题类"},
-    "dogs": {"en": "dogs", "zh": "瘦狗类"},
-    "build": {"en": "build", "zh": "发展"},
-    "hold": {"en": "hold", "zh": "维持"},
-    "harvest": {"en": "harvest", "zh": "收获"},
-    "divest": {"en": "divest", "zh": "放弃"},
-    "market": {"en": "market data", "zh": "市场数据"},
-    "proxy": {"en": "transaction proxy (within the firm, not market share)", "zh": "交易数据代理指标（企业内部比较，非市场份额）"},
-    "title": {"en": "BCG growth-share matrix", "zh": "波士顿矩阵（BCG 增长率-市场份额矩阵）"},
-    "x_market": {"en": "relative market share (log scale, reversed)", "zh": "相对市场份额（对数刻度，自左向右递减）"},
-    "x_proxy": {"en": "relative share within the firm — proxy (log, reversed)", "zh": "企业内部相对份额——代理指标（对数，自左向右递减）"},
-    "y_market": {"en": "market growth (%)", "zh": "市场增长率（%）"},
-    "y_proxy": {"en": "own revenue growth (%) — proxy", "zh": "自身销售额增长率（%）——代理指标"},
-}
-
-#: quadrant → (primary hint, alternative or None, English note, Chinese note)
-STRATEGY: dict[str, tuple[str, str | None, str, str]] = {
-    "star": ("build", None, "invest to keep the lead while the market grows", "加大投入，在市场增长中保持领先"),
-    "cash_cow": ("hold", "harvest", "defend the share and use the cash to fund stars and question marks; harvest the weak ones",
-                 "维持份额，用其现金支持明星和问题业务；较弱的现金牛可收获"),
-    "question_mark": ("build", "divest", "build the promising ones into stars, divest the rest",
-                      "有潜力的加大投入使其成为明星，其余放弃"),
-    "dog": ("divest", "harvest", "divest, or harvest the cash while it lasts", "放弃，或在退出前收获现金"),
-}
+_FREQS = {"Y": ("Y", "year"), "Q": ("Q", "quarter"), "M": ("M", "month")}
+#: a leading period counts as covered when the data start within this fraction of it (the first sale
+#: of a year may fall on 6 January; data that start on 1 December do not cover the year)
+_COVER = 0.10
 
 
 def classify(growth: float, relative_share: float, *, growth_threshold: float = 0.10,
@@ -95,122 +68,6 @@ def classify(growth: float, relative_share: float, *, growth_threshold: float = 
     hi_s = round(float(relative_share), _ROUND) >= round(float(share_threshold), _ROUND)
     return {(True, True): "star", (False, True): "cash_cow", (True, False): "question_mark",
             (False, False): "dog"}[(hi_g, hi_s)]
-
-
-def quadrant_name(quadrant: str, lang: str = "en") -> str:
-    """A quadrant's name in ``lang`` ("cash_cow" → "cash cow" / "现金牛")."""
-    return text(quadrant, lang, LABELS)
-
-
-def strategy(quadrant: str, lang: str = "en") -> str:
-    """The strategy hint of a quadrant, e.g. ``"hold (or harvest)"`` / ``"维持（或收获）"``."""
-    check_lang(lang)
-    if quadrant not in STRATEGY:
-        raise ParameterError(f"quadrant={quadrant!r} is unknown; use one of {', '.join(QUADRANTS)}.")
-    main, alt, *_ = STRATEGY[quadrant]
-    if alt is None:
-        return text(main, lang, LABELS)
-    return (f"{text(main, lang, LABELS)} (or {text(alt, lang, LABELS)})" if lang == "en"
-            else f"{text(main, lang, LABELS)}（或{text(alt, lang, LABELS)}）")
-
-
-# --------------------------------------------------------------------------------------------
-# Result
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class BCGResult(Result):
-    """Units placed on the growth-share matrix for one period (``table``) and all periods (``history``)."""
-
-    table: pd.DataFrame
-    history: pd.DataFrame
-    unit: str
-    period: str
-    previous: str | None
-    growth_threshold: float
-    share_threshold: float
-    growth_rule: str
-    share_rule: str
-    basis: str
-    share_convention: str
-    lang: str = "en"
-    #: proxy only: the unit column asked for (when the data lacked it, ``unit`` is the fallback used),
-    #: the period length used and whether it was chosen from the data (freq="auto")
-    requested_unit: str | None = None
-    freq: str | None = None
-    freq_chosen: bool = False
-    #: proxy only: "unit (period)" of units left out for lack of revenue in one of two periods
-    left_out: tuple[str, ...] = ()
-    _conventions = ("basis", "period", "growth_rule", "share_rule", "share_convention", "freq")
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        return f"{text('title', self.lang, LABELS)} — {text(self.basis, self.lang, LABELS)}, {self.period}"
-
-    def summary(self) -> pd.DataFrame:
-        """Units and revenue share per quadrant, in the order star, cash cow, question mark, dog."""
-        t = self.table
-        rows = []
-        total = t["revenue"].sum() if "revenue" in t else np.nan
-        for qd in QUADRANTS:
-            part = t[t["quadrant"] == qd]
-            rows.append({"quadrant": qd, "label": text(qd, self.lang, LABELS), "units": len(part),
-                         "members": ", ".join(map(str, part[self.unit])),
-                         "revenue": float(part["revenue"].sum()) if "revenue" in t else np.nan,
-                         "revenue_share": float(part["revenue"].sum() / total) if "revenue" in t and total else np.nan,
-                         "strategy": strategy(qd, self.lang)})
-        return pd.DataFrame(rows)
-
-    def interpret(self, lang: str | None = None, top: int | None = None) -> list[str]:
-        return interpret(self, lang=lang or self.lang, top=top)
-
-    def plot(self, ax=None, lang: str | None = None, arrows: bool = True, labels: bool = True,
-             top: int | None = None):
-        return plot(self, ax=ax, lang=lang or self.lang, arrows=arrows, labels=labels, top=top)
-
-
-# --------------------------------------------------------------------------------------------
-# Input checks
-# --------------------------------------------------------------------------------------------
-
-
-def _threshold(value: Any, name: str, *, positive: bool) -> None:
-    if isinstance(value, str):
-        if value not in ("median", "mean"):
-            raise ParameterError(f"{name}={value!r}: give a number or 'median' or 'mean'.")
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
-        raise ParameterError(f"{name}={value!r}: give a number (e.g. {0.10 if not positive else 1.0}) or 'median'/'mean'.")
-    if positive and value <= 0:
-        raise ParameterError(f"{name}={value!r}: relative share thresholds must be > 0 (the axis is logarithmic); "
-                             "the usual value is 1.0.")
-    if not positive and value <= -1:
-        raise ParameterError(f"{name}={value!r}: growth is a fraction above -1 (0.10 = 10%).")
-
-
-def _resolve(values: pd.Series, rule: Any) -> float:
-    if rule == "median":
-        return float(values.median())
-    if rule == "mean":
-        return float(values.mean())
-    return float(rule)
-
-
-def _rule_text(rule: Any, kind: str) -> str:
-    return f"{rule} of the period" if isinstance(rule, str) else "fixed"
-
-
-def _numbers(df: pd.DataFrame, col: str, source: str) -> pd.Series:
-    s = df[col]
-    num = pd.to_numeric(s, errors="coerce")
-    bad = num.isna()
-    if bad.any():
-        idx = list(bad[bad].index[:3])
-        raise data_error("are empty or not numbers", source=source, column=col, n_bad=int(bad.sum()), n_total=len(s),
-                         examples=[(i, s.at[i]) for i in idx], columns=df.columns,
-                         fix="Write plain numbers (fractions such as 0.12 for 12%)")
-    return num.astype(float)
 
 
 def load_market(source: Any, *, unit: str = "category") -> pd.DataFrame:
@@ -276,57 +133,6 @@ def load_market(source: Any, *, unit: str = "category") -> pd.DataFrame:
     return df
 
 
-# --------------------------------------------------------------------------------------------
-# Building the matrix
-# --------------------------------------------------------------------------------------------
-
-
-def _periods(values: pd.Series) -> list[str]:
-    uniq = list(dict.fromkeys(values))
-    try:
-        return sorted(uniq, key=lambda p: pd.Period(p))
-    except (ValueError, TypeError):
-        return sorted(uniq)
-
-
-def _place(df: pd.DataFrame, *, unit: str, period: Any, growth_threshold: Any, share_threshold: Any,
-           basis: str, convention: str, lang: str, **extra: Any) -> BCGResult:
-    """Classify every period with its own thresholds; pick the current and previous period."""
-    periods = _periods(df["period"])
-    if period is None:
-        period = periods[-1]
-    period = str(period)
-    if period not in periods:
-        raise ParameterError(f"period={period!r} is not in the data; periods found: {', '.join(periods)}.")
-    previous = periods[periods.index(period) - 1] if periods.index(period) > 0 else None
-    parts = []
-    thresholds = {}
-    for p in periods:
-        part = df[df["period"] == p].copy()
-        g_thr = _resolve(part["growth"], growth_threshold)
-        s_thr = _resolve(part["relative_share"], share_threshold)
-        thresholds[p] = (g_thr, s_thr)
-        part["quadrant"] = [classify(g, s, growth_threshold=g_thr, share_threshold=s_thr)
-                            for g, s in zip(part["growth"], part["relative_share"])]
-        parts.append(part)
-    hist = pd.concat(parts, ignore_index=True)
-    hist["label"] = [text(q, lang, LABELS) for q in hist["quadrant"]]
-    hist["strategy"] = [strategy(q, lang) for q in hist["quadrant"]]
-    hist = hist.sort_values(["period", unit], key=lambda s: s.map({p: i for i, p in enumerate(periods)})
-                            if s.name == "period" else s, kind="stable").reset_index(drop=True)
-    cur = hist[hist["period"] == period].copy()
-    if previous is not None:
-        prev = hist[hist["period"] == previous].set_index(unit)
-        cur["previous_growth"] = cur[unit].map(prev["growth"])
-        cur["previous_relative_share"] = cur[unit].map(prev["relative_share"])
-        cur["previous_quadrant"] = cur[unit].map(prev["quadrant"])
-    sort_key = "revenue" if "revenue" in cur else "relative_share"
-    cur = cur.sort_values([sort_key, unit], ascending=[False, True], kind="stable").reset_index(drop=True)
-    g_thr, s_thr = thresholds[period]
-    return BCGResult(cur, hist, unit, period, previous, g_thr, s_thr, _rule_text(growth_threshold, "growth"),
-                     _rule_text(share_threshold, "share"), basis, convention, lang, **extra)
-
-
 def from_market(
     market: Any,
     *,
@@ -355,37 +161,6 @@ def from_market(
                   convention="own share / largest rival's share (the runner-up when the unit leads)", lang=lang)
 
 
-_FREQS = {"Y": ("Y", "year"), "Q": ("Q", "quarter"), "M": ("M", "month")}
-#: a leading period counts as covered when the data start within this fraction of it (the first sale
-#: of a year may fall on 6 January; data that start on 1 December do not cover the year)
-_COVER = 0.10
-
-
-def _sales(tx: Any, *, asof_ts: pd.Timestamp, level: str, freq: str) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """Revenue per period start and unit before ``asof``, and the first transaction's date."""
-    t = engine.table(tx)
-    t = t.filter(t.order_date < asof_ts)
-    t = t.mutate(period=t.order_date.truncate(_FREQS[freq][0]))
-    sales = engine.execute(t.group_by(["period", level]).aggregate(revenue=t.amount.sum(),
-                                                                    first=t.order_date.min()), tx)
-    if sales.empty:
-        raise DataError(f"the transactions have no rows before asof={asof_ts:%Y-%m-%d}.")
-    first = pd.Timestamp(sales["first"].min())
-    sales = sales.drop(columns="first")
-    sales["period"] = pd.to_datetime(sales["period"])
-    sales[level] = sales[level].astype("str")
-    return sales, first
-
-
-def _complete(periods: pd.Series, freq: str, asof_ts: pd.Timestamp, first: pd.Timestamp) -> pd.Series:
-    """Periods the data cover entirely: ended before asof, and (the earliest) begun no later than
-    :data:`_COVER` of its length before the first transaction."""
-    p = periods.dt.to_period(freq)
-    start, end = p.dt.start_time, p.dt.end_time
-    covered = first <= start + (end - start) * _COVER
-    return (end < asof_ts) & covered
-
-
 def choose_freq(tx: Any, *, asof: Any, level: str = "category") -> str:
     """The longest period ("Y", then "Q", then "M") with at least two complete periods before ``asof``."""
     asof_ts = engine.check_asof(asof)
@@ -397,12 +172,6 @@ def choose_freq(tx: Any, *, asof: Any, level: str = "category") -> str:
             return f
     raise DomainError(f"the data before asof={asof_ts:%Y-%m-%d} hold fewer than two complete months; the proxy "
                       f"needs two complete periods to measure growth.")
-
-
-def _columns(tx: Any) -> list[str]:
-    if isinstance(tx, pd.DataFrame) or hasattr(tx, "op"):  # a frame, or an Ibis table the caller owns
-        return list(tx.columns)
-    return list(engine.table(tx).columns)  # a path: a lazy scan, nothing registered to free
 
 
 def from_transactions(
@@ -506,208 +275,12 @@ def from_transactions(
                   lang=lang, requested_unit=requested, freq=freq, freq_chosen=chosen, left_out=tuple(dropped))
 
 
-def describe_data(tx: Any, asof: Any, market_file: Any, lang: str = "en") -> list[str]:
-    """Sentences on the data a BCG report uses: the transactions' span and snapshot, the market file."""
-    check_lang(lang)
-    from crmcore.runner.nbtools import data_range
-
-    first, last = data_range(tx)
-    n = len(tx) if isinstance(tx, pd.DataFrame) else None
-    rows = f"{n:,} transaction lines" if n is not None else "transactions"
-    if lang == "en":
-        out = [f"{rows} from {pd.Timestamp(first):%Y-%m-%d} to {pd.Timestamp(last):%Y-%m-%d}; snapshot date {asof}."]
-        out.append(f"Market data: {Path(market_file).name}." if market_file else
-                   "No market data for these transactions (the demo market file describes the demo retailer only), "
-                   "so only the proxy from the firm's own sales is shown.")
-    else:
-        rows = f"{n:,} 行交易明细" if n is not None else "交易数据"
-        out = [f"{rows}，时间从 {pd.Timestamp(first):%Y-%m-%d} 到 {pd.Timestamp(last):%Y-%m-%d}；截止日 {asof}。"]
-        out.append(f"市场数据：{Path(market_file).name}。" if market_file else
-                   "这批交易数据没有对应的市场数据（演示市场文件只描述演示零售商），因此只展示基于企业自身销售的代理矩阵。")
-    return out
-
-
 def market_for(dataset: str, data_path: str = "") -> Path | None:
     """The market file that belongs to a data set: the demo retailer's fictional ``data/bcg_market.csv``
     for "demo" and "tiny" (same categories), none for any other data (Online Retail, a user's file)."""
     if not data_path and dataset in ("demo", "tiny"):
         return Path(__file__).resolve().parents[2] / "data" / "bcg_market.csv"
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# Words
-# --------------------------------------------------------------------------------------------
-
-
-def _rs(x: float) -> str:
-    """A relative share: 2 decimals, 3 significant digits below 0.1 (0.0123, not 0.01)."""
-    return f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.3g}"
-
-
-def _count_phrase(n: int, q: str, lang: str) -> str:
-    if lang == "zh":
-        return f"{n} 个{text(q, 'zh', LABELS)}"
-    names = {"star": ("star", "stars"), "cash_cow": ("cash cow", "cash cows"),
-             "question_mark": ("question mark", "question marks"), "dog": ("dog", "dogs")}[q]
-    return f"{n} {names[0] if n == 1 else names[1]}"
-
-
-_UNIT_WORDS = {"category": ("category", "品类"), "product_id": ("product", "商品"), "channel": ("channel", "渠道"),
-               "region": ("region", "区域")}
-_FREQ_WORDS = {"Y": ("years", "年"), "Q": ("quarters", "季度"), "M": ("months", "月")}
-
-
-def _display_name(row: dict, unit: str, lang: str) -> str:
-    name = unit_name(row[unit], lang)
-    pn = row.get("product_name")
-    return f"{name} ({pn})" if isinstance(pn, str) and pn.strip() else name
-
-
-def unit_name(v: Any, lang: str = "en") -> str:
-    """A unit's name in ``lang`` (the demo categories translated, other names as they are)."""
-    return str(label_value(str(v), lang))
-
-
-def notes(result: BCGResult, lang: str = "en") -> list[str]:
-    """What the proxy changed to fit the data: a grouping the data lack, a period length chosen."""
-    check_lang(lang)
-    out = []
-    if result.basis != "proxy":
-        return out
-    if result.requested_unit and result.requested_unit != result.unit:
-        a = _UNIT_WORDS.get(result.requested_unit, (result.requested_unit, result.requested_unit))
-        b = _UNIT_WORDS.get(result.unit, (result.unit, result.unit))
-        out.append(f"The data have no {result.requested_unit!r} column, so the proxy groups the sales by "
-                   f"{b[0]} ({result.unit}) instead of by {a[0]}." if lang == "en" else
-                   f"数据中没有“{result.requested_unit}”列，因此代理矩阵改按{b[1]}（{result.unit}）而不是按{a[1]}分组。")
-    lost = [x for x in result.left_out if x.endswith(f"({result.period})")]
-    if lost:
-        out.append(f"{len(lost):,} units sold nothing in {result.period} or in the period before, so they have no growth "
-                   f"and are left out." if lang == "en" else
-                   f"有 {len(lost):,} 个业务单元在 {result.period} 期或上一期没有销售，无法计算增长率，未列入矩阵。")
-    if result.freq_chosen and result.freq in _FREQ_WORDS:
-        w = _FREQ_WORDS[result.freq]
-        out.append(f"Periods are {w[0]}: the longest period of which the data hold two complete ones before the "
-                   f"snapshot date." if lang == "en" else
-                   f"期间按{w[1]}划分：这是数据在截止日前至少包含两个完整期间的最长期间长度。")
-    return out
-
-
-def interpret(result: BCGResult, *, lang: str = "en", top: int | None = None) -> list[str]:
-    """Sentences generated from the numbers: the portfolio, each unit with its hint (the ``top``
-    largest by revenue when given), the moves, and for the proxy what it is and what was changed."""
-    check_lang(lang)
-    t, u = result.table, result.unit
-    out = list(notes(result, lang))
-    summ = result.summary()
-    counts = [_count_phrase(int(r.units), r.quadrant, lang) for r in summ.itertuples()]
-    has_rev = "revenue" in t and t["revenue"].sum() > 0
-    if lang == "en":
-        when = "" if result.period == "current" else f"In {result.period}, "
-        s = f"{when}{len(t):,} units: {', '.join(counts[:-1])} and {counts[-1]}."
-        s = s[0].upper() + s[1:]
-        if has_rev:
-            sh = {r.quadrant: r.revenue_share for r in summ.itertuples()}
-            s += (f" Stars bring {sh['star']:.1%} of revenue, cash cows {sh['cash_cow']:.1%}, question marks "
-                  f"{sh['question_mark']:.1%} and dogs {sh['dog']:.1%}.")
-        s += (f" Thresholds: growth {result.growth_threshold:.1%} ({result.growth_rule}), relative share "
-              f"{_rs(result.share_threshold)} ({result.share_rule}); values on a threshold count as high.")
-        if result.growth_threshold <= 0:
-            s += " The growth threshold is not above zero, so \"high growth\" here includes units whose sales shrink."
-    else:
-        when = "" if result.period == "current" else f"{result.period} 期"
-        s = f"{when}共 {len(t):,} 个业务单元：{'、'.join(counts)}。"
-        if has_rev:
-            sh = {r.quadrant: r.revenue_share for r in summ.itertuples()}
-            s += (f"明星类贡献 {sh['star']:.1%} 的销售额，现金牛类 {sh['cash_cow']:.1%}，问题类 {sh['question_mark']:.1%}，"
-                  f"瘦狗类 {sh['dog']:.1%}。")
-        rule = lambda r: "固定值" if r == "fixed" else ("本期中位数" if r.startswith("median") else "本期平均值")  # noqa: E731
-        s += (f"分界线：增长率 {result.growth_threshold:.1%}（{rule(result.growth_rule)}），相对份额 "
-              f"{_rs(result.share_threshold)}（{rule(result.share_rule)}）；恰好落在分界线上的算作“高”。")
-        if result.growth_threshold <= 0:
-            s += "增长率分界线不高于零，因此这里的“高增长”也包括销售额下降的单元。"
-    out.append(s)
-    g_word = {"market": ("market growth", "市场增长率"), "proxy": ("revenue growth", "销售额增长率")}[result.basis]
-    shown = t if top is None or len(t) <= top else t.head(top)  # the table is sorted by revenue, largest first
-    if len(shown) < len(t):
-        out.append(f"The {len(shown)} units with the most revenue in {result.period}:" if lang == "en" else
-                   f"以下为 {result.period} 期销售额最高的 {len(shown)} 个业务单元：")
-    for r in shown.itertuples(index=False):
-        d = r._asdict()
-        q = d["quadrant"]
-        main, alt, note_en, note_zh = STRATEGY[q]
-        if q == "star" and round(d["relative_share"], _ROUND) < 1:
-            # high share by a median/mean threshold is not the lead: the unit is not the largest
-            note_en, note_zh = ("invest while it grows; it is not the largest unit yet (relative share below 1)",
-                                "趁增长加大投入；它还不是份额最大的单元（相对份额低于 1）")
-        if result.basis == "proxy":
-            note_en = note_en.replace("while the market grows", "while its sales grow")
-            note_zh = note_zh.replace("在市场增长中", "在销售增长中")
-        name = _display_name(d, u, lang)
-        if lang == "en":
-            out.append(f"{name} is a {text(q, 'en', LABELS)} ({g_word[0]} {d['growth']:.1%}, relative share "
-                       f"{_rs(d['relative_share'])}): {strategy(q, 'en')} — {note_en}.")
-        else:
-            out.append(f"{name} 属于{text(q, 'zh', LABELS)}类（{g_word[1]} {d['growth']:.1%}，相对份额 "
-                       f"{_rs(d['relative_share'])}）：{strategy(q, 'zh')}——{note_zh}。")
-    if result.previous is not None and "previous_quadrant" in t:
-        moved_all = t[t["previous_quadrant"].notna() & (t["previous_quadrant"] != t["quadrant"])]
-        moved = moved_all[moved_all[u].isin(shown[u])]
-        for r in moved.itertuples(index=False):
-            d = r._asdict()
-            a, b = d["previous_quadrant"], d["quadrant"]
-            name = unit_name(d[u], lang)
-            out.append(f"{name} moved from {text(a, 'en', LABELS)} to {text(b, 'en', LABELS)} since {result.previous}."
-                       if lang == "en" else f"{name} 由 {result.previous} 期的{text(a, 'zh', LABELS)}类变为{text(b, 'zh', LABELS)}类。")
-        others = len(moved_all) - len(moved)
-        if others:
-            out.append(f"{others:,} of the other units changed quadrant since {result.previous}." if lang == "en"
-                       else f"与 {result.previous} 期相比，其余业务单元中有 {others:,} 个改变了象限。")
-        if moved_all.empty:
-            out.append(f"No unit changed quadrant since {result.previous}." if lang == "en"
-                       else f"自 {result.previous} 以来没有业务单元改变象限。")
-    if result.basis == "proxy":
-        out.append("Caution: this is a proxy from the firm's own sales — growth is the unit's own revenue growth, not the "
-                   "market's, and relative share compares units inside the firm, not against competitors."
-                   if lang == "en" else
-                   "注意：这是基于企业自身销售数据的代理指标——增长率是该单元自身销售额的增长，而非市场增长率；"
-                   "相对份额是企业内部各单元之间的比较，而非与竞争对手比较。")
-    return out
-
-
-#: readable headers (en/zh) for crm.show
-COLUMNS: dict[str, dict[str, str]] = {
-    "quadrant": {"en": "Quadrant", "zh": "象限"},
-    "label": {"en": "Quadrant", "zh": "象限"},
-    "units": {"en": "Units", "zh": "业务单元数"},
-    "members": {"en": "Members", "zh": "包含的业务单元"},
-    "revenue": {"en": "Revenue", "zh": "销售额"},
-    "revenue_share": {"en": "Share of revenue", "zh": "销售额占比"},
-    "strategy": {"en": "Strategy hint", "zh": "策略建议"},
-    "growth": {"en": "Growth", "zh": "增长率"},
-    "own_share": {"en": "Own market share", "zh": "本企业市场份额"},
-    "largest_competitor_share": {"en": "Largest competitor's share", "zh": "最大竞争对手份额"},
-    "market_growth": {"en": "Market growth", "zh": "市场增长率"},
-    "relative_share": {"en": "Relative share", "zh": "相对份额"},
-    "previous_growth": {"en": "Growth, previous period", "zh": "上期增长率"},
-    "previous_relative_share": {"en": "Relative share, previous period", "zh": "上期相对份额"},
-    "previous_quadrant": {"en": "Quadrant, previous period", "zh": "上期象限"},
-    "previous_revenue": {"en": "Revenue, previous period", "zh": "上期销售额"},
-    "largest_other": {"en": "Largest other unit", "zh": "最大的其他单元"},
-    "period": {"en": "Period", "zh": "期间"},
-    "product_name": {"en": "Product name", "zh": "商品名称"},
-    "quadrant_market": {"en": "Quadrant, market data", "zh": "象限（市场数据）"},
-    "quadrant_proxy": {"en": "Quadrant, proxy", "zh": "象限（代理指标）"},
-}
-
-
-def _translate_units(frame: pd.DataFrame, cols: list[str], lang: str) -> pd.DataFrame:
-    out = frame.copy()
-    for c in cols:
-        if c in out:
-            out[c] = [unit_name(v, lang) if isinstance(v, str) else v for v in out[c]]
-    return out
 
 
 def units_table(result: BCGResult, lang: str | None = None, *, top: int | None = None) -> pd.DataFrame:
@@ -750,122 +323,189 @@ def compare_table(market: BCGResult, proxy: BCGResult, lang: str = "en") -> pd.D
     for c in ("quadrant_market", "quadrant_proxy"):
         m[c] = [text(q, lang, LABELS) for q in m[c]]
     m["unit"] = [unit_name(v, lang) for v in m["unit"]]
-    word = _UNIT_WORDS.get(market.unit, ("unit", "业务单元"))
-    return m.rename(columns={"unit": word[0].capitalize() if lang == "en" else word[1]})
-
-
-def compare_sentences(market: BCGResult, proxy: BCGResult, lang: str = "en") -> list[str]:
-    """How far the proxy agrees with the market view, on the units both contain."""
-    check_lang(lang)
-    a = market.table.set_index(market.unit)["quadrant"]
-    b = proxy.table.set_index(proxy.unit)["quadrant"]
-    common = [u for u in a.index if u in b.index]
-    if not common:
-        return ["The market file and the transactions share no unit, so the proxy cannot be checked against the "
-                "market view." if lang == "en" else "市场数据与交易数据没有共同的业务单元，无法用市场视角检验代理矩阵。"]
-    differ = [u for u in common if a[u] != b[u]]
-    if not differ:
-        return [f"The proxy puts all {len(common)} shared units in the same quadrant as the market data." if lang == "en"
-                else f"共有的 {len(common)} 个业务单元在代理矩阵中的象限与市场数据完全一致。"]
-    names = [unit_name(u, lang) for u in differ]
-    if lang == "en":
-        return [f"The proxy disagrees with the market data on {len(differ)} of {len(common)} units "
-                f"({', '.join(names)}): for these the firm's own sales tell a different story from the market."]
-    return [f"在共有的 {len(common)} 个业务单元中，代理矩阵与市场数据有 {len(differ)} 个象限不一致"
-            f"（{'、'.join(names)}）：这些单元的自身销售表现与市场情况并不相符。"]
+    word = _UNIT_WORDS(market.unit if market.unit in _UNIT_WORDS else "unit", lang)
+    return m.rename(columns={"unit": word.capitalize() if lang == "en" else word})
 
 
 # --------------------------------------------------------------------------------------------
-# Plot
+# Result
 # --------------------------------------------------------------------------------------------
 
 
-def _declutter(ax, notes: list) -> None:
-    """Move labels that would overlap an earlier (larger-revenue) label up or down until they are free."""
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    placed = []
-    for a in notes:
-        x0, y0 = a.xyann
-        for k in range(24):
-            box = a.get_window_extent(renderer).expanded(1.05, 1.15)
-            if not any(box.overlaps(b) for b in placed):
-                break
-            step = (k // 2 + 1) * 9 * (1 if k % 2 == 0 else -1)
-            a.xyann = (x0, y0 + step)
-            if step < 0:
-                a.set_va("top")
-                a.xyann = (x0, -y0 + step + 9)
-            else:
-                a.set_va("bottom")
-        placed.append(a.get_window_extent(renderer))
+@dataclass(frozen=True, eq=False)
+class BCGResult(Result):
+    """Units placed on the growth-share matrix for one period (``table``) and all periods (``history``)."""
+
+    table: pd.DataFrame
+    history: pd.DataFrame
+    unit: str
+    period: str
+    previous: str | None
+    growth_threshold: float
+    share_threshold: float
+    growth_rule: str
+    share_rule: str
+    basis: str
+    share_convention: str
+    lang: str = "en"
+    #: proxy only: the unit column asked for (when the data lacked it, ``unit`` is the fallback used),
+    #: the period length used and whether it was chosen from the data (freq="auto")
+    requested_unit: str | None = None
+    freq: str | None = None
+    freq_chosen: bool = False
+    #: proxy only: "unit (period)" of units left out for lack of revenue in one of two periods
+    left_out: tuple[str, ...] = ()
+    _conventions = ("basis", "period", "growth_rule", "share_rule", "share_convention", "freq")
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return f"{text('title', self.lang, LABELS)} — {text(self.basis, self.lang, LABELS)}, {self.period}"
+
+    def summary(self) -> pd.DataFrame:
+        """Units and revenue share per quadrant, in the order star, cash cow, question mark, dog."""
+        t = self.table
+        rows = []
+        total = t["revenue"].sum() if "revenue" in t else np.nan
+        for qd in QUADRANTS:
+            part = t[t["quadrant"] == qd]
+            rows.append({"quadrant": qd, "label": text(qd, self.lang, LABELS), "units": len(part),
+                         "members": ", ".join(map(str, part[self.unit])),
+                         "revenue": float(part["revenue"].sum()) if "revenue" in t else np.nan,
+                         "revenue_share": float(part["revenue"].sum() / total) if "revenue" in t and total else np.nan,
+                         "strategy": strategy(qd, self.lang)})
+        return pd.DataFrame(rows)
+
+    def interpret(self, lang: str | None = None, top: int | None = None) -> list[str]:
+        return interpret(self, lang=lang or self.lang, top=top)
+
+    def plot(self, ax=None, lang: str | None = None, arrows: bool = True, labels: bool = True,
+             top: int | None = None):
+        return bcg_plots.plot(self, ax=ax, lang=lang or self.lang, arrows=arrows, labels=labels, top=top)
 
 
-def plot(result: BCGResult, ax=None, lang: str = "en", *, arrows: bool = True, labels: bool = True,
-         top: int | None = None):
-    """Bubble chart: relative share on a log, reversed x-axis (high share on the left), growth on y
-    (negative values shown), bubble area ∝ revenue, threshold lines, arrows from the previous period.
-    ``top`` draws only the units with the most revenue (the title says how many of how many)."""
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
+# --------------------------------------------------------------------------------------------
+# Private helpers: input checks, placing the units, the proxy's periods
+# --------------------------------------------------------------------------------------------
 
-    check_lang(lang)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 6))
-    t = result.table if top is None or len(result.table) <= top else result.table.head(top)
-    x = t["relative_share"].to_numpy(float)
-    y = t["growth"].to_numpy(float) * 100
-    if "revenue" in t and t["revenue"].max() > 0:
-        size = 60 + 2400 * t["revenue"].to_numpy(float) / t["revenue"].max()
-    else:
-        size = np.full(len(t), 400.0)
-    xs = [x, [result.share_threshold]]
-    ys = [y, [result.growth_threshold * 100]]
-    if arrows and "previous_relative_share" in t:
-        pm = t["previous_relative_share"].notna()
-        xs.append(t.loc[pm, "previous_relative_share"].to_numpy(float))
-        ys.append(t.loc[pm, "previous_growth"].to_numpy(float) * 100)
-    allx, ally = np.concatenate(xs), np.concatenate(ys)
-    lo, hi = allx.min() / 1.8, allx.max() * 1.8
-    span = max(ally.max() - ally.min(), 10.0)
-    ax.set_xscale("log")
-    ax.set_xlim(hi, lo)  # reversed: high share on the left
-    ax.set_ylim(ally.min() - 0.18 * span, ally.max() + 0.18 * span)
-    ax.axhline(result.growth_threshold * 100, color="0.35", lw=1, ls="--")
-    ax.axvline(result.share_threshold, color="0.35", lw=1, ls="--")
-    ax.axhline(0, color="0.75", lw=0.8)
-    colors = [_COLORS[q] for q in t["quadrant"]]
-    ax.scatter(x, y, s=size, c=colors, alpha=0.6, edgecolors="white", linewidths=1.2, zorder=3)
-    if arrows and "previous_relative_share" in t:
-        for r in t[t["previous_relative_share"].notna()].itertuples(index=False):
-            d = r._asdict()
-            ax.annotate("", xy=(d["relative_share"], d["growth"] * 100),
-                        xytext=(d["previous_relative_share"], d["previous_growth"] * 100),
-                        arrowprops=dict(arrowstyle="->", color="0.3", lw=1.0, shrinkA=0, shrinkB=6), zorder=2)
-    if labels:
-        notes_ = []
-        for xi, yi, si, name in zip(x, y, size, t[result.unit]):
-            # just above the bubble: its radius in points is sqrt(area)/2
-            notes_.append(ax.annotate(unit_name(name, lang), (xi, yi), textcoords="offset points",
-                                      xytext=(0, np.sqrt(si) / 2 + 2), ha="center", va="bottom", fontsize=8, zorder=4,
-                                      bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.6)))
-        _declutter(ax, notes_)
-    corners = {"star": (0.02, 0.97, "left", "top"), "question_mark": (0.98, 0.97, "right", "top"),
-               "cash_cow": (0.02, 0.03, "left", "bottom"), "dog": (0.98, 0.03, "right", "bottom")}
-    for q, (cx, cy, ha, va) in corners.items():
-        ax.text(cx, cy, f"{text(q, lang, LABELS)} · {strategy(q, lang)}", transform=ax.transAxes, ha=ha, va=va,
-                fontsize=9, color=_COLORS[q], fontweight="bold" if lang == "en" else "normal")
-    proxy = result.basis == "proxy"
-    ax.set_xlabel(text("x_proxy" if proxy else "x_market", lang, LABELS))
-    ax.set_ylabel(text("y_proxy" if proxy else "y_market", lang, LABELS))
-    title = f"{text('title', lang, LABELS)} — {result.period}" + (" (proxy)" if proxy and lang == "en" else
-                                                                   "（代理指标）" if proxy else "")
-    if len(t) < len(result.table):
-        title += (f"\n{len(t)} of {len(result.table):,} units, largest revenue first" if lang == "en" else
-                  f"\n销售额最高的 {len(t)} 个业务单元（共 {len(result.table):,} 个）")
-    ax.set_title(title, fontweight="normal" if lang == "zh" else None)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
-    handles = [Line2D([], [], marker="o", ls="", color=_COLORS[q], alpha=0.7, markersize=9,
-                      label=text(q, lang, LABELS)) for q in QUADRANTS]
-    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-    return ax
+
+def _threshold(value: Any, name: str, *, positive: bool) -> None:
+    if isinstance(value, str):
+        if value not in ("median", "mean"):
+            raise ParameterError(f"{name}={value!r}: give a number or 'median' or 'mean'.")
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+        raise ParameterError(f"{name}={value!r}: give a number (e.g. {0.10 if not positive else 1.0}) or 'median'/'mean'.")
+    if positive and value <= 0:
+        raise ParameterError(f"{name}={value!r}: relative share thresholds must be > 0 (the axis is logarithmic); "
+                             "the usual value is 1.0.")
+    if not positive and value <= -1:
+        raise ParameterError(f"{name}={value!r}: growth is a fraction above -1 (0.10 = 10%).")
+
+
+def _resolve(values: pd.Series, rule: Any) -> float:
+    if rule == "median":
+        return float(values.median())
+    if rule == "mean":
+        return float(values.mean())
+    return float(rule)
+
+
+def _rule_text(rule: Any, kind: str) -> str:
+    return f"{rule} of the period" if isinstance(rule, str) else "fixed"
+
+
+def _numbers(df: pd.DataFrame, col: str, source: str) -> pd.Series:
+    s = df[col]
+    num = pd.to_numeric(s, errors="coerce")
+    bad = num.isna()
+    if bad.any():
+        idx = list(bad[bad].index[:3])
+        raise data_error("are empty or not numbers", source=source, column=col, n_bad=int(bad.sum()), n_total=len(s),
+                         examples=[(i, s.at[i]) for i in idx], columns=df.columns,
+                         fix="Write plain numbers (fractions such as 0.12 for 12%)")
+    return num.astype(float)
+
+
+def _periods(values: pd.Series) -> list[str]:
+    uniq = list(dict.fromkeys(values))
+    try:
+        return sorted(uniq, key=lambda p: pd.Period(p))
+    except (ValueError, TypeError):
+        return sorted(uniq)
+
+
+def _place(df: pd.DataFrame, *, unit: str, period: Any, growth_threshold: Any, share_threshold: Any,
+           basis: str, convention: str, lang: str, **extra: Any) -> BCGResult:
+    """Classify every period with its own thresholds; pick the current and previous period."""
+    periods = _periods(df["period"])
+    if period is None:
+        period = periods[-1]
+    period = str(period)
+    if period not in periods:
+        raise ParameterError(f"period={period!r} is not in the data; periods found: {', '.join(periods)}.")
+    previous = periods[periods.index(period) - 1] if periods.index(period) > 0 else None
+    parts = []
+    thresholds = {}
+    for p in periods:
+        part = df[df["period"] == p].copy()
+        g_thr = _resolve(part["growth"], growth_threshold)
+        s_thr = _resolve(part["relative_share"], share_threshold)
+        thresholds[p] = (g_thr, s_thr)
+        part["quadrant"] = [classify(g, s, growth_threshold=g_thr, share_threshold=s_thr)
+                            for g, s in zip(part["growth"], part["relative_share"])]
+        parts.append(part)
+    hist = pd.concat(parts, ignore_index=True)
+    hist["label"] = [text(q, lang, LABELS) for q in hist["quadrant"]]
+    hist["strategy"] = [strategy(q, lang) for q in hist["quadrant"]]
+    hist = hist.sort_values(["period", unit], key=lambda s: s.map({p: i for i, p in enumerate(periods)})
+                            if s.name == "period" else s, kind="stable").reset_index(drop=True)
+    cur = hist[hist["period"] == period].copy()
+    if previous is not None:
+        prev = hist[hist["period"] == previous].set_index(unit)
+        cur["previous_growth"] = cur[unit].map(prev["growth"])
+        cur["previous_relative_share"] = cur[unit].map(prev["relative_share"])
+        cur["previous_quadrant"] = cur[unit].map(prev["quadrant"])
+    sort_key = "revenue" if "revenue" in cur else "relative_share"
+    cur = cur.sort_values([sort_key, unit], ascending=[False, True], kind="stable").reset_index(drop=True)
+    g_thr, s_thr = thresholds[period]
+    return BCGResult(cur, hist, unit, period, previous, g_thr, s_thr, _rule_text(growth_threshold, "growth"),
+                     _rule_text(share_threshold, "share"), basis, convention, lang, **extra)
+
+
+def _sales(tx: Any, *, asof_ts: pd.Timestamp, level: str, freq: str) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """Revenue per period start and unit before ``asof``, and the first transaction's date."""
+    t = engine.table(tx)
+    t = t.filter(t.order_date < asof_ts)
+    t = t.mutate(period=t.order_date.truncate(_FREQS[freq][0]))
+    sales = engine.execute(t.group_by(["period", level]).aggregate(revenue=t.amount.sum(),
+                                                                    first=t.order_date.min()), tx)
+    if sales.empty:
+        raise DataError(f"the transactions have no rows before asof={asof_ts:%Y-%m-%d}.")
+    first = pd.Timestamp(sales["first"].min())
+    sales = sales.drop(columns="first")
+    sales["period"] = pd.to_datetime(sales["period"])
+    sales[level] = sales[level].astype("str")
+    return sales, first
+
+
+def _complete(periods: pd.Series, freq: str, asof_ts: pd.Timestamp, first: pd.Timestamp) -> pd.Series:
+    """Periods the data cover entirely: ended before asof, and (the earliest) begun no later than
+    :data:`_COVER` of its length before the first transaction."""
+    p = periods.dt.to_period(freq)
+    start, end = p.dt.start_time, p.dt.end_time
+    covered = first <= start + (end - start) * _COVER
+    return (end < asof_ts) & covered
+
+
+def _columns(tx: Any) -> list[str]:
+    if isinstance(tx, pd.DataFrame) or hasattr(tx, "op"):  # a frame, or an Ibis table the caller owns
+        return list(tx.columns)
+    return list(engine.table(tx).columns)  # a path: a lazy scan, nothing registered to free
+
+
+def _translate_units(frame: pd.DataFrame, cols: list[str], lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    for c in cols:
+        if c in out:
+            out[c] = [unit_name(v, lang) if isinstance(v, str) else v for v in out[c]]
+    return out

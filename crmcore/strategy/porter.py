@@ -23,7 +23,6 @@ Porter, M. E. (2008). The five competitive forces that shape strategy. *Harvard 
 """
 from __future__ import annotations
 
-import textwrap
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,94 +33,14 @@ import pandas as pd
 
 from crmcore.errors import DataError, DomainError, ParameterError, data_error, numeric_columns
 from crmcore.labels import check_lang, text
-from crmcore.results import Result, deprecated, split_sentences
+from crmcore.results import Result, deprecated, readable
+from crmcore.strategy import porter_plots
+from crmcore.strategy.porter_plots import plot_drivers, plot_radar  # noqa: F401
+from crmcore.strategy.porter_text import (CHECKLIST, COLUMNS, DRIVERS, FORCES, LABELS, _CHECK_INDEX, _ROUND,  # noqa: F401
+                                          _join_en, _ranking_text, _scenario_label, describe, interpret)
 
-FORCES = ("supplier_power", "buyer_power", "new_entrants", "substitutes", "rivalry")
 SCORE_MIN, SCORE_MAX = 1.0, 5.0
-_ROUND = 9
 
-LABELS: dict[str, dict[str, str]] = {
-    "supplier_power": {"en": "Supplier power", "zh": "供应商议价能力"},
-    "buyer_power": {"en": "Buyer power", "zh": "购买者议价能力"},
-    "new_entrants": {"en": "Threat of new entrants", "zh": "潜在进入者的威胁"},
-    "substitutes": {"en": "Threat of substitutes", "zh": "替代品的威胁"},
-    "rivalry": {"en": "Rivalry among competitors", "zh": "现有竞争者之间的竞争"},
-    "weak": {"en": "weak", "zh": "弱"},
-    "moderate": {"en": "moderate", "zh": "中等"},
-    "strong": {"en": "strong", "zh": "强"},
-    "intensity": {"en": "force intensity (1–5, 5 = strong force)", "zh": "作用力强度（1–5，5 = 作用力强）"},
-    "score": {"en": "driver score (1–5, 5 = strong force)", "zh": "驱动因素评分（1–5，5 = 作用力强）"},
-    "radar_title": {"en": "Five forces intensity", "zh": "五力强度雷达图"},
-    "drivers_title": {"en": "Drivers by force", "zh": "各作用力的驱动因素"},
-    "title": {"en": "Porter's five forces", "zh": "波特五力分析"},
-    "yes": {"en": "yes", "zh": "是"},
-    "no": {"en": "no", "zh": "否"},
-}
-
-#: table headers for ``crm.show(..., columns=porter.COLUMNS)`` (force columns carry the force names)
-COLUMNS: dict[str, dict[str, str]] = {
-    **{f: LABELS[f] for f in ("supplier_power", "buyer_power", "new_entrants", "substitutes", "rivalry")},
-    "scenario": {"en": "Scenario", "zh": "情景"},
-    "overall_intensity": {"en": "Overall intensity (1–5)", "zh": "综合强度（1–5）"},
-    "attractiveness": {"en": "Attractiveness (1–5)", "zh": "行业吸引力（1–5）"},
-    "binding_force": {"en": "Binding force", "zh": "最关键的作用力"},
-    "ranking_stable": {"en": "Ranking robust to ±step", "zh": "排序是否稳健"},
-    "force": {"en": "Force", "zh": "作用力"},
-    "driver": {"en": "Driver", "zh": "驱动因素"},
-    "weight": {"en": "Weight", "zh": "权重"},
-    "score": {"en": "Score (1–5)", "zh": "评分（1–5）"},
-    "contribution": {"en": "Weight × score", "zh": "权重 × 评分"},
-    "evidence": {"en": "Evidence", "zh": "依据"},
-    "delta": {"en": "Weight move", "zh": "权重变动"},
-    "intensity_before": {"en": "Intensity before", "zh": "变动前强度"},
-    "intensity_after": {"en": "Intensity after", "zh": "变动后强度"},
-    "binding_changed": {"en": "Binding force changes", "zh": "最关键作用力是否改变"},
-    "new_ranking": {"en": "New ranking", "zh": "新的排序"},
-    "label": {"en": "Driver", "zh": "驱动因素"},
-    "force_label": {"en": "Force", "zh": "作用力"},
-}
-
-#: default checklist: (driver key, English, Chinese) per force; each phrased so that 5 = strong force
-CHECKLIST: dict[str, list[tuple[str, str, str]]] = {
-    "supplier_power": [
-        ("supplier_concentration", "Suppliers are few and more concentrated than the buyers", "供应商数量少、比买方更集中"),
-        ("input_differentiation", "Inputs are differentiated or unique", "供应品差异化或独特"),
-        ("supplier_switching_cost", "Changing supplier is costly", "更换供应商的转换成本高"),
-        ("few_substitute_inputs", "Few substitute inputs exist", "缺少可替代的投入品"),
-        ("supplier_forward_integration", "Suppliers can sell direct (forward integration)", "供应商可能前向一体化（直接面向顾客销售）"),
-        ("industry_minor_customer", "The industry is a minor customer of its suppliers", "本行业不是供应商的重要客户"),
-    ],
-    "buyer_power": [
-        ("buyer_concentration", "Buyers are concentrated or buy in large volumes", "买方集中或采购量大"),
-        ("standard_products", "Products are standard or undifferentiated", "产品标准化、差异小"),
-        ("buyer_switching_cost_low", "Buyers switch sellers at little cost", "买方更换卖家的成本低"),
-        ("price_sensitivity", "Buyers are price sensitive", "买方对价格敏感"),
-        ("price_transparency", "Buyers are well informed (easy price comparison)", "买方信息充分（比价方便）"),
-        ("buyer_backward_integration", "Buyers can make the product themselves", "买方可能后向一体化（自行生产）"),
-    ],
-    "new_entrants": [
-        ("scale_economies_small", "Economies of scale are small", "规模经济不明显"),
-        ("capital_requirements_low", "Little capital is needed to enter", "进入所需资本少"),
-        ("brand_loyalty_weak", "Customers have little brand loyalty", "顾客品牌忠诚度低"),
-        ("channel_access_easy", "New entrants reach customers easily (channel access)", "新进入者容易获得销售渠道"),
-        ("policy_barriers_low", "Few regulatory or licensing barriers", "政策与许可壁垒低"),
-        ("retaliation_unlikely", "Incumbents are unlikely to retaliate", "在位企业报复的可能性小"),
-    ],
-    "substitutes": [
-        ("substitute_price_performance", "Substitutes offer an attractive price–performance trade-off", "替代品性价比有吸引力"),
-        ("substitute_switching_cost_low", "Switching to a substitute costs buyers little", "转向替代品的成本低"),
-        ("propensity_to_substitute", "Buyers are willing to substitute", "买方替代意愿强"),
-    ],
-    "rivalry": [
-        ("many_equal_competitors", "Competitors are numerous or roughly equal in size", "竞争者众多或势均力敌"),
-        ("slow_growth", "Industry growth is slow", "行业增长缓慢"),
-        ("low_differentiation", "Offers are hard to differentiate; customers switch easily", "产品差异小、顾客容易转换"),
-        ("high_fixed_costs", "High fixed or storage costs push price cuts", "固定成本或库存成本高，促使降价"),
-        ("high_exit_barriers", "Exit barriers are high", "退出壁垒高"),
-        ("price_promotions", "Price wars and promotions are frequent", "价格战与促销频繁"),
-    ],
-}
-_CHECK_INDEX = {key: (force, en, zh) for force, rows in CHECKLIST.items() for key, en, zh in rows}
 _FORCE_ALIASES = {
     "supplier": "supplier_power", "suppliers": "supplier_power", "bargaining power of suppliers": "supplier_power",
     "supplier power": "supplier_power", "供应商议价能力": "supplier_power",
@@ -211,221 +130,6 @@ def load_drivers(source: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]]
     out.attrs["source"] = name
     out.attrs["empty_forces"] = empty
     return out
-
-
-def describe(result: "FiveForcesResult", lang: str = "en") -> str:
-    """One sentence on what the driver file holds: its scenarios and how many drivers each scores."""
-    check_lang(lang)
-    n = result.drivers.groupby("scenario", sort=False).size()
-    items = [(_scenario_label(result, s, lang), int(n.get(s, 0))) for s in result.scenarios]
-    if lang == "zh":
-        return f"共 {len(items)} 个情景：" + "；".join(f"{name}（{k} 个驱动因素）" for name, k in items) + "。"
-    return f"{len(items)} scenario{'s' if len(items) > 1 else ''}: " + "; ".join(
-        f"{name} ({k} drivers)" for name, k in items) + "."
-
-
-# --------------------------------------------------------------------------- validation
-def _force_key(value: object) -> str | None:
-    s = str(value).strip()
-    if s in FORCES:
-        return s
-    return _FORCE_ALIASES.get(s.lower().replace("_", " ")) or _FORCE_ALIASES.get(s)
-
-
-def _check_drivers(df: pd.DataFrame, *, source: str) -> pd.DataFrame:
-    required = ["force", "driver", "weight", "score"]
-    missing = [c for c in required if c not in df.columns]
-    if missing and len(df):
-        raise data_error(f"required column(s) {', '.join(map(repr, missing))} missing", source=source,
-                         fix="A five-forces driver table needs force, driver, weight and score (1–5, 5 = strong force)",
-                         columns=df.columns)
-    out = df.copy().reset_index(drop=True)
-    if "scenario" not in out.columns:
-        out["scenario"] = "industry"
-    out["scenario"] = out["scenario"].fillna("industry").astype(str)
-    for col in ("scenario_zh", "evidence", "evidence_zh", "label", "label_zh"):
-        if col not in out.columns:
-            out[col] = ""
-        out[col] = out[col].fillna("").astype(str)
-    if len(out) == 0:
-        return out
-    keys = out["force"].map(_force_key)
-    bad = keys.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DomainError(f"column 'force' in {source}: driver {out.at[i, 'driver']!r} has unknown force "
-                          f"{out.at[i, 'force']!r}. Use one of {', '.join(FORCES)}.")
-    out["force"] = keys
-    out["driver"] = out["driver"].astype(str).str.strip()
-
-    def where(i: int) -> str:
-        return f"driver {out.at[i, 'driver']!r} of force {out.at[i, 'force']!r} (scenario {out.at[i, 'scenario']!r})"
-
-    numeric_columns(out, ("weight", "score"), source=source, row=where, noun="driver")
-    neg = out["weight"] < 0
-    if neg.any():
-        i = int(np.flatnonzero(neg.to_numpy())[0])
-        raise DomainError(f"column 'weight' in {source}: {where(i)} has negative weight {out.at[i, 'weight']:g}. "
-                          "Weights run from 0 to 1 and sum to 1 within each force.")
-    bad = (out["score"] < SCORE_MIN) | (out["score"] > SCORE_MAX)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DomainError(f"column 'score' in {source}: {where(i)} has score {out.at[i, 'score']:g}, outside 1–5 "
-                          f"({int(bad.sum())} of {len(out)} drivers). Score each driver 1–5 where 5 means it makes the force strong.")
-    dup = out.duplicated(["scenario", "force", "driver"], keep=False)
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise DomainError(f"{source}: {where(i)} appears more than once. Give each driver of a force one row per scenario.")
-    # labels from the checklist where the driver is a checklist key
-    for i, key in enumerate(out["driver"]):
-        if key in _CHECK_INDEX:
-            _, en, zh = _CHECK_INDEX[key]
-            if not out.at[i, "label"]:
-                out.at[i, "label"] = en
-            if not out.at[i, "label_zh"]:
-                out.at[i, "label_zh"] = zh
-    out["label"] = out["label"].where(out["label"] != "", out["driver"])
-    return out
-
-
-# --------------------------------------------------------------------------- helpers
-def level(intensity: float) -> str:
-    """'weak' (< 2.5), 'moderate' (2.5 ≤ I < 3.5) or 'strong' (≥ 3.5) for a force or overall intensity."""
-    v = round(float(intensity), _ROUND)
-    return "weak" if v < 2.5 else ("moderate" if v < 3.5 else "strong")
-
-
-def _ranking(intensity: Mapping[str, float]) -> tuple[str, ...]:
-    """Forces from strongest to weakest; equal intensities keep the FORCES order."""
-    return tuple(sorted(intensity, key=lambda f: (-round(intensity[f], _ROUND), FORCES.index(f))))
-
-
-def _intensities(d: pd.DataFrame) -> dict[str, float]:
-    return {f: float((g["weight"] * g["score"]).sum()) for f, g in d.groupby("force", sort=False)}
-
-
-# --------------------------------------------------------------------------- result
-@dataclass(frozen=True, eq=False)
-class FiveForcesResult(Result):
-    """Force intensities, overall intensity, attractiveness, binding force and sensitivity per scenario."""
-
-    drivers: pd.DataFrame
-    forces: pd.DataFrame
-    overall: pd.DataFrame
-    sensitivity: pd.DataFrame
-    scenarios: tuple[str, ...]
-    weights: str = "refuse"
-    force_weights: tuple[tuple[str, float], ...] = ()
-    step: float = 0.05
-    attractiveness_rule: str = "6 - overall intensity (1-5; strong forces = low attractiveness)"
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-    _conventions = ("weights", "force_weights", "step", "attractiveness_rule")
-
-    title = "Porter's five forces (波特五力)"
-
-    def _scenario(self, scenario: str | None) -> str:
-        if scenario is None:
-            return self.scenarios[0]
-        if scenario not in self.scenarios:
-            raise ParameterError(f"scenario={scenario!r} is not in the result; scenarios: {', '.join(map(repr, self.scenarios))}.")
-        return scenario
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per scenario: the five intensities, overall intensity, attractiveness, binding force."""
-        wide = self.forces.pivot(index="scenario", columns="force", values="intensity")[list(FORCES)]
-        wide = wide.join(self.overall.set_index("scenario")[["overall_intensity", "attractiveness", "binding_force",
-                                                             "ranking_stable"]])
-        return wide.loc[list(self.scenarios)]
-
-    def intensity(self, scenario: str | None = None) -> pd.Series:
-        """Intensity per force of one scenario (the first by default)."""
-        s = self._scenario(scenario)
-        sub = self.forces[self.forces["scenario"] == s].set_index("force")["intensity"]
-        return sub.loc[list(FORCES)]
-
-    def ranking_changes(self, scenario: str | None = None) -> pd.DataFrame:
-        """The weight moves (±step) that change the ranking of the forces (all scenarios if None)."""
-        sens = self.sensitivity
-        if scenario is not None:
-            sens = sens[sens["scenario"] == self._scenario(scenario)]
-        return sens[sens["ranking_changed"]].reset_index(drop=True)
-
-    def summary(self, scenario: str | None = None) -> dict[str, Any]:
-        """Headline numbers of one scenario as plain Python values."""
-        s = self._scenario(scenario)
-        o = self.overall.set_index("scenario").loc[s]
-        return {"scenario": s, **{f: float(v) for f, v in self.intensity(s).items()},
-                "overall_intensity": float(o["overall_intensity"]), "attractiveness": float(o["attractiveness"]),
-                "binding_force": str(o["binding_force"]), "ranking": str(o["ranking"]),
-                "ranking_stable": bool(o["ranking_stable"]),
-                "n_ranking_changes": int(len(self.ranking_changes(s)))}
-
-    def report_table(self, lang: str = "en") -> pd.DataFrame:
-        """One row per scenario for a report: scenario name, the five intensities, overall intensity,
-        attractiveness, binding force and whether the ranking survives the weight moves — all in ``lang``."""
-        check_lang(lang)
-        o = self.overall.set_index("scenario")
-        rows = []
-        for s in self.scenarios:
-            inten = self.intensity(s)
-            rows.append({"scenario": _scenario_label(self, s, lang), **{f: float(inten[f]) for f in FORCES},
-                         "overall_intensity": float(o.loc[s, "overall_intensity"]),
-                         "attractiveness": float(o.loc[s, "attractiveness"]),
-                         "binding_force": text(o.loc[s, "binding_force"], lang, LABELS),
-                         "ranking_stable": text("yes" if o.loc[s, "ranking_stable"] else "no", lang, LABELS)})
-        return pd.DataFrame(rows)
-
-    def driver_table(self, scenario: str | None = None, lang: str = "en") -> pd.DataFrame:
-        """The drivers of one scenario for a report: force, driver text, weight, score, contribution, evidence."""
-        check_lang(lang)
-        s = self._scenario(scenario)
-        d = self.drivers[self.drivers["scenario"] == s]
-        zh = lang == "zh"
-        return pd.DataFrame({
-            "force": [text(f, lang, LABELS) for f in d["force"]],
-            "driver": [(r["label_zh"] or r["label"]) if zh else r["label"] for _, r in d.iterrows()],
-            "weight": d["weight"].to_numpy(float), "score": d["score"].to_numpy(float),
-            "contribution": d["contribution"].to_numpy(float),
-            "evidence": [(r["evidence_zh"] or r["evidence"]) if zh else r["evidence"] for _, r in d.iterrows()],
-        })
-
-    def changes_table(self, scenario: str | None = None, lang: str = "en") -> pd.DataFrame:
-        """The weight moves that change the ranking of one scenario's forces, in ``lang``."""
-        check_lang(lang)
-        s = self._scenario(scenario)
-        ch = self.ranking_changes(s)
-        d = self.drivers[self.drivers["scenario"] == s].set_index(["force", "driver"])
-        zh = lang == "zh"
-        return pd.DataFrame({
-            "force": [text(f, lang, LABELS) for f in ch["force"]],
-            "driver": [(d.loc[(f, k), "label_zh"] or d.loc[(f, k), "label"]) if zh else d.loc[(f, k), "label"]
-                       for f, k in zip(ch["force"], ch["driver"])],
-            "delta": ch["delta"].to_numpy(float), "intensity_before": ch["intensity_before"].to_numpy(float),
-            "intensity_after": ch["intensity_after"].to_numpy(float),
-            "binding_changed": [text("yes" if b else "no", lang, LABELS) for b in ch["binding_changed"]],
-            "new_ranking": [_ranking_text(r, lang) for r in ch["new_ranking"]],
-        })
-
-    def interpret(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return list(self._sentences_text(lang, scenario, compare_with=compare_with))
-
-    @deprecated("interpret")
-    def sentences(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._sentences_text(lang, scenario, compare_with=compare_with)
-
-    def _sentences_text(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
-        """Interpretation sentences generated from the numbers of one scenario (optionally vs another)."""
-        return interpret(self, lang=lang, scenario=scenario, compare_with=compare_with)
-
-    def plot(self, kind: str = "radar", ax=None, lang: str = "en", scenario: str | None = None):
-        """``"radar"`` (all scenarios on one chart) or ``"drivers"`` (bars of one scenario grouped by force)."""
-        if kind == "radar":
-            return plot_radar(self, ax=ax, lang=lang)
-        if kind == "drivers":
-            return plot_drivers(self, ax=ax, lang=lang, scenario=scenario)
-        raise ParameterError(f"kind={kind!r}; use 'radar' or 'drivers'.")
 
 
 # --------------------------------------------------------------------------- compute
@@ -518,6 +222,216 @@ def five_forces(
     )
 
 
+def level(intensity: float) -> str:
+    """'weak' (< 2.5), 'moderate' (2.5 ≤ I < 3.5) or 'strong' (≥ 3.5) for a force or overall intensity."""
+    v = round(float(intensity), _ROUND)
+    return "weak" if v < 2.5 else ("moderate" if v < 3.5 else "strong")
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True, eq=False)
+class FiveForcesResult(Result):
+    """Force intensities, overall intensity, attractiveness, binding force and sensitivity per scenario."""
+
+    drivers: pd.DataFrame
+    forces: pd.DataFrame
+    overall: pd.DataFrame
+    sensitivity: pd.DataFrame
+    scenarios: tuple[str, ...]
+    weights: str = "refuse"
+    force_weights: tuple[tuple[str, float], ...] = ()
+    step: float = 0.05
+    attractiveness_rule: str = "6 - overall intensity (1-5; strong forces = low attractiveness)"
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    _conventions = ("weights", "force_weights", "step", "attractiveness_rule")
+
+    title = "Porter's five forces (波特五力)"
+
+    def _scenario(self, scenario: str | None) -> str:
+        if scenario is None:
+            return self.scenarios[0]
+        if scenario not in self.scenarios:
+            raise ParameterError(f"scenario={scenario!r} is not in the result; scenarios: {', '.join(map(repr, self.scenarios))}.")
+        return scenario
+    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """One row per scenario: the five intensities, overall intensity, attractiveness, binding force.
+
+        ``lang=None`` gives the raw frame indexed by the scenario names; with a ``lang`` the headers are readable
+        and the scenarios carry their name in that language (``name_zh`` of the driver file in Chinese)."""
+        wide = self.forces.pivot(index="scenario", columns="force", values="intensity")[list(FORCES)]
+        wide = wide.join(self.overall.set_index("scenario")[["overall_intensity", "attractiveness", "binding_force",
+                                                             "ranking_stable"]])
+        wide = wide.loc[list(self.scenarios)]
+        if lang is not None:
+            check_lang(lang)
+            wide.index = pd.Index([_scenario_label(self, s, lang) for s in wide.index], name=wide.index.name)
+        return readable(wide, lang, type(self))
+        return wide.loc[list(self.scenarios)]
+
+    def intensity(self, scenario: str | None = None) -> pd.Series:
+        """Intensity per force of one scenario (the first by default)."""
+        s = self._scenario(scenario)
+        sub = self.forces[self.forces["scenario"] == s].set_index("force")["intensity"]
+        return sub.loc[list(FORCES)]
+
+    def ranking_changes(self, scenario: str | None = None) -> pd.DataFrame:
+        """The weight moves (±step) that change the ranking of the forces (all scenarios if None)."""
+        sens = self.sensitivity
+        if scenario is not None:
+            sens = sens[sens["scenario"] == self._scenario(scenario)]
+        return sens[sens["ranking_changed"]].reset_index(drop=True)
+
+    def summary(self, scenario: str | None = None) -> dict[str, Any]:
+        """Headline numbers of one scenario as plain Python values."""
+        s = self._scenario(scenario)
+        o = self.overall.set_index("scenario").loc[s]
+        return {"scenario": s, **{f: float(v) for f, v in self.intensity(s).items()},
+                "overall_intensity": float(o["overall_intensity"]), "attractiveness": float(o["attractiveness"]),
+                "binding_force": str(o["binding_force"]), "ranking": str(o["ranking"]),
+                "ranking_stable": bool(o["ranking_stable"]),
+                "n_ranking_changes": int(len(self.ranking_changes(s)))}
+
+    def report_table(self, lang: str = "en") -> pd.DataFrame:
+        """One row per scenario for a report: scenario name, the five intensities, overall intensity,
+        attractiveness, binding force and whether the ranking survives the weight moves — all in ``lang``."""
+        check_lang(lang)
+        o = self.overall.set_index("scenario")
+        rows = []
+        for s in self.scenarios:
+            inten = self.intensity(s)
+            rows.append({"scenario": _scenario_label(self, s, lang), **{f: float(inten[f]) for f in FORCES},
+                         "overall_intensity": float(o.loc[s, "overall_intensity"]),
+                         "attractiveness": float(o.loc[s, "attractiveness"]),
+                         "binding_force": text(o.loc[s, "binding_force"], lang, LABELS),
+                         "ranking_stable": text("yes" if o.loc[s, "ranking_stable"] else "no", lang, LABELS)})
+        return pd.DataFrame(rows)
+
+    def driver_table(self, scenario: str | None = None, lang: str = "en") -> pd.DataFrame:
+        """The drivers of one scenario for a report: force, driver text, weight, score, contribution, evidence."""
+        check_lang(lang)
+        s = self._scenario(scenario)
+        d = self.drivers[self.drivers["scenario"] == s]
+        zh = lang == "zh"
+        return pd.DataFrame({
+            "force": [text(f, lang, LABELS) for f in d["force"]],
+            "driver": [(r["label_zh"] or r["label"]) if zh else r["label"] for _, r in d.iterrows()],
+            "weight": d["weight"].to_numpy(float), "score": d["score"].to_numpy(float),
+            "contribution": d["contribution"].to_numpy(float),
+            "evidence": [(r["evidence_zh"] or r["evidence"]) if zh else r["evidence"] for _, r in d.iterrows()],
+        })
+
+    def changes_table(self, scenario: str | None = None, lang: str = "en") -> pd.DataFrame:
+        """The weight moves that change the ranking of one scenario's forces, in ``lang``."""
+        check_lang(lang)
+        s = self._scenario(scenario)
+        ch = self.ranking_changes(s)
+        d = self.drivers[self.drivers["scenario"] == s].set_index(["force", "driver"])
+        zh = lang == "zh"
+        return pd.DataFrame({
+            "force": [text(f, lang, LABELS) for f in ch["force"]],
+            "driver": [(d.loc[(f, k), "label_zh"] or d.loc[(f, k), "label"]) if zh else d.loc[(f, k), "label"]
+                       for f, k in zip(ch["force"], ch["driver"])],
+            "delta": ch["delta"].to_numpy(float), "intensity_before": ch["intensity_before"].to_numpy(float),
+            "intensity_after": ch["intensity_after"].to_numpy(float),
+            "binding_changed": [text("yes" if b else "no", lang, LABELS) for b in ch["binding_changed"]],
+            "new_ranking": [_ranking_text(r, lang) for r in ch["new_ranking"]],
+        })
+
+    def interpret(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return list(self._sentences_text(lang, scenario, compare_with=compare_with))
+
+    @deprecated("interpret")
+    def sentences(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._sentences_text(lang, scenario, compare_with=compare_with)
+
+    def _sentences_text(self, lang: str = "en", scenario: str | None = None, *, compare_with: str | None = None) -> list[str]:
+        """Interpretation sentences generated from the numbers of one scenario (optionally vs another)."""
+        return interpret(self, lang=lang, scenario=scenario, compare_with=compare_with)
+
+    def plot(self, kind: str = "radar", ax=None, lang: str = "en", scenario: str | None = None):
+        """``"radar"`` (all scenarios on one chart) or ``"drivers"`` (bars of one scenario grouped by force)."""
+        if kind == "radar":
+            return porter_plots.plot_radar(self, ax=ax, lang=lang)
+        if kind == "drivers":
+            return porter_plots.plot_drivers(self, ax=ax, lang=lang, scenario=scenario)
+        raise ParameterError(f"kind={kind!r}; use 'radar' or 'drivers'.")
+
+
+# --------------------------------------------------------------------------- private helpers
+def _force_key(value: object) -> str | None:
+    s = str(value).strip()
+    if s in FORCES:
+        return s
+    return _FORCE_ALIASES.get(s.lower().replace("_", " ")) or _FORCE_ALIASES.get(s)
+
+
+def _check_drivers(df: pd.DataFrame, *, source: str) -> pd.DataFrame:
+    required = ["force", "driver", "weight", "score"]
+    missing = [c for c in required if c not in df.columns]
+    if missing and len(df):
+        raise data_error(f"required column(s) {', '.join(map(repr, missing))} missing", source=source,
+                         fix="A five-forces driver table needs force, driver, weight and score (1–5, 5 = strong force)",
+                         columns=df.columns)
+    out = df.copy().reset_index(drop=True)
+    if "scenario" not in out.columns:
+        out["scenario"] = "industry"
+    out["scenario"] = out["scenario"].fillna("industry").astype(str)
+    for col in ("scenario_zh", "evidence", "evidence_zh", "label", "label_zh"):
+        if col not in out.columns:
+            out[col] = ""
+        out[col] = out[col].fillna("").astype(str)
+    if len(out) == 0:
+        return out
+    keys = out["force"].map(_force_key)
+    bad = keys.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DomainError(f"column 'force' in {source}: driver {out.at[i, 'driver']!r} has unknown force "
+                          f"{out.at[i, 'force']!r}. Use one of {', '.join(FORCES)}.")
+    out["force"] = keys
+    out["driver"] = out["driver"].astype(str).str.strip()
+
+    def where(i: int) -> str:
+        return f"driver {out.at[i, 'driver']!r} of force {out.at[i, 'force']!r} (scenario {out.at[i, 'scenario']!r})"
+
+    numeric_columns(out, ("weight", "score"), source=source, row=where, noun="driver")
+    neg = out["weight"] < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg.to_numpy())[0])
+        raise DomainError(f"column 'weight' in {source}: {where(i)} has negative weight {out.at[i, 'weight']:g}. "
+                          "Weights run from 0 to 1 and sum to 1 within each force.")
+    bad = (out["score"] < SCORE_MIN) | (out["score"] > SCORE_MAX)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DomainError(f"column 'score' in {source}: {where(i)} has score {out.at[i, 'score']:g}, outside 1–5 "
+                          f"({int(bad.sum())} of {len(out)} drivers). Score each driver 1–5 where 5 means it makes the force strong.")
+    dup = out.duplicated(["scenario", "force", "driver"], keep=False)
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DomainError(f"{source}: {where(i)} appears more than once. Give each driver of a force one row per scenario.")
+    # labels from the checklist where the driver is a checklist key
+    for i, key in enumerate(out["driver"]):
+        if key in _CHECK_INDEX:
+            _, en, zh = _CHECK_INDEX[key]
+            if not out.at[i, "label"]:
+                out.at[i, "label"] = en
+            if not out.at[i, "label_zh"]:
+                out.at[i, "label_zh"] = zh
+    out["label"] = out["label"].where(out["label"] != "", out["driver"])
+    return out
+
+
+def _ranking(intensity: Mapping[str, float]) -> tuple[str, ...]:
+    """Forces from strongest to weakest; equal intensities keep the FORCES order."""
+    return tuple(sorted(intensity, key=lambda f: (-round(intensity[f], _ROUND), FORCES.index(f))))
+
+
+def _intensities(d: pd.DataFrame) -> dict[str, float]:
+    return {f: float((g["weight"] * g["score"]).sum()) for f, g in d.groupby("force", sort=False)}
+
+
 def _force_weights(force_weights: Mapping[str, float] | None, *, tol: float) -> dict[str, float]:
     if force_weights is None:
         return {f: 1.0 / len(FORCES) for f in FORCES}
@@ -559,182 +473,3 @@ def _sensitivity(d: pd.DataFrame, scenario: str, base_rank: tuple[str, ...], *, 
                              "intensity_after": new_i, "ranking_changed": rank != base_rank,
                              "binding_changed": rank[0] != base_rank[0], "new_ranking": " > ".join(rank)})
     return rows
-
-
-# --------------------------------------------------------------------------- text
-def _scenario_label(result: FiveForcesResult, s: str, lang: str) -> str:
-    if lang == "zh":
-        zh = result.overall.set_index("scenario").loc[s, "scenario_zh"]
-        return str(zh) if zh else s
-    return s
-
-
-def _join_en(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _ranking_text(ranking: str, lang: str) -> str:
-    sep = " > "
-    return sep.join(text(f, lang, LABELS) if lang == "zh" else text(f, lang, LABELS).lower() for f in ranking.split(sep))
-
-
-def interpret(result: FiveForcesResult, *, lang: str = "en", scenario: str | None = None,
-              compare_with: str | None = None) -> list[str]:
-    """Sentences about one scenario: intensity and attractiveness, binding force, sensitivity.
-
-    ``compare_with`` names another scenario (e.g. last year) for a sentence on the change.
-    """
-    check_lang(lang)
-    s = result._scenario(scenario)
-    o = result.overall.set_index("scenario").loc[s]
-    inten = result.intensity(s)
-    d = result.drivers[result.drivers["scenario"] == s]
-    drv = d[d["force"] == o["binding_force"]]
-    top_drv = drv.loc[drv["contribution"].idxmax()]
-    # drivers tied with the top one, and forces tied for the weakest: named as ties, never one winner
-    drv_ties = drv[np.isclose(drv["contribution"], top_drv["contribution"], rtol=0, atol=1e-9)].drop(index=top_drv.name)
-    changes = result.ranking_changes(s)
-    n_moves = int((result.sensitivity["scenario"] == s).sum())
-    n_binding = int(changes["binding_changed"].sum()) if len(changes) else 0
-    name = _scenario_label(result, s, lang)
-    weakest = inten.idxmin()
-    weak_ties = [f for f in FORCES if f != weakest and round(inten[f], _ROUND) == round(inten[weakest], _ROUND)]
-
-    def drv_label(force: str, key: str) -> str:
-        row = d[(d["force"] == force) & (d["driver"] == key)].iloc[0]
-        return (row["label_zh"] or row["label"]) if lang == "zh" else row["label"]
-
-    out: list[str] = []
-    if lang == "en":
-        out.append(f"{name}: the overall intensity of the five forces is {o['overall_intensity']:.2f} on 1–5 "
-                   f"({o['level']}), so industry attractiveness is {o['attractiveness']:.2f} "
-                   f"(= 6 − intensity; stronger forces mean a less attractive industry).")
-        tie = f" (tied with {', '.join(text(t, 'en', LABELS).lower() for t in o['binding_ties'].split(','))})" if o["binding_ties"] else ""
-        also = "".join(f" and equally by '{r['label']}' (score {r['score']:g}, weight {r['weight']:.2f})"
-                       for _, r in drv_ties.iterrows())
-        weak = _join_en([text(f, "en", LABELS).lower() for f in [weakest] + weak_ties])
-        out.append(f"The binding force is {text(o['binding_force'], 'en', LABELS).lower()} at "
-                   f"{inten[o['binding_force']]:.2f}{tie}, driven most by '{top_drv['label']}' (score {top_drv['score']:g}, "
-                   f"weight {top_drv['weight']:.2f}){also}; the weakest "
-                   + (f"are {weak}, tied at {inten[weakest]:.2f}." if weak_ties else f"is {weak} at {inten[weakest]:.2f}."))
-        if changes.empty:
-            out.append(f"The ranking of the forces is robust: none of the {n_moves} driver-weight moves of ±{result.step:g} changes it.")
-        else:
-            ex = changes.sort_values("binding_changed", ascending=False, kind="mergesort").iloc[0]
-            out.append(f"The ranking is sensitive: {len(changes)} of {n_moves} driver-weight moves of ±{result.step:g} change it"
-                       + (f", {n_binding} of them the binding force" if n_binding else "")
-                       + f" (e.g. '{drv_label(ex['force'], ex['driver'])}' in {text(ex['force'], 'en', LABELS).lower()} "
-                       f"{ex['delta']:+.2f} gives {_ranking_text(ex['new_ranking'], 'en')}); "
-                       "discuss those weights before acting on the order.")
-    else:
-        lvl = text(o["level"], "zh", LABELS)
-        out.append(f"{name}：五力综合强度为 {o['overall_intensity']:.2f}（1–5，{lvl}），行业吸引力为 {o['attractiveness']:.2f}"
-                   f"（= 6 − 强度；作用力越强，行业吸引力越低）。")
-        tie = f"（与{'、'.join(text(t, 'zh', LABELS) for t in o['binding_ties'].split(','))}并列）" if o["binding_ties"] else ""
-        label = top_drv["label_zh"] or top_drv["label"]
-        also = "".join(f"，以及同样重要的“{r['label_zh'] or r['label']}”（评分 {r['score']:g}，权重 {r['weight']:.2f}）"
-                       for _, r in drv_ties.iterrows())
-        weak = "、".join(text(f, "zh", LABELS) for f in [weakest] + weak_ties)
-        out.append(f"最关键的作用力是{text(o['binding_force'], 'zh', LABELS)}（{inten[o['binding_force']]:.2f}）{tie}，"
-                   f"主要来自“{label}”（评分 {top_drv['score']:g}，权重 {top_drv['weight']:.2f}）{also}；"
-                   + (f"最弱的是{weak}，并列 {inten[weakest]:.2f}。" if weak_ties else f"最弱的是{weak}（{inten[weakest]:.2f}）。"))
-        if changes.empty:
-            out.append(f"排序稳健：{n_moves} 个 ±{result.step:g} 的驱动因素权重变动都不会改变五力排序。")
-        else:
-            ex = changes.sort_values("binding_changed", ascending=False, kind="mergesort").iloc[0]
-            out.append(f"排序对权重敏感：{n_moves} 个 ±{result.step:g} 的权重变动中有 {len(changes)} 个会改变五力排序"
-                       + (f"，其中 {n_binding} 个会改变最关键作用力" if n_binding else "")
-                       + f"（例如{text(ex['force'], 'zh', LABELS)}中“{drv_label(ex['force'], ex['driver'])}”权重 "
-                       f"{ex['delta']:+.2f} 后排序为 {_ranking_text(ex['new_ranking'], 'zh')}），据此行动前请先讨论这些权重。")
-    if compare_with is not None and compare_with != s:  # a scenario compared with itself says nothing
-        prev = result._scenario(compare_with)
-        po = result.overall.set_index("scenario").loc[prev]
-        diff = (inten - result.intensity(prev)).round(_ROUND)
-        ups = [f for f in FORCES if diff[f] == diff.max()]
-        d_att = round(o["attractiveness"] - po["attractiveness"], _ROUND)
-        if lang == "en":
-            moved = (f"the largest rise in intensity is in {_join_en([text(f, 'en', LABELS).lower() for f in ups])} "
-                     f"({diff.max():+.2f})" if diff.max() > 0 else "no force became stronger")
-            out.append(f"Compared with {prev}, attractiveness {'rose' if d_att > 0 else ('fell' if d_att < 0 else 'did not change')} "
-                       f"by {abs(d_att):.2f}; {moved}.")
-        else:
-            moved = (f"强度上升最多的是{'、'.join(text(f, 'zh', LABELS) for f in ups)}（{diff.max():+.2f}）"
-                     if diff.max() > 0 else "没有作用力变强")
-            out.append(f"与“{_scenario_label(result, prev, 'zh')}”相比，行业吸引力"
-                       f"{'上升' if d_att > 0 else ('下降' if d_att < 0 else '不变')} {abs(d_att):.2f}；{moved}。")
-    return out
-
-
-# --------------------------------------------------------------------------- plots
-_FORCE_COLORS = dict(zip(FORCES, ["#4a7fb5", "#d08c3f", "#4c9a6a", "#8064a2", "#c0504d"]))
-
-
-def plot_radar(result: FiveForcesResult, ax=None, lang: str = "en", *, scenarios: Iterable[str] | None = None):
-    """All scenarios' force intensities on one radar chart (1–5, outer = strong force)."""
-    check_lang(lang)
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 6.5), subplot_kw={"projection": "polar"})
-    elif getattr(ax, "name", "") != "polar":
-        raise ParameterError("plot_radar needs a polar Axes: create it with plt.subplots(subplot_kw={'projection': 'polar'}) "
-                             "or pass ax=None.")
-    names = list(scenarios) if scenarios is not None else list(result.scenarios)
-    angles = np.linspace(0, 2 * np.pi, len(FORCES), endpoint=False)
-    closed = np.concatenate([angles, angles[:1]])
-    palette = plt.get_cmap("tab10")
-    for k, s in enumerate(names):
-        vals = result.intensity(s).to_numpy(float)
-        vals = np.concatenate([vals, vals[:1]])
-        ax.plot(closed, vals, "-o", color=palette(k), lw=2, ms=4, label=_scenario_label(result, s, lang))
-        ax.fill(closed, vals, color=palette(k), alpha=0.08)
-    ax.set_xticks(angles)
-    ax.set_xticklabels(["\n".join(textwrap.wrap(text(f, lang, LABELS), 14)) for f in FORCES], fontsize=9)
-    ax.set_ylim(0, 5)
-    ax.set_yticks([1, 2, 3, 4, 5])
-    ax.set_yticklabels(["1", "2", "3", "4", "5"], fontsize=8, color="0.4")
-    ax.set_title(text("radar_title", lang, LABELS), pad=20)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=8, frameon=False)
-    return ax
-
-
-def plot_drivers(result: FiveForcesResult, ax=None, lang: str = "en", scenario: str | None = None):
-    """Horizontal bars of driver scores for one scenario, grouped and coloured by force, weights annotated."""
-    check_lang(lang)
-    import matplotlib.pyplot as plt
-
-    s = result._scenario(scenario)
-    d = result.drivers[result.drivers["scenario"] == s]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.32 * len(d) + 1.8))
-    ypos, labels, colors, scores, wts = [], [], [], [], []
-    y = 0.0
-    group_mid = {}
-    for f in FORCES:
-        g = d[d["force"] == f]
-        start = y
-        for _, r in g.iterrows():
-            lab = (r["label_zh"] or r["label"]) if lang == "zh" else r["label"]
-            labels.append(textwrap.shorten(lab, 60, placeholder="…") if lang == "en" else lab[:30])
-            ypos.append(y)
-            colors.append(_FORCE_COLORS[f])
-            scores.append(r["score"])
-            wts.append(r["weight"])
-            y += 1
-        group_mid[f] = (start + y - 1) / 2
-        y += 0.8
-    ax.barh(ypos, scores, color=colors, height=0.75)
-    for yy, sc, w in zip(ypos, scores, wts):
-        ax.text(sc + 0.05, yy, f"权重 {w:.2f}" if lang == "zh" else f"w={w:.2f}", va="center", fontsize=7, color="0.3")
-    ax.set_yticks(ypos)
-    ax.set_yticklabels(labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 5.6)
-    ax.set_xticks([1, 2, 3, 4, 5])
-    ax.set_xlabel(text("score", lang, LABELS))
-    inten = result.intensity(s)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=_FORCE_COLORS[f]) for f in FORCES]
-    ax.legend(handles, [f"{text(f, lang, LABELS)} ({inten[f]:.2f})" for f in FORCES], loc="upper left",
-              bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    ax.set_title(f"{text('drivers_title', lang, LABELS)} — {_scenario_label(result, s, lang)}")
-    return ax
