@@ -435,3 +435,15 @@ def test_returns_note_counts_the_returns_and_says_totals_are_gross():
     assert note[0].startswith("The data hold 2 return lines (15.00, 8.6% of sales value)") and "gross" in note[0]
     assert "毛销售额" in fivew2h.returns_note(tx, ASOF, "zh")[0]
     assert fivew2h.returns_note(_tx().assign(is_return=False), ASOF) == []
+
+
+def test_why_answers_without_unit_price_when_promotions_and_list_prices_are_given():
+    """Data with is_promo and list_price but no unit_price: the promotion table is still built (no mean
+    discount, which needs unit prices) instead of failing on the missing column."""
+    from crmcore import datasets
+
+    tx = datasets.load("demo").drop(columns=["unit_price"])
+    r = fivew2h.answer(tx, asof="2026-01-01")
+    promo = r.answers["why"].tables["promotion"]
+    assert "mean_discount" not in promo.columns and list(promo["promo"]) == [False, True]
+    assert r.interpret("en")

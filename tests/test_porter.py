@@ -219,6 +219,16 @@ def test_to_frame_in_chinese_names_the_scenarios_by_their_chinese_names():
     assert list(porter.five_forces(mixed).to_frame("zh").index) == ["礼品家居零售 2024", "no Chinese name"]
 
 
+def test_to_frame_in_chinese_names_the_binding_force_in_chinese_not_its_code():
+    """The raw frame keeps the force codes (notebooks index them); in zh the binding force is a Chinese name."""
+    r = porter.five_forces(ROOT / "data" / "porter_drivers.yaml")
+    raw, zh = r.to_frame(), r.to_frame("zh")
+    assert set(raw["binding_force"]) <= set(porter.FORCES)
+    col = porter.COLUMNS["binding_force"]["zh"]
+    assert [porter.LABELS[f]["zh"] for f in raw["binding_force"]] == zh[col].tolist()
+    assert not any(f in porter.FORCES for f in zh[col])
+
+
 def test_sentences_state_the_direction_of_attractiveness_in_both_languages():
     r = porter.five_forces(ROOT / "data" / "porter_drivers.yaml")
     en = " ".join(r.sentences("en", "Gift & home retail 2025", compare_with="Gift & home retail 2024"))

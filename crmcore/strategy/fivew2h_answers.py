@@ -375,7 +375,7 @@ def _why(q: _Q, lang: str) -> tuple[dict, dict, str]:
         t = t.mutate(promo=t.is_promo.fill_null(False))
         aggs = dict(lines=t.count(), revenue=t.amount.sum(), quantity=t.quantity.sum(),
                     customers=t.customer_id.nunique())
-        if "list_price" in q.cols:
+        if "list_price" in q.cols and "unit_price" in q.cols:
             aggs["mean_discount"] = (1 - t.unit_price / t.list_price).mean()
         pr = q.run(t.group_by("promo").aggregate(**aggs)).sort_values("promo").reset_index(drop=True)
         pr.insert(1, "label", [text("promo" if p else "regular", lang, LABELS) for p in pr["promo"]])

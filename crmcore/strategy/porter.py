@@ -253,6 +253,7 @@ class FiveForcesResult(Result):
         if scenario not in self.scenarios:
             raise ParameterError(f"scenario={scenario!r} is not in the result; scenarios: {', '.join(map(repr, self.scenarios))}.")
         return scenario
+
     def to_frame(self, lang: str | None = None) -> pd.DataFrame:
         """One row per scenario: the five intensities, overall intensity, attractiveness, binding force.
 
@@ -265,8 +266,8 @@ class FiveForcesResult(Result):
         if lang is not None:
             check_lang(lang)
             wide.index = pd.Index([_scenario_label(self, s, lang) for s in wide.index], name=wide.index.name)
+            wide["binding_force"] = [text(f, lang, LABELS) for f in wide["binding_force"]]
         return readable(wide, lang, type(self))
-        return wide.loc[list(self.scenarios)]
 
     def intensity(self, scenario: str | None = None) -> pd.Series:
         """Intensity per force of one scenario (the first by default)."""
