@@ -245,3 +245,15 @@ def test_ids_with_leading_zeros_keep_them_when_the_numbers_are_typed(tmp_path):
     p = write(tmp_path, HEADER + "007,0010,2024-01-05,p1,2,3.5\n007,0011,2024-01-06,p1,1,3\n")
     tx = data.load_transactions(p)
     assert tx["customer_id"].tolist() == ["007", "007"] and tx["order_id"].tolist() == ["0010", "0011"]
+
+
+def test_ids_with_a_tab_no_break_or_full_width_space_around_them_are_one_customer(tmp_path):
+    """Exports from Excel and from Chinese input methods leave "C001\\t", "C001\\u00a0" or "C001\\u3000" (全角空格)
+    beside "C001": the door trims them all, so one customer with three orders, not three customers."""
+    f = tmp_path / "blanks.csv"
+    f.write_text("customer_id,order_id,order_date,product_id,quantity,unit_price\n"
+                 "C001,O1,2025-01-01,P1,1,10\n C001\t,O2,2025-01-02,P1,1,10\n"
+                 "C001\u3000,O3,2025-01-03,\u00a0P1,1,10\n\u3000C002\u00a0,O4,2025-01-03,P1,1,10\n", encoding="utf-8")
+    tx = data.load_transactions(f)
+    assert tx.groupby("customer_id")["order_id"].nunique().to_dict() == {"C001": 3, "C002": 1}
+    assert set(tx["product_id"]) == {"P1"}

@@ -316,7 +316,9 @@ def _check(src, table, order, checks, n, invalid, asof, meta, found, cols) -> _D
 
 
 # ---------------------------------------------------------------- SQL that types each column
-_WS = "' ' || chr(9) || chr(12288)"  # space, tab, the full-width space of Chinese input methods
+#: blanks trimmed from text: space, tab, the no-break space of Excel exports, the full-width space of Chinese
+#: input methods (an id typed as "C001　" is the customer C001, not a second one)
+_BLANKS = " \t\u00a0\u3000"
 
 
 def _in(x: str, values) -> str:
@@ -330,9 +332,9 @@ def _text_ok(c: str) -> str:
 
     Byte length first (O(1) in DuckDB; every marker is at most 4 bytes), then LIKE on the first and
     last character, which DuckDB runs as a prefix/suffix compare: half the cost of the tests it replaces.
-    A tab or full-width space inside the text needs no test: the slow path trims spaces only, so it
-    would return such text unchanged."""
-    return f"(strlen({c}) > 4 AND {c} NOT LIKE ' %' AND {c} NOT LIKE '% ')"
+    Text that starts or ends with a blank (:data:`_BLANKS`) takes the slow path, which trims them all."""
+    ends = " AND ".join(f"{c} NOT LIKE '{b}%' AND {c} NOT LIKE '%{b}'" for b in _BLANKS)
+    return f"(strlen({c}) > 4 AND {ends})"
 
 
 def _date_stages(col: str, typ: str, date_format: str | None, dayfirst: bool) -> tuple[str, str]:
@@ -400,7 +402,8 @@ def _string_sql(col: str, typ: str, canon: str) -> tuple[str, str | None]:
                 f"ELSE CAST({c} AS VARCHAR) END)"), None
     if typ != "VARCHAR":
         c = f"CAST({c} AS VARCHAR)"
-    slow = f"(CASE WHEN {_in(f'trim({c})', _MISSING_TEXT)} THEN NULL ELSE trim({c}) END)"
+    t = f"trim({c}, '{_BLANKS}')"
+    slow = f"(CASE WHEN {_in(t, _MISSING_TEXT)} THEN NULL ELSE {t} END)"
     out = f"(CASE WHEN {_text_ok(c)} THEN {c} ELSE {slow} END)"
     if canon == "customer_id":
         v = _q(canon)
