@@ -287,8 +287,31 @@ def java_home_for_spark() -> str | None:
     return None
 
 
-def spark_session(*, master: str = "local[2]", conf: dict[str, Any] | None = None, workdir: str | Path | None = None):
-    """A local SparkSession set up for crmcore: warehouse and scratch folders in a temp folder, Arrow on.
+#: settings for a small local run (CI's Spark tier, the demo data in a notebook): two shuffle partitions (Spark's
+#: default of 200 tasks per shuffle is for a cluster), adaptive re-planning off (it costs more than it saves on
+#: small data, ≈ 40% per query measured), a 1 GB driver
+SMALL_LOCAL = {
+    "spark.sql.shuffle.partitions": 2,
+    "spark.default.parallelism": 2,
+    "spark.driver.memory": "1g",
+    "spark.sql.adaptive.enabled": "false",
+}
+#: JVM options for a small local run: only the quick (C1) JIT compiler and a one-thread GC. On the demo data
+#: this took the JVM's CPU time for the Spark test tier from ≈ 74 s to ≈ 38 s (2 shared cores); on 2M lines it
+#: cost more (bench/bench_spark.py: 183 s of JVM CPU instead of 118 s), so a big run should leave these out.
+SMALL_LOCAL_JAVA = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def spark_session(*, master: str = "local[2]", conf: dict[str, Any] | None = None, workdir: str | Path | None = None,
+                  small: bool = False, java_options: str = ""):
+    """A local SparkSession set up for crmcore: warehouse and scratch folders in a temp folder, Arrow on,
+    no Hive metastore, no web UI.
+
+    ``small=True`` adds :data:`SMALL_LOCAL` and :data:`SMALL_LOCAL_JAVA` (tests, demo-sized data); ``java_options``
+    are added to the driver JVM's options; ``conf`` wins over both. Settings of the JVM (memory, Java options)
+    only count when this call starts it: a session already running in the process is returned as it is.
+    The JVM's own output (start-up messages, its log) goes to ``spark-jvm.log`` in the work folder, not into a
+    notebook's output.
 
     For a cluster, build the session the cluster's way (``SparkSession.builder.remote(...)``, Databricks,
     ``spark-submit``) and pass it to :func:`connect`; this helper is for a laptop or CI.
@@ -310,32 +333,75 @@ def spark_session(*, master: str = "local[2]", conf: dict[str, Any] | None = Non
 
         work = Path(tempfile.mkdtemp(prefix="crmcore-spark-"))
         atexit.register(shutil.rmtree, work, ignore_errors=True)  # scratch only: nothing of the user's
+    java = " ".join(x for x in (f"-Dderby.system.home={work / 'derby'}", SMALL_LOCAL_JAVA if small else "",
+                                java_options) if x)
     settings = {
         # managed tables (if a user makes one) go to a throw-away folder, never ./spark-warehouse
         "spark.sql.warehouse.dir": (work / "warehouse").as_uri(),
+        "spark.sql.catalogImplementation": "in-memory",  # no Hive metastore (no Derby database on disk)
         "spark.local.dir": str(work / "local"),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={work / 'derby'}",
+        "spark.driver.extraJavaOptions": java,
         "spark.sql.shuffle.partitions": str(os.cpu_count() or 2),
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.sql.session.timeZone": "UTC",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
+        **({k: str(v) for k, v in SMALL_LOCAL.items()} if small else {}),
         **{k: str(v) for k, v in (conf or {}).items()},
     }
     builder = SparkSession.builder.master(master).appName("crmcore")
     for key, value in settings.items():
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    from pyspark import SparkContext
+
+    if SparkContext._gateway is None:  # this call starts the JVM: its own output goes to a log file
+        log = work / "spark-jvm.log"
+        try:
+            with _output_to(log):
+                session = builder.getOrCreate()
+        except Exception as e:
+            said = log.read_text(errors="replace").strip().splitlines()[-15:] if log.exists() else []
+            raise DataError(f"Spark did not start ({e}). The JVM said:\n" + "\n".join(said)) from e
+    else:
+        session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+@contextlib.contextmanager
+def _output_to(path: Path):
+    """Point file descriptors 1 and 2 at ``path`` while a child process starts (it inherits them), then back.
+
+    The JVM writes its start-up chatter and log lines (``Using Spark's default log4j profile``, ``WARN
+    NativeCodeLoader`` …) straight to the inherited descriptors: in a notebook they would land in the report.
+    Errors still reach Python as exceptions (with the Java stack trace) through Py4J.
+    """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (log, *saved):
+            os.close(fd)
 
 
 def connect(kind: str = "duckdb", *, session: Any = None, **options: Any):
     """An Ibis backend for crmcore: ``"duckdb"`` (the default in-process engine), ``"spark"`` or ``"polars"``.
 
     ``session`` is a SparkSession (a cluster's, or None for a local one made by :func:`spark_session`;
-    ``options`` then go to it: ``master=``, ``conf=``). Every engine-backed method accepts a table of the
-    returned backend — ``read_parquet(path, backend=con)``, ``from_pandas(df, con)`` — and returns pandas.
+    ``options`` then go to it: ``master=``, ``conf=``, ``small=``, ``workdir=``). Every engine-backed method
+    accepts a table of the returned backend — ``read_parquet(path, backend=con)``, ``from_pandas(df, con)`` —
+    and returns pandas.
     """
     kind = str(kind).lower()
     if kind == "duckdb":

@@ -117,3 +117,29 @@ def test_returns_net_revenue_but_are_not_orders():
     a = s.iloc[0]
     assert (a.orders, a.lines, a.revenue, a.quantity, a.max_order_value) == (1, 1, 20.0, 2, 30.0)
     assert a.last_purchase == pd.Timestamp("2024-01-01") and a.recency_days == 31
+
+
+def test_load_dataset_backend_gives_the_validated_table_on_that_engine():
+    """The notebooks' ``backend`` parameter: None keeps the pandas frame exactly; "duckdb" gives the validated
+    table kept in the engine (lazy), "polars" the frame in Polars; the methods give the pandas answer."""
+    import importlib.util
+
+    import crmcore as crm
+    from crmcore import rfm
+
+    tx = crm.load_dataset("tiny")
+    assert isinstance(tx, pd.DataFrame)
+    pd.testing.assert_frame_equal(tx, datasets.load("tiny"))
+    pd.testing.assert_frame_equal(crm.load_dataset("tiny", backend="pandas"), tx)
+    want = rfm.rfm_table(tx, asof=datasets.DEMO_ASOF)
+    on_duckdb = crm.load_dataset("tiny", backend="duckdb")
+    assert isinstance(on_duckdb, ibis.expr.types.Table) and on_duckdb._find_backend() is engine.backend()
+    assert on_duckdb.count().execute() == len(tx)
+    pd.testing.assert_frame_equal(rfm.rfm_table(on_duckdb, asof=datasets.DEMO_ASOF), want)
+    if importlib.util.find_spec("polars"):  # an optional extra
+        on_polars = crm.load_dataset("tiny", backend="polars")
+        assert on_polars._find_backend().name == "polars"
+        pd.testing.assert_frame_equal(engine.customer_summary(on_polars, asof=datasets.DEMO_ASOF),
+                                      engine.customer_summary(tx, asof=datasets.DEMO_ASOF), check_dtype=False)
+    with pytest.raises(ParameterError, match="'duckdb', 'spark', 'polars'"):
+        crm.load_dataset("tiny", backend="oracle")

@@ -420,3 +420,79 @@ def test_a_report_cell_that_needs_a_lesson_cell_still_builds_and_is_named(tmp_pa
     assert "needs helper_value" in res.stderr
     page = (tmp_path / "out" / "dep_test.html").read_text(encoding="utf-8")
     assert "ANSWER 42" in page and "LESSON-RAN" not in page
+
+
+# ----------------------------------------------------------------------------------- warm kernel pool
+
+_PROBE_HELPER = "VALUE = 'from the folder'\n"
+
+
+def write_probe_notebook(folder: Path) -> Path:
+    """A notebook that prints the kernel state a previous notebook could leak, then changes all of it."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    code = nbformat.v4.new_code_cell
+    nb.cells = [
+        code('lang: str = "en"  # {en, zh} language'),
+        code("import os, sys, warnings\nimport matplotlib as mpl, numpy as np, pandas as pd\n"
+             "import crmcore as crm\nfrom crmcore import engine\nip = get_ipython()\n"
+             "print('names', sorted(k for k in ip.user_ns if not k.startswith('_')))\n"
+             "print('count', ip.execution_count, 'precision', pd.get_option('display.precision'),\n"
+             "      'weight', mpl.rcParams['axes.titleweight'], 'family', mpl.rcParams['font.family'])\n"
+             "print('filters', len(warnings.filters), 'np', np.get_printoptions()['precision'],\n"
+             "      'env', os.environ.get('CRM_PROBE'), 'cwd', os.path.basename(os.getcwd()))\n"
+             "print('fresh engine', engine._backend is None, 'helper loaded', 'probe_helper' in sys.modules)\n"
+             "np.mean([])  # a warning numpy shows once per fresh kernel (its registry lives in numpy)"),
+        code("import logging, probe_helper\npd.set_option('display.precision', 7)\n"
+             "mpl.rcParams['axes.titleweight'] = 'light'\nnp.set_printoptions(precision=2)\n"
+             "warnings.simplefilter('ignore')\nos.environ['CRM_PROBE'] = 'changed'\nengine.backend()\n"
+             "logging.getLogger('matplotlib').setLevel(logging.CRITICAL)\ncrm.setup_notebook(lang)\n"
+             "LEAK = probe_helper.VALUE\nos.chdir('/')\npd.DataFrame({'a': [1.23456789]})"),
+    ]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    path = folder / "probe_test.ipynb"
+    nbformat.write(nb, str(path))
+    (folder / "probe_helper.py").write_text(_PROBE_HELPER, encoding="utf-8")
+    return path
+
+
+def _same_pages(a: Path, b: Path, names) -> list[str]:
+    """The names whose HTML or executed notebook differ between two builds (the --out path aside)."""
+    bad = []
+    for name in names:
+        for suffix in (".html", ".ipynb"):
+            x = (a / f"{name}{suffix}").read_bytes().replace(str(a).encode(), b"OUT")
+            y = (b / f"{name}{suffix}").read_bytes().replace(str(b).encode(), b"OUT")
+            if x != y:
+                bad.append(name + suffix)
+    return bad
+
+
+@pytest.fixture(scope="module")
+def pool_builds(tmp_path_factory):
+    """A probe notebook and 03_porter (zh) built one at a time on fresh kernels, on one warm kernel in both
+    orders, and on two worker processes with a warm kernel each (four reports)."""
+    from crmcore.runner.report import plan, run_jobs
+
+    probe = write_probe_notebook(tmp_path_factory.mktemp("probe"))
+    outs = {}
+    for key, order, workers, pool in (("fresh", "pz", 1, False), ("warm", "pz", 1, True),
+                                      ("warm-reversed", "zp", 1, True), ("parallel", "pzPZ", 2, True)):
+        out = tmp_path_factory.mktemp(key)
+        pick = {"p": (probe, "en"), "z": ("03_porter", "zh"), "P": (probe, "zh"), "Z": ("03_porter", "en")}
+        jobs = [plan([pick[c][0]], langs=[pick[c][1]], out_dir=out)[0][0] for c in order]
+        runs = run_jobs(jobs, out, workers=workers, progress=False, pool=pool)
+        assert all(r.ok for r in runs), [r.error for r in runs]
+        outs[key] = out
+    return outs
+
+
+def test_a_warm_kernel_gives_the_bytes_of_a_fresh_kernel_in_either_order(pool_builds):
+    names = ("probe_test", "03_porter-zh")
+    for key in ("warm", "warm-reversed", "parallel"):
+        assert _same_pages(pool_builds["fresh"], pool_builds[key], names) == [], key
+    page = unescape((pool_builds["warm-reversed"] / "probe_test.html").read_text(encoding="utf-8"))
+    assert "Mean of empty slice" in page and "names ['In', 'Out', 'crm'" in page and "env None cwd probe" in page
+    assert "precision 3" not in page and "fresh engine True helper loaded False" in page

@@ -1,11 +1,14 @@
 """The Spark tier: every engine-backed method gives DuckDB's answer on a Spark table (issue 21).
 
 One local SparkSession for the whole file (``--dist loadfile`` keeps this file on one xdist worker, so
-two workers never start Spark side by side), two shuffle partitions, Java 17 (never the Temurin 25
-JDK that is also on the CI image), warehouse and scratch folders in a temp folder. The session runs
-as a machine in Shanghai would (``TZ=Asia/Shanghai`` for Python, ``-Duser.timezone`` for the JVM):
-timestamps must come back naive and unshifted. Skipped, with the reason, where pyspark or Java is
-missing (a user's laptop). Budget: about a minute and < 3 GB.
+two workers never start Spark side by side), set up for a small local run (``engine.spark_session(small=True)``:
+two shuffle partitions, no adaptive re-planning, 1 GB driver, the quick C1 JIT and a one-thread GC), no UI,
+no Hive, Java 17 (never the Temurin 25 JDK that is also on the CI image), warehouse and scratch folders in a
+temp folder. The demo data go into Spark once (``crm.load_dataset("demo", backend="spark")``: the door, then
+Arrow) and every method reads that cached copy. The session runs as a machine in Shanghai would
+(``TZ=Asia/Shanghai`` for Python, ``-Duser.timezone`` for the JVM): timestamps must come back naive and
+unshifted. Skipped, with the reason, where pyspark or Java is missing (a user's laptop). Budget: about a
+minute and < 3 GB (figures in docs/beyond-one-machine.md).
 
 Comparison rule: ids, counts, dates and text equal; money and other floats equal within 1e-6 (absolute,
 far finer than a cent): unrounded sums differ between backends by ~1e-7 because the summation order
@@ -17,9 +20,11 @@ import os
 import time
 from pathlib import Path
 
+import ibis
 import pandas as pd
 import pytest
 
+import crmcore as crm
 from crmcore import abc, bcg, churn, datasets, engine, fivew2h, lifecycle, rfm
 
 pytestmark = [
@@ -38,8 +43,10 @@ def _why_not_spark() -> str | None:
     except ImportError:
         return "the Spark tier needs pyspark: pip install -c constraints.txt -e '.[test]' (pyspark==4.0.5)"
     java = engine.java_home_for_spark()
-    if java is None or not (Path(java) / "bin" / "java").exists():
+    if java is None:
         return "the Spark tier needs Java 17 or 21 (install openjdk-17 or set JAVA_HOME to it)"
+    if not (Path(java) / "bin" / "java").exists():
+        return f"the Spark tier needs Java 17 or 21; JAVA_HOME={java} has no bin/java (point it at a JDK 17)"
     return None
 
 
@@ -56,22 +63,18 @@ def spark(tmp_path_factory):
     """One local Spark backend for the file, on a 'Shanghai' machine; stopped (and TZ restored) at the end."""
     if NO_SPARK:
         pytest.skip(NO_SPARK)
+    from crmcore.runner import nbtools
+
     saved = {k: os.environ.get(k) for k in ("TZ", "JAVA_HOME", "SPARK_LOCAL_IP")}
     os.environ["JAVA_HOME"] = engine.java_home_for_spark()
     os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     os.environ["TZ"] = SHANGHAI
     time.tzset()
-    work = tmp_path_factory.mktemp("spark")
-    session = engine.spark_session(master="local[2]", workdir=work, conf={
-        "spark.sql.shuffle.partitions": 2,
-        "spark.default.parallelism": 2,
-        "spark.driver.memory": "1g",
-        # small data: adaptive re-planning costs more than it saves (≈ 40% per query measured here)
-        "spark.sql.adaptive.enabled": "false",
-        "spark.driver.extraJavaOptions": f"-Duser.timezone={SHANGHAI} -Dderby.system.home={work / 'derby'}",
-    })
+    session = engine.spark_session(master="local[2]", workdir=tmp_path_factory.mktemp("spark"), small=True,
+                                   java_options=f"-Duser.timezone={SHANGHAI}")
     con = engine.connect("spark", session=session)
     yield con
+    nbtools._connections.pop("spark", None)  # load_dataset's backend of this session
     session.stop()
     for k, v in saved.items():
         if v is None:
@@ -83,12 +86,13 @@ def spark(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo():
-    return datasets.load("demo")
+    return crm.load_dataset("demo")
 
 
 @pytest.fixture(scope="module")
-def on_spark(spark, demo):
-    return engine.from_pandas(demo, spark)
+def on_spark(spark):
+    """The demo data in Spark, the way a notebook gets them with ``backend = "spark"``: once for the file."""
+    return crm.load_dataset("demo", backend="spark")
 
 
 def _frame(x) -> pd.DataFrame:
@@ -234,13 +238,14 @@ def test_a_path_is_read_by_the_backend_the_user_chose(spark, tmp_path):
     assert engine.read_parquet(p)._find_backend().name == "duckdb"  # the default stays DuckDB
 
 
-def test_validated_lazy_door_table_can_go_to_spark(spark):
-    """The door (DuckDB) validates and cleans; its result goes to Spark through Arrow, same numbers."""
-    from crmcore import data
-
-    tx = data.load_transactions(datasets.generate("tiny")[0], asof=ASOF)
-    t = engine.from_pandas(tx, spark)
-    assert_same(rfm.rfm_table(t, asof=ASOF), rfm.rfm_table(tx, asof=ASOF))
+def test_load_dataset_with_backend_spark_gives_the_validated_demo_in_the_tiers_session(spark, on_spark, demo):
+    """``crm.load_dataset(..., backend="spark")`` (a notebook's ``backend`` parameter): the door validates in
+    DuckDB, the frame goes to Spark through Arrow, in the process's active session (here the tier's), as a
+    temporary view. The numbers are checked by every comparison above, which all read this table."""
+    assert on_spark._find_backend().name == "pyspark" and on_spark._find_backend()._session is spark._session
+    assert list(on_spark.columns) == list(demo.columns)
+    name = on_spark.op().find(ibis.expr.operations.DatabaseTable)[0].name
+    assert [t.isTemporary for t in spark._session.catalog.listTables() if t.name == name] == [True]
 
 
 def test_from_pandas_refuses_aware_timestamps_with_the_fix(spark):

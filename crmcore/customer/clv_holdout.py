@@ -17,7 +17,7 @@ from crmcore.labels import check_lang
 from crmcore.results import Result
 
 if TYPE_CHECKING:
-    from crmcore.customer.clv import Fit
+    from crmcore.customer.clv_fit import Fit
 
 
 def holdout(tx: Any, *, calibration_end: Any, holdout_end: Any, model: str = "bgnbd",
@@ -28,7 +28,7 @@ def holdout(tx: Any, *, calibration_end: Any, holdout_end: Any, model: str = "bg
     (``max_frequency`` and more pooled), as in Fader, Hardie & Lee (2005a), figures 2–4."""
     from crmcore import engine
     from crmcore.customer import rfm
-    from crmcore.customer.clv import fit  # clv re-exports this module: imported on use
+    from crmcore.customer.clv_fit import fit
 
     if model not in ("bgnbd", "pareto_nbd"):
         raise ParameterError(f"model={model!r}: holdout validates 'bgnbd' or 'pareto_nbd'.")

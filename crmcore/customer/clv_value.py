@@ -20,7 +20,7 @@ from crmcore.labels import check_lang
 from crmcore.results import Result, readable
 
 if TYPE_CHECKING:
-    from crmcore.customer.clv import Fit
+    from crmcore.customer.clv_fit import Fit
 
 SEGMENT_ORDER = ("star", "rising", "fading", "low")
 
@@ -40,7 +40,7 @@ def customer_value(tx: Any, *, asof: Any, horizon: float = 52, discount_rate: fl
     """
     from crmcore import engine
     from crmcore.customer import rfm
-    from crmcore.customer.clv import Fit, clv_interval, fit  # clv re-exports this module: imported on use
+    from crmcore.customer.clv_fit import Fit, clv_interval, fit
 
     check_lang(lang)
     _check_value_params(horizon, discount_rate, margin)
@@ -166,7 +166,7 @@ def _spend_by_customer(tx, *, start, end, purchases_only=False):
 
 def _spend_model(summ):
     """Gamma-Gamma on the summary, or the mean repeat spend when too few repeat customers (with a warning)."""
-    from crmcore.customer.clv import fit
+    from crmcore.customer.clv_fit import fit
 
     rep = summ[summ["frequency"] > 0]
     try:

@@ -91,7 +91,7 @@ _TEXT = {
 
 def lessons(available: bool = True) -> list[Lesson]:
     """The course in order (only notebooks that exist in ``notebooks/`` when ``available``)."""
-    from crmcore.runner.report import NOTEBOOKS
+    from crmcore.runner.notebooks import NOTEBOOKS
 
     return [x for x in COURSE if not available or (NOTEBOOKS / f"{x.stem}.ipynb").exists()]
 
@@ -116,7 +116,7 @@ def course_map_markdown(lang: str = "en") -> str:
 
 def course_map_html(lang: str = "en") -> str:
     """The course map as an HTML section (escaped), the first part of a lesson build's index."""
-    from crmcore.runner.report import HTML_LANG
+    from crmcore.runner.notebooks import HTML_LANG
 
     t = _TEXT[lang]
     hours = sum(x.minutes for x in lessons()) / 60
@@ -155,7 +155,7 @@ def _set_lang_default(source: str, lang: str) -> str:
 def learner_copy(nb, *, lang: str, student: bool = False):
     """One notebook as a learner gets it: one language, lesson mode (``student``: no solutions or answers),
     outputs cleared (they were made in English), ``lang`` defaulting to ``lang``, data read from ``data/``."""
-    from crmcore.runner.report import LESSON_DROP, STUDENT_DROP, select_cells
+    from crmcore.runner.notebooks import LESSON_DROP, STUDENT_DROP, select_cells
 
     out = select_cells(nb, lang=lang, drop=STUDENT_DROP if student else LESSON_DROP)
     for cell in out.cells:
@@ -176,7 +176,8 @@ def write_course(out_dir: str | Path, *, lang: str = "en", student: bool = False
     course map) into ``out_dir``; returns the notebooks written. They run top to bottom from ``out_dir``."""
     import nbformat
 
-    from crmcore.runner.report import NOTEBOOKS, ROOT, ReportError, check_out_dir
+    from crmcore.runner.files import check_out_dir
+    from crmcore.runner.notebooks import NOTEBOOKS, ROOT, ReportError
 
     if lang not in ("en", "zh"):
         raise ParameterError(f"--lang {lang!r}: use en or zh.")

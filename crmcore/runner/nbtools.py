@@ -132,8 +132,57 @@ def resolve_asof(asof: str, data: Any) -> str:
     return ts.strftime("%Y-%m-%d")
 
 
-def load_dataset(dataset: str = "demo", data_path: str = "", **kwargs):
-    """The notebooks' one way to get transactions: ``data_path`` wins over the named ``dataset``."""
+#: where :func:`load_dataset` can put the transactions besides the pandas frame (the notebooks' ``backend``)
+BACKENDS = ("duckdb", "spark", "polars")
+_connections: dict[str, Any] = {}  # one Spark / Polars backend per process, made on first use
+
+
+def load_dataset(dataset: str = "demo", data_path: str = "", *, backend: Any = None, **kwargs):
+    """The notebooks' one way to get transactions: ``data_path`` wins over the named ``dataset``.
+
+    ``backend`` None (or ``"pandas"``): the validated transactions as a pandas DataFrame, as always.
+    ``"duckdb"``: the validated table kept in the engine (lazy; nothing is copied into Python).
+    ``"spark"`` / ``"polars"``: the validated frame put into Spark or Polars through Arrow
+    (:func:`crmcore.engine.from_pandas`: a temporary view, naive times unshifted). Spark is the process's
+    active SparkSession if there is one (a cluster notebook's), else a local session made once
+    (``engine.connect("spark", small=True)``). An Ibis backend object works too. Every engine-backed method
+    then runs on that backend; the door's validation runs first, in DuckDB on this machine. Data too big
+    for this machine: ``engine.read_parquet(path, backend=...)`` of a canonical file instead.
+    """
     from crmcore.door import datasets
 
-    return datasets.load(data_path or dataset, **kwargs)
+    source = data_path or dataset
+    if backend is None or (isinstance(backend, str) and backend.strip().lower() in ("", "none", "pandas")):
+        return datasets.load(source, **kwargs)
+    from crmcore import engine
+
+    if not isinstance(backend, str):
+        return engine.from_pandas(datasets.load(source, **kwargs), backend)
+    kind = backend.strip().lower()
+    if kind not in BACKENDS:
+        from crmcore.errors import ParameterError
+
+        raise ParameterError(f"backend={backend!r} is not supported; use None (pandas), "
+                             f"{', '.join(repr(b) for b in BACKENDS)}.")
+    if kind == "duckdb":
+        return datasets.load(source, lazy=True, **kwargs)
+    tx = datasets.load(source, **kwargs)  # validate first: a bad file fails before a JVM starts
+    con = _connections.get(kind)
+    if kind == "spark":
+        active = _active_spark()  # the session we made stays active; a stopped one is not
+        if active is None:
+            con = engine.connect("spark", small=True)
+        elif con is None or con._session is not active:
+            con = engine.connect("spark", session=active)
+    elif con is None:
+        con = engine.connect(kind)
+    _connections[kind] = con
+    return engine.from_pandas(tx, con)
+
+
+def _active_spark():
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()

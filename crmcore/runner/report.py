@@ -10,8 +10,10 @@ values and ranges (declared in the parameters cell, ``name: type = default  # {a
 ``# [lo, hi] help``), an ``asof`` against the data's first and last order date (read cheaply with
 DuckDB), and the output folder. papermill then runs each notebook in its own folder; nbconvert writes
 HTML without code (unless asked) headed by the parameters, the data file and its hash and the crmcore
-version. Several notebooks and languages run in parallel worker processes; each report is
-byte-identical to a sequential build (fixed cell ids, no clock in the page).
+version. Several notebooks and languages run in parallel worker processes, each reusing one warm kernel
+(started and loaded with pandas, matplotlib, Ibis… once, and reset before every notebook: see
+:mod:`crmcore.runner.kernel_pool`); each report is byte-identical to a sequential build with a fresh kernel
+per notebook (fixed cell ids, no clock in the page). The HTML itself is made in :mod:`crmcore.runner.report_html`.
 
 Files are never lost: the executed notebook and the HTML are written to unique temporary names and
 replaced together under a per-name lock, so concurrent runs into one folder serialise; temporary
@@ -21,346 +23,35 @@ leaves the last good HTML untouched.
 """
 from __future__ import annotations
 
-import ast
 import contextlib
-import hashlib
 import html
 import os
-import re
-import signal
-import tempfile
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from crmcore.errors import CrmError, ParameterError
-
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-PARAMS = NOTEBOOKS / "params"
-REPORTS = ROOT / "reports"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-LANGS = ("en", "zh")
-HTML_LANG = {"en": "en", "zh": "zh-CN"}
-MODES = ("report", "lesson")
-#: tags whose cells a management report leaves out (besides the other language's cells)
-REPORT_DROP = frozenset({"lesson", "solution", "answer", "remove-cell"})
-#: tags whose cells a lesson leaves out
-LESSON_DROP = frozenset({"remove-cell"})
-#: tags whose cells a student copy leaves out
-STUDENT_DROP = frozenset({"remove-cell", "solution", "answer"})
-_HEADER_LABELS = {
-    "en": {"heading": "Report parameters", "notebook": "Notebook", "parameters": "Parameters", "data": "Data"},
-    "zh": {"heading": "报告参数", "notebook": "笔记本", "parameters": "参数", "data": "数据"},
-}
-_TMP_SUFFIX = ".crmtmp"
-_LOCKS = ".crm-locks"
+from crmcore.errors import ParameterError
+from crmcore.runner.files import (_atomic_write, _lock, _mktemp, _sweep, _Terminated, check_out_dir,  # noqa: F401
+                                  install_signal_handlers)
+from crmcore.runner.notebooks import (  # noqa: F401  (the names users and tests reach as report.X)
+    HTML_LANG, LANGS, LESSON_DROP, MODES, NOTEBOOKS, PARAMS, REPORT_DROP, REPORTS, ROOT, STUDENT_DROP, TEMPLATES,
+    _HEADER_LABELS, _LOCKS, _TMP_SUFFIX, Param, ReportError, ReportRun, _coerce, _data_file, _declared_defaults,
+    check_asof, explain_parameters, find_notebook, list_notebooks, notebook_parameters, parse_parameters,
+    reads_transactions, resolve_parameters, select_cells, title_of)
 
 
-class ReportError(CrmError):
-    """A notebook run that failed, or a report request that cannot be run."""
+#: names that moved to :mod:`crmcore.runner.report_html` and are still reachable here
+_HTML_NAMES = frozenset({"to_html", "embed_cjk_font", "visible_prose", "prose_check", "_subset_woff", "_exporter",
+                         "_mathjax_js", "_has_math", "_load_font"})
 
 
-@dataclass(frozen=True)
-class ReportRun:
-    notebook: Path
-    executed: Path
-    html: Path | None
-    parameters: dict[str, Any]
-    ok: bool
-    error: str = ""
-    lang: str = "en"
+def __getattr__(name: str):
+    if name in _HTML_NAMES:
+        from crmcore.runner import report_html
 
+        return getattr(report_html, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-# --------------------------------------------------------------------------------------------- notebooks
-
-def list_notebooks() -> list[Path]:
-    """The method notebooks (``notebooks/NN_*.ipynb``), in order."""
-    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-
-
-def find_notebook(name: str | Path) -> Path:
-    """A notebook by path, file name or stem (``05_rfm``) or number prefix (``05``)."""
-    p = Path(name)
-    if p.suffix == ".ipynb" and p.exists():
-        return p.resolve()
-    stem = p.stem if p.suffix == ".ipynb" else str(name)
-    matches = [q for q in list_notebooks() if q.stem == stem or q.stem.startswith(f"{stem}_")]
-    if len(matches) == 1:
-        return matches[0]
-    names = ", ".join(q.stem for q in list_notebooks())
-    raise ReportError(f"no notebook {str(name)!r}{' (ambiguous)' if matches else ''}; notebooks: {names}.")
-
-
-def select_cells(nb, *, lang: str, drop: Iterable[str]):
-    """A copy of ``nb`` without the cells tagged in ``drop`` and without the other languages' cells."""
-    import copy
-
-    drop = set(drop) | {f"lang-{x}" for x in LANGS if x != lang}
-    out = copy.deepcopy(nb)
-    out.cells = [c for c in out.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
-    return out
-
-
-def title_of(nb, lang: str = "en") -> str:
-    """The H1 title of ``nb`` in ``lang`` (the title cell tagged ``lang-<lang>``, else the first H1)."""
-    first = ""
-    for c in nb.cells:
-        if c.cell_type != "markdown":
-            continue
-        m = re.search(r"^#\s+(.+)$", c.source, flags=re.M)
-        if not m:
-            continue
-        tags = set(c.get("metadata", {}).get("tags", []))
-        if f"lang-{lang}" in tags or not any(t.startswith("lang-") for t in tags):
-            return m.group(1).strip()
-        first = first or m.group(1).strip()
-    return first
-
-
-# -------------------------------------------------------------------------------------------- parameters
-
-@dataclass(frozen=True)
-class Param:
-    """One declared parameter: ``name: type = default  # {a, b} help`` or ``# [lo, hi] help``."""
-
-    name: str
-    type: str
-    default: Any
-    help: str = ""
-    choices: tuple | None = None
-    bounds: tuple | None = None
-
-    def allowed(self) -> str:
-        if self.choices is not None:
-            return "{" + ", ".join(str(c) for c in self.choices) + "}"
-        if self.bounds is not None:
-            return f"[{self.bounds[0]}, {self.bounds[1]}]"
-        return ""
-
-    def __getitem__(self, key):  # the older dict interface: spec["type"], spec["default"], spec["help"]
-        return getattr(self, key)
-
-
-_PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)\s*=\s*(?P<rest>.+)$")
-_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
-
-
-def _split_comment(rest: str) -> tuple[str, str]:
-    """``'"a # b"  # help'`` → (``'"a # b"'``, ``'help'``): the first ``#`` outside a string literal."""
-    import io
-    import tokenize
-
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(rest).readline):
-            if tok.type == tokenize.COMMENT:
-                return rest[:tok.start[1]].strip(), tok.string[1:].strip()
-    except (tokenize.TokenError, IndentationError):
-        pass
-    return rest.strip(), ""
-
-
-def _typed(value: str, typ: str) -> Any:
-    value = value.strip().strip("'\"")
-    if typ == "int":
-        return int(value)
-    if typ == "float":
-        return float(value)
-    if typ == "bool":
-        return {"true": True, "false": False}[value.lower()]
-    return value
-
-
-def parse_parameters(source: str) -> dict[str, Param]:
-    """The parameters a parameters cell declares, with allowed values or range from the help comment."""
-    out: dict[str, Param] = {}
-    for line in source.splitlines():
-        m = _PARAM_LINE.match(line.strip())
-        if not m:
-            continue
-        value, help_ = _split_comment(m["rest"])
-        try:
-            default = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            default = value
-        typ, choices, bounds = m["type"], None, None
-        spec = re.match(r"^(\{[^}]*\}|\[[^\]]*\])\s*(.*)$", help_)
-        if spec:
-            inner = spec.group(1)[1:-1]
-            try:
-                if spec.group(1).startswith("{"):
-                    choices = tuple(_typed(v, typ) for v in inner.split(",") if v.strip())
-                else:
-                    lo, hi = (v.strip() for v in inner.split(","))
-                    bounds = (_typed(lo, "float" if typ == "float" else "int" if typ == "int" else "float"),
-                              _typed(hi, "float" if typ == "float" else "int" if typ == "int" else "float"))
-                help_ = spec.group(2).strip()
-            except (ValueError, KeyError):
-                choices = bounds = None  # not a declaration after all: keep the help text as written
-        out[m["name"]] = Param(m["name"], typ, default, help_, choices, bounds)
-    return out
-
-
-def _parameters_source(nb) -> str:
-    for cell in nb.cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return cell.source
-    return ""
-
-
-@lru_cache(maxsize=64)
-def _declared_cached(path: str, mtime: float) -> dict[str, Param]:
-    import nbformat
-
-    return parse_parameters(_parameters_source(nbformat.read(path, as_version=4)))
-
-
-def notebook_parameters(path: Path) -> dict[str, Param]:
-    """The parameters the notebook declares: name → :class:`Param` (type, default, help, allowed values)."""
-    path = Path(path)
-    return _declared_cached(str(path), path.stat().st_mtime)
-
-
-def _coerce(name: str, value: Any, spec: Param | str | None) -> Any:
-    """``value`` in the declared type and within the declared values or range; refused otherwise."""
-    typ = spec.type if isinstance(spec, Param) else spec
-    if isinstance(value, str):
-        try:
-            if typ == "int":
-                value = int(value)
-            elif typ == "float":
-                value = float(value)
-            elif typ == "bool":
-                low = value.lower()
-                if low not in ("true", "1", "yes", "false", "0", "no"):
-                    raise ValueError(value)
-                value = low in ("true", "1", "yes")
-        except ValueError:
-            raise ParameterError(f"parameter {name!r} is declared {typ}; {value!r} is not one.") from None
-    elif typ == "float" and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    elif typ == "str" and value is not None and not isinstance(value, str):
-        value = str(value)  # a YAML date or number where text is declared
-    elif typ in _TYPES and not isinstance(value, _TYPES[typ]):
-        raise ParameterError(f"parameter {name!r} is declared {typ}; {value!r} is not one.")
-    if isinstance(spec, Param):
-        if spec.choices is not None and value not in spec.choices:
-            raise ParameterError(f"parameter {name!r} = {value!r} is not allowed; allowed values: "
-                                 f"{', '.join(repr(c) for c in spec.choices)}. Fix: -p {name} {spec.choices[0]}.")
-        if spec.bounds is not None and not spec.bounds[0] <= value <= spec.bounds[1]:
-            raise ParameterError(f"parameter {name!r} = {value!r} is outside its range [{spec.bounds[0]}, "
-                                 f"{spec.bounds[1]}] (inclusive). Fix: pick a value in that range.")
-    return value
-
-
-def explain_parameters(path: Path, *, params_file: str | Path | None = None,
-                       overrides: Mapping[str, Any] | None = None,
-                       use_default_file: bool = True) -> dict[str, tuple[Any, str, Param]]:
-    """Every declared parameter → (effective value, source, spec); source is ``notebook default``,
-    ``params file <name>`` or ``-p``. Unknown names and bad values are refused."""
-    import yaml
-
-    declared = notebook_parameters(path)
-    pf = Path(params_file) if params_file else (PARAMS / f"{path.stem}.yaml" if use_default_file else None)
-    from_file: dict[str, Any] = {}
-    if pf is not None and pf.exists():
-        from_file = yaml.safe_load(pf.read_text(encoding="utf-8")) or {}
-    elif params_file:
-        raise ReportError(f"params file not found: {params_file}")
-    overrides = dict(overrides or {})
-    unknown = sorted((set(from_file) | set(overrides)) - set(declared))
-    if unknown:
-        known = "; ".join(f"{k} ({v.type}): {v.help}" for k, v in declared.items())
-        raise ParameterError(f"{path.name} has no parameter(s) {', '.join(unknown)}. Its parameters: {known}.")
-    out = {}
-    for k, spec in declared.items():
-        if k in overrides:
-            out[k] = (_coerce(k, overrides[k], spec), "-p", spec)
-        elif k in from_file:
-            try:
-                out[k] = (_coerce(k, from_file[k], spec), f"params file {pf.name}", spec)
-            except ParameterError as e:
-                raise ParameterError(f"{pf}: {e}") from None
-        else:
-            out[k] = (spec.default, "notebook default", spec)
-    return out
-
-
-def resolve_parameters(path: Path, *, params_file: str | Path | None = None, overrides: Mapping[str, Any] | None = None,
-                       use_default_file: bool = True) -> dict[str, Any]:
-    """The values to pass to papermill: the params file and ``overrides`` (checked), not the defaults."""
-    info = explain_parameters(path, params_file=params_file, overrides=overrides, use_default_file=use_default_file)
-    return {k: v for k, (v, src, _) in info.items() if src != "notebook default"}
-
-
-def reads_transactions(path: Path) -> bool:
-    """A notebook reads transactions when it declares ``dataset`` (02–04 read other files by ``data_path``)."""
-    return "dataset" in notebook_parameters(path)
-
-
-def _data_file(params: Mapping[str, Any], defaults: Mapping[str, Any]) -> Path | None:
-    value = params.get("data_path", defaults.get("data_path")) or ""
-    if not value:
-        ds = params.get("dataset", defaults.get("dataset"))
-        if ds in ("demo", "tiny"):
-            return ROOT / "data" / f"{ds}_transactions.csv.gz"
-        if ds == "online_retail":
-            return ROOT / "data" / "online_retail.csv.gz"
-        value = ds or ""
-    if not value:
-        return None
-    p = Path(str(value))
-    return p if p.is_absolute() else (NOTEBOOKS / p).resolve()
-
-
-@lru_cache(maxsize=32)
-def _file_date_range(path: str, mtime: float) -> tuple[Any, Any] | None:
-    """First and last order date of a transactions file, read by DuckDB without loading it (None: unknown)."""
-    import duckdb
-
-    p = path.lower()
-    if p.endswith((".parquet", ".pq")):
-        src = "read_parquet(?)"
-    elif p.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
-        src = "read_csv_auto(?, sample_size=-1)"
-    else:
-        return None  # Excel and other formats: the notebook checks after loading
-    con = duckdb.connect()
-    try:
-        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}", [path]).fetchall()]
-        col = next((c for c in ("order_date", "InvoiceDate", "invoice_date", "date") if c in cols), None)
-        if col is None:
-            return None
-        first, last = con.execute(f'SELECT min(TRY_CAST("{col}" AS TIMESTAMP)), max(TRY_CAST("{col}" AS TIMESTAMP)) '
-                                  f"FROM {src}", [path]).fetchone()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    return (first, last) if first is not None else None
-
-
-def check_asof(path: Path, values: Mapping[str, Any]) -> None:
-    """Refuse an ``asof`` outside the data (before the first order, or over 31 days after the last),
-    before a kernel starts; the notebook checks again with ``crm.resolve_asof(asof, tx)``."""
-    asof = values.get("asof")
-    if not asof or "dataset" not in values:
-        return
-    data = _data_file(values, {})
-    if data is None or not data.is_file():
-        return
-    rng = _file_date_range(str(data), data.stat().st_mtime)
-    if rng is None:
-        return
-    import pandas as pd
-
-    from crmcore.runner.nbtools import resolve_asof
-
-    try:
-        resolve_asof(str(asof), pd.DataFrame({"order_date": pd.to_datetime(list(rng))}))
-    except ParameterError as e:
-        raise ParameterError(f"{path.name}: {e} (data: {data.name}; set it with -p asof YYYY-MM-DD)") from None
 
 
 # ----------------------------------------------------------------------------------------------- jobs
@@ -419,87 +110,7 @@ def plan(notebooks: Sequence[str | Path], *, langs: Sequence[str] | None = None,
     return jobs, skipped
 
 
-def check_out_dir(out_dir: str | Path) -> Path:
-    """``out_dir`` resolved, created if missing; refused (before any kernel starts) when it is, contains or
-    lies in the notebooks folder, is a file, or is not writable."""
-    out = Path(out_dir).expanduser().resolve()
-    src = NOTEBOOKS.resolve()
-    if out == src or src.is_relative_to(out) or out.is_relative_to(src):
-        what = "is" if out == src else ("contains" if src.is_relative_to(out) else "lies inside")
-        raise ReportError(f"--out {out_dir} {what} the notebooks folder {src}; reports would overwrite or mix with "
-                          f"the source notebooks. Fix: choose another folder, e.g. --out reports/run1.")
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"--out {out_dir} is a file, not a folder. Fix: give a folder name (it is created).")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ReportError(f"--out {out_dir} cannot be created ({e.strerror}). Fix: choose a folder you can write.") \
-            from None
-    # a folder marked read-only (no write bit for anyone) is refused even for root, who could write it anyway
-    if not os.access(out, os.W_OK | os.X_OK) or not out.stat().st_mode & 0o222:
-        raise ReportError(f"--out {out_dir} is not writable. Fix: choose a folder you can write, or "
-                          f"chmod u+w {out_dir}.")
-    return out
-
-
 # --------------------------------------------------------------------------------------- files & locks
-
-@contextlib.contextmanager
-def _lock(out_dir: Path, name: str, shared: bool = False):
-    """An advisory lock per output name: concurrent runs of one report into one folder serialise."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock, the atomic replaces still hold
-        yield
-        return
-    d = out_dir / _LOCKS
-    d.mkdir(exist_ok=True)
-    with open(d / f"{name}.lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _mktemp(out_dir: Path, name: str, suffix: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=f"{_TMP_SUFFIX}{suffix}")
-    os.close(fd)
-    return Path(tmp)
-
-
-def _sweep(out_dir: Path, name: str) -> None:
-    """Remove temporary files of ``name`` left by a killed run (the caller holds ``name``'s lock)."""
-    for p in out_dir.glob(f".{name}.*{_TMP_SUFFIX}*"):
-        with contextlib.suppress(OSError):
-            p.unlink()
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-class _Terminated(BaseException):
-    """SIGTERM, raised like KeyboardInterrupt so every ``finally`` removes its temporary files."""
-
-
-def _raise_terminated(signum, frame):  # pragma: no cover - exercised through a subprocess
-    raise _Terminated(signum)
-
-
-def install_signal_handlers() -> None:
-    """SIGTERM unwinds like SIGINT (temporary files are removed, kernels shut down)."""
-    with contextlib.suppress(ValueError):  # not in the main thread
-        signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 @contextlib.contextmanager
@@ -517,11 +128,6 @@ def _kernel_env():
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-
-
-def _declared_defaults(nb) -> dict[str, Any]:
-    """The defaults of the parameters cell (papermill's metadata records only what was passed)."""
-    return {k: p.default for k, p in parse_parameters(_parameters_source(nb)).items()}
 
 
 def _deterministic(nb) -> None:
@@ -545,145 +151,6 @@ def _deterministic(nb) -> None:
     pm = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "environment_variables", "exception", "version"):
         pm.pop(key, None)
-
-
-# ----------------------------------------------------------------------------------------------- HTML
-
-def _has_math(nb) -> bool:
-    return any(c.cell_type == "markdown" and "$" in c.source for c in nb.cells)
-
-
-@lru_cache(maxsize=8)
-def _exporter(show_code: bool, mode: str = "report"):
-    """One configured exporter per process and mode (the template loads once)."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    c = Config()
-    c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = set(REPORT_DROP if mode == "report" else LESSON_DROP)
-    # a report hides the parameters cell's input (the header lists the values); a lesson with code shows it
-    hide = mode == "report" or not show_code
-    c.TagRemovePreprocessor.remove_input_tags = {"parameters", "injected-parameters"} if hide else set()
-    if not show_code:
-        c.TemplateExporter.exclude_input = True
-        c.TemplateExporter.exclude_input_prompt = True
-        c.TemplateExporter.exclude_output_prompt = True
-    return HTMLExporter(config=c, template_name="crmcore_report", extra_template_basedirs=[str(TEMPLATES)])
-
-
-@lru_cache(maxsize=1)
-def _mathjax_js() -> str:
-    return (TEMPLATES / "crmcore_report" / "tex-svg.js").read_text(encoding="utf-8")
-
-
-def to_html(nb, *, show_code: bool = False, parameters: Mapping[str, Any], notebook: Path, lang: str = "en",
-            mode: str = "report") -> str:
-    """HTML of an executed notebook in ``mode``: offline, provenance header, code hidden unless ``show_code``."""
-    from crmcore import __version__
-    from crmcore.door.data import file_hash
-
-    defaults = _declared_defaults(nb)
-    nb = select_cells(nb, lang=lang, drop=REPORT_DROP if mode == "report" else LESSON_DROP)
-    exporter = _exporter(show_code, mode)
-    nb.metadata["title"] = title_of(nb, lang) or notebook.stem
-    data = _data_file(parameters, defaults)
-    shown = {**defaults, **parameters}
-    labels = _HEADER_LABELS.get(lang, _HEADER_LABELS["en"])
-    resources = {
-        "crmcore": {
-            "heading": labels["heading"],
-            "labels": labels,
-            "lang": lang,
-            "notebook": notebook.name,
-            "parameters": {k: repr(v) for k, v in shown.items() if k != "output_dir"},
-            "data_file": str(data.relative_to(ROOT)) if data and data.is_relative_to(ROOT) else (str(data) if data else "—"),
-            "data_sha256": file_hash(data) if data and data.is_file() else "",
-            "version": __version__,
-            "mathjax_js": _mathjax_js() if _has_math(nb) else "",
-        }
-    }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = body.replace('<html lang="en">', f'<html lang="{HTML_LANG.get(lang, "en")}">', 1)
-    return embed_cjk_font(body)
-
-
-_CJK_FAMILY = "crmcore CJK"
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
-_DATA_URI = re.compile(r"data:[a-z/+.-]+;base64,[A-Za-z0-9+/=]+")
-
-
-def _subset_woff(chars: str) -> bytes:
-    """A WOFF of the SC font holding ``chars``, cached on disk by character set (subsetting a 16 MB CJK
-    font costs about a second; most reports of a build share most characters, and reruns share all)."""
-    from crmcore.plotting import cache_dir, cjk_font_path
-
-    path = cjk_font_path()
-    key = hashlib.sha256((Path(path).name + "\0" + chars).encode("utf-8")).hexdigest()[:32]
-    cached = cache_dir() / "subsets" / f"{key}.woff"
-    with contextlib.suppress(OSError):
-        return cached.read_bytes()
-    import io
-    import logging
-
-    from fontTools import subset
-
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    opts = subset.Options()
-    opts.flavor = "woff"  # zlib-compressed; WOFF2 would need the brotli package
-    opts.layout_features = ["*"]
-    font = _load_font(path, opts)
-    sub = subset.Subsetter(opts)
-    sub.populate(text=chars)
-    sub.subset(font)
-    buf = io.BytesIO()
-    subset.save_font(font, buf, opts)
-    data = buf.getvalue()
-    with contextlib.suppress(OSError):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".subset.", suffix=_TMP_SUFFIX)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, cached)
-    return data
-
-
-def _load_font(path: str, opts):
-    from fontTools import subset
-
-    return subset.load_font(path, opts, lazy=True)
-
-
-def embed_cjk_font(page: str) -> str:
-    """Embed the Noto Sans CJK SC glyphs a page uses, so Chinese prose, tables and formulas never show boxes.
-
-    Plots carry the font already; the HTML text would otherwise depend on the viewer having a CJK
-    system font (and a Japanese one draws 门 值 次 类 in Japanese forms). Only the characters on the page
-    are kept, as a WOFF data URI listed first for text, tables and code; Latin text keeps the system
-    fonts. The face is listed first (its ``unicode-range`` covers CJK only, so Latin still falls through
-    to the system fonts): Chromium shows boxes for a non-400 weight when a web font comes after system
-    fonts. The face has one weight; ``font-synthesis: none`` keeps browsers from smearing a fake bold.
-    """
-    text = _DATA_URI.sub("", _SCRIPT.sub("", page))
-    chars = "".join(sorted({ch for ch in text if ord(ch) >= 0x2E80}))
-    if not chars or "</head>" not in page:
-        return page
-    from crmcore.plotting import cjk_font_path
-
-    if cjk_font_path() is None:  # pragma: no cover - a core dependency
-        return page
-    import base64
-
-    uri = base64.b64encode(_subset_woff(chars)).decode("ascii")
-    fam = f'"{_CJK_FAMILY}"'
-    css = (f'<style type="text/css">\n@font-face {{ font-family: {fam}; src: url(data:font/woff;base64,{uri}) format("woff"); '
-           f"unicode-range: U+2E80-FFFF; }}\n"
-           f":root {{ --jp-content-font-family: {fam}, system-ui, -apple-system, \"Segoe UI\", helvetica, arial, sans-serif;\n"
-           f"  --jp-ui-font-family: {fam}, system-ui, -apple-system, \"Segoe UI\", helvetica, arial, sans-serif;\n"
-           f"  --jp-code-font-family: menlo, consolas, \"DejaVu Sans Mono\", {fam}, monospace; }}\n"
-           f"body, .crm-header {{ font-family: var(--jp-content-font-family); }}\n"
-           f":lang(zh) {{ font-synthesis: none; }}\n</style>\n")
-    return page.replace("</head>", css + "</head>", 1)
 
 
 # ------------------------------------------------------------------------------------------------- run
@@ -731,6 +198,8 @@ def run_job(job: Job, out_dir: str | Path, *, progress: bool = False) -> ReportR
             nb.metadata.setdefault("papermill", {})["output_path"] = executed.name
             nb.metadata["papermill"]["input_path"] = str(path)
             nb.metadata["crmcore"] = {"mode": job.mode, "lang": job.lang}
+            from crmcore.runner.report_html import to_html
+
             text = to_html(nb, show_code=job.show_code, parameters=job.parameters, notebook=path, lang=job.lang,
                            mode=job.mode)
             tmp_html.write_text(text, encoding="utf-8")
@@ -752,6 +221,16 @@ def run_job(job: Job, out_dir: str | Path, *, progress: bool = False) -> ReportR
 def _execute(nb, output: Path, job: Job, progress: bool) -> None:
     import papermill as pm
 
+    from crmcore.runner import kernel_pool
+
+    if kernel_pool.ACTIVE["on"]:
+        try:
+            return kernel_pool.execute(nb, str(output), parameters=dict(job.parameters), cwd=str(job.notebook.parent),
+                                       progress=progress, env=_kernel_env)
+        except kernel_pool.KernelPoolError:
+            # no warm kernel (it did not start or could not be put back): fresh ones from here on, as without
+            # the pool
+            kernel_pool.ACTIVE["on"] = False
     with _kernel_env():
         pm.execute_notebook(nb, str(output), parameters=dict(job.parameters), kernel_name="python3",
                             cwd=str(job.notebook.parent), progress_bar=progress, log_output=False,
@@ -761,33 +240,53 @@ def _execute(nb, output: Path, job: Job, progress: bool) -> None:
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
 
 
-def _worker_init() -> None:  # pragma: no cover - runs in worker processes
+def _worker_init(pool: bool = False) -> None:  # pragma: no cover - runs in worker processes
+    from crmcore.runner import kernel_pool
+
     install_signal_handlers()
     os.environ.setdefault("TQDM_DISABLE", "1")
+    kernel_pool.ACTIVE["on"] = pool
 
 
 def run_jobs(jobs: Sequence[Job], out_dir: str | Path = REPORTS, *, workers: int | None = None,
-             progress: bool = True) -> list[ReportRun]:
-    """Run ``jobs`` on ``workers`` processes (default: the number of cores); results in job order."""
+             progress: bool = True, pool: bool | None = None) -> list[ReportRun]:
+    """Run ``jobs`` on ``workers`` processes (default: the number of cores); results in job order.
+
+    With ``pool`` (default: when a worker gets more than one job and ``CRMCORE_KERNEL_POOL`` is not 0) each
+    worker keeps one warm kernel and puts it back to a fresh state before every notebook
+    (see :mod:`crmcore.runner.kernel_pool`); the reports are the same bytes as with a fresh kernel each. The longest jobs (as
+    long as they took last time) start first, so no worker runs alone at the end.
+    """
     from tqdm.auto import tqdm
 
-    jobs = list(jobs)
+    from crmcore.runner import kernel_pool
+
+    jobs, out_dir = list(jobs), Path(out_dir)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    if pool is None:
+        pool = kernel_pool.enabled() and len(jobs) > workers
     show = progress and not os.environ.get("TQDM_DISABLE") and len(jobs) > 1
     if workers == 1:
         runs = []
-        bar = tqdm(jobs, desc="reports", unit="report", disable=not show)
-        for job in bar:
-            bar.set_postfix_str(job.name)
-            runs.append(run_job(job, out_dir))
+        saved, kernel_pool.ACTIVE["on"] = kernel_pool.ACTIVE["on"], bool(pool)
+        try:
+            bar = tqdm(jobs, desc="reports", unit="report", disable=not show)
+            for job in bar:
+                bar.set_postfix_str(job.name)
+                runs.append(run_job(job, out_dir))
+        finally:
+            kernel_pool.ACTIVE["on"] = saved
+            kernel_pool.discard()
         return runs
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     results: dict[int, ReportRun] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init,
+                                   initargs=(bool(pool),))
     try:
-        futures = {pool.submit(run_job, job, out_dir): i for i, job in enumerate(jobs)}
+        order = _longest_first(jobs)
+        futures = {executor.submit(_run_timed, jobs[i], out_dir): i for i in order}
         bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not show)
         for fut in as_completed(futures):
             i = futures[fut]
@@ -802,13 +301,58 @@ def run_jobs(jobs: Sequence[Job], out_dir: str | Path = REPORTS, *, workers: int
         bar.close()
     except BaseException:
         # Ctrl-C / SIGTERM: stop the workers; each removes its temporary files and shuts its kernel down
-        for proc in list(getattr(pool, "_processes", {}).values()):
+        for proc in list(getattr(executor, "_processes", {}).values()):
             with contextlib.suppress(Exception):
                 proc.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
-    return [results[i] for i in range(len(jobs))]
+    executor.shutdown(wait=True)
+    runs = [results[i] for i in range(len(jobs))]
+    _remember_seconds(runs, jobs)
+    return runs
+
+
+def _run_timed(job: Job, out_dir: str | Path) -> ReportRun:
+    import dataclasses
+    import time
+
+    t0 = time.perf_counter()
+    res = run_job(job, out_dir)
+    return dataclasses.replace(res, seconds=time.perf_counter() - t0)
+
+
+def _seconds_file() -> Path:
+    from crmcore.plotting import cache_dir
+
+    return cache_dir() / "report-seconds.json"
+
+
+def _job_key(job: Job) -> str:
+    return f"{job.notebook.stem}|{job.lang}|{job.mode}"
+
+
+def _longest_first(jobs: Sequence[Job]) -> list[int]:
+    """Job indexes, the longest last time first (jobs never timed first of all, in their order)."""
+    import json
+
+    try:
+        known = json.loads(_seconds_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    return sorted(range(len(jobs)), key=lambda i: -float(known.get(_job_key(jobs[i]), float("inf"))))
+
+
+def _remember_seconds(runs: Sequence[ReportRun], jobs: Sequence[Job]) -> None:
+    import json
+
+    f = _seconds_file()
+    try:
+        known = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    known.update({_job_key(j): round(r.seconds, 2) for r, j in zip(runs, jobs) if r.ok and r.seconds})
+    with contextlib.suppress(OSError):
+        _atomic_write(f, json.dumps(known, sort_keys=True, indent=0))
 
 
 def run(notebook: str | Path, *, parameters: Mapping[str, Any] | None = None, params_file: str | Path | None = None,
@@ -897,85 +441,7 @@ code{{font-size:12px}}.failed{{color:#b00}}
         for p in out_dir.glob(f".index.html.*{_TMP_SUFFIX}*"):  # left by a killed run
             with contextlib.suppress(OSError):
                 p.unlink()
+        from crmcore.runner.report_html import embed_cjk_font
+
         _atomic_write(index, embed_cjk_font(page))
     return index
-
-
-# ------------------------------------------------------------------------------------- zh prose check
-
-_SKIP_TAGS = {"script", "style", "head", "code", "pre", "svg", "mjx-container", "math", "cite", "title"}
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
-_CITATION = re.compile(r"[（(][^()（）]*\b(1[89]|20)\d\d[a-z]?\b[^()（）]*[)）]|《[^》]*》|https?://\S+|doi:\S+")
-_WORD = re.compile(r"[A-Za-z][\w'’-]*")
-
-
-def visible_prose(page: str) -> str:
-    """The prose a reader sees in an HTML report: text outside code, scripts, styles, formulas, the
-    provenance header and citations (numbers and proper names are left for :func:`prose_check`)."""
-    from html.parser import HTMLParser
-
-    class _Text(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True)
-            self.parts: list[str] = []
-            self.stack: list[bool] = []
-
-        def handle_starttag(self, tag, attrs):
-            if tag in ("br", "img", "meta", "link", "hr", "input", "col", "wbr"):
-                return
-            a = dict(attrs)
-            skip = tag in _SKIP_TAGS or "crm-header" in (a.get("class") or "") or \
-                "MathJax" in (a.get("class") or "") or (self.stack and self.stack[-1])
-            self.stack.append(bool(skip))
-
-        def handle_endtag(self, tag):
-            if tag in ("br", "img", "meta", "link", "hr", "input", "col", "wbr"):
-                return
-            if self.stack:
-                self.stack.pop()
-            self.parts.append("\n")
-
-        def handle_data(self, data):
-            if not (self.stack and self.stack[-1]):
-                self.parts.append(data)
-
-    p = _Text()
-    p.feed(page)
-    text = "".join(p.parts)
-    return _CITATION.sub(" ", _MATH.sub(" ", text))
-
-
-def _is_prose_word(w: str) -> bool:
-    """A lowercase English word (proper names, acronyms and code identifiers are not prose)."""
-    return w[0].islower() and len(w) > 1 and not any(c == "_" or c.isdigit() for c in w)
-
-
-def prose_check(page: str) -> tuple[float, list[str]]:
-    """(share of CJK among the prose letters, English sentences found) of an HTML report.
-
-    Letters counted: CJK characters and the letters of lowercase English words; capitalised words
-    (proper names such as Porter, DuPont, Huamei Retail), acronyms (RFM, ROE), identifiers (``rfm_table``)
-    and numbers do not count. An English sentence is a run of four or more Latin words, at least three
-    of them lowercase prose words (``The segment with the most revenue is champions.``).
-    """
-    text = visible_prose(page)
-    cjk = len(_CJK.findall(text))
-    latin = sum(len(w) for w in _WORD.findall(text) if _is_prose_word(w))
-    sentences = []
-    for chunk in re.split(r"[\n。；;！!？?：:|]|(?<=[.])\s", text):
-        words = re.findall(r"[A-Za-z][\w'’-]*|[,.()]", chunk)
-        run: list[str] = []
-        best: list[str] = []
-        for w in words + ["。"]:
-            if re.match(r"[A-Za-z]", w) or (w in ",()" and run):
-                run.append(w)
-                continue
-            if len(best) < len(run):
-                best = run
-            run = []
-        alpha = [w for w in best if w[0].isalpha()]
-        if len(alpha) >= 4 and sum(_is_prose_word(w) for w in alpha) >= 3:
-            sentences.append(" ".join(chunk.split()))
-    share = cjk / (cjk + latin) if cjk + latin else 1.0
-    return share, sentences

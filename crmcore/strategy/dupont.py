@@ -42,11 +42,11 @@ from crmcore.results import Result
 from crmcore.strategy.dupont_plots import (  # noqa: F401
     DOWN_COLOR, FLAT_COLOR, UP_COLOR, plot_peers, plot_tree, plot_trends, plot_waterfall)
 from crmcore.strategy.dupont_statements import (  # noqa: F401
-    BALANCE_ITEMS, COLUMN_ALIASES, FLOW_ITEMS, ITEM_ALIASES, _norm_period, _prior, demo_statements, read_statements)
+    BALANCE_ITEMS, COLUMN_ALIASES, FLOW_ITEMS, ITEM_ALIASES, _norm_period, _prior, demo_statements, describe_statements,
+    read_statements, statements_table)
 from crmcore.strategy.dupont_text import (  # noqa: F401
     ACTIONS_DOWN, COLUMNS, COMPANY_NAMES, LABELS, RESULT_COLUMNS, _item_label, actions, attribution_table,
-    company_name, components_table, conventions_text, describe_statements, factor_name, interpret,
-    statements_table, warnings_text)
+    company_name, components_table, conventions_text, factor_name, interpret, warnings_text)
 
 FACTORS_3 = ("net_margin", "asset_turnover", "equity_multiplier")
 FACTORS_5 = ("tax_burden", "interest_burden", "ebit_margin", "asset_turnover", "equity_multiplier")

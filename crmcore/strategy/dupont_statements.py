@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from crmcore.errors import DataError, ParameterError, data_error
-from crmcore.strategy.dupont_text import _item_label
+from crmcore.labels import check_lang, text
+from crmcore.strategy.dupont_text import COLUMNS, LABELS, STATEMENT_NAMES, _item_label, company_name
 
 #: canonical statement items and the names (en/zh) accepted for each
 ITEM_ALIASES: dict[str, tuple[str, ...]] = {
@@ -282,3 +283,35 @@ def _load(source: Any, sheet_name: Any) -> tuple[pd.DataFrame, str]:
     raise ParameterError(
         f"statements must be a pandas DataFrame or a CSV/Excel path, not {type(source).__name__}."
     )
+
+
+# ------------------------------------------------------------------ what was read, for the reader
+
+def statements_table(fin: pd.DataFrame, company: str, lang: str = "en") -> pd.DataFrame:
+    """One company's statement items down the rows and periods across, money with thousands separators
+    (ratios such as a reported ROE in %), item names in ``lang``."""
+    check_lang(lang)
+    t = fin[fin["company"] == company]
+    if t.empty:
+        have = ", ".join(map(repr, dict.fromkeys(fin["company"])))
+        raise DataError(f"company {company!r} is not in the statements; companies found: {have}.")
+    wide = t.pivot(index="item", columns="period", values="value")
+    order = [i for i in (*FLOW_ITEMS, *BALANCE_ITEMS, "roe") if i in wide.index]
+    wide = wide.loc[order + [i for i in wide.index if i not in order]]
+    out = pd.DataFrame({str(p): [("" if pd.isna(v) else f"{v:.2%}" if i == "roe" else f"{v:,.0f}")
+                                 for i, v in wide[p].items()] for p in wide.columns})
+    out.insert(0, COLUMNS["item"][lang], [text(i, lang, {**LABELS, **STATEMENT_NAMES}) for i in wide.index])
+    return out
+
+
+def describe_statements(fin: pd.DataFrame, lang: str = "en") -> list[str]:
+    """One sentence on what was read: companies, periods, source file."""
+    check_lang(lang)
+    cs = [company_name(c, lang) for c in dict.fromkeys(fin["company"])]
+    ps = sorted(set(fin["period"]), key=_period_key)
+    src = fin.attrs.get("source", "")
+    if lang == "en":
+        return [f"{len(cs)} compan{'y' if len(cs) == 1 else 'ies'} ({', '.join(cs)}), periods {ps[0]} to {ps[-1]}, "
+                f"{fin['item'].nunique()} statement items" + (f", read from {src}." if src else ".")]
+    return [f"共 {len(cs)} 家公司（{'、'.join(cs)}），期间 {ps[0]} 至 {ps[-1]}，{fin['item'].nunique()} 个报表项目"
+            + (f"，数据来自 {src}。" if src else "。")]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 import pandas as pd
 
-from crmcore.errors import DataError
 from crmcore.labels import Catalogue, check_lang, text
 
 if TYPE_CHECKING:
@@ -332,40 +331,6 @@ def attribution_table(attr: AttributionResult, lang: str = "en") -> pd.DataFrame
                 row[c] = "" if pd.isna(r[c]) else f"{r[c]:+.2f}"
         rows.append(row)
     return pd.DataFrame(rows).rename(columns=lambda c: COLUMNS[c][lang])
-
-
-def statements_table(fin: pd.DataFrame, company: str, lang: str = "en") -> pd.DataFrame:
-    """One company's statement items down the rows and periods across, money with thousands separators
-    (ratios such as a reported ROE in %), item names in ``lang``."""
-    from crmcore.strategy.dupont_statements import BALANCE_ITEMS, FLOW_ITEMS
-
-    check_lang(lang)
-    t = fin[fin["company"] == company]
-    if t.empty:
-        have = ", ".join(map(repr, dict.fromkeys(fin["company"])))
-        raise DataError(f"company {company!r} is not in the statements; companies found: {have}.")
-    wide = t.pivot(index="item", columns="period", values="value")
-    order = [i for i in (*FLOW_ITEMS, *BALANCE_ITEMS, "roe") if i in wide.index]
-    wide = wide.loc[order + [i for i in wide.index if i not in order]]
-    out = pd.DataFrame({str(p): [("" if pd.isna(v) else f"{v:.2%}" if i == "roe" else f"{v:,.0f}")
-                                 for i, v in wide[p].items()] for p in wide.columns})
-    out.insert(0, COLUMNS["item"][lang], [text(i, lang, {**LABELS, **STATEMENT_NAMES}) for i in wide.index])
-    return out
-
-
-def describe_statements(fin: pd.DataFrame, lang: str = "en") -> list[str]:
-    """One sentence on what was read: companies, periods, source file."""
-    from crmcore.strategy.dupont_statements import _period_key
-
-    check_lang(lang)
-    cs = [company_name(c, lang) for c in dict.fromkeys(fin["company"])]
-    ps = sorted(set(fin["period"]), key=_period_key)
-    src = fin.attrs.get("source", "")
-    if lang == "en":
-        return [f"{len(cs)} compan{'y' if len(cs) == 1 else 'ies'} ({', '.join(cs)}), periods {ps[0]} to {ps[-1]}, "
-                f"{fin['item'].nunique()} statement items" + (f", read from {src}." if src else ".")]
-    return [f"共 {len(cs)} 家公司（{'、'.join(cs)}），期间 {ps[0]} 至 {ps[-1]}，{fin['item'].nunique()} 个报表项目"
-            + (f"，数据来自 {src}。" if src else "。")]
 
 
 def warnings_text(result: DupontResult, lang: str = "en") -> list[str]:
