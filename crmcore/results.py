@@ -206,3 +206,21 @@ class ParagraphResult(Result):
     def summary(self, lang: str = "en") -> str:
         """Deprecated old name of interpret(), returning what it returned before."""
         return self._summary_text(lang)
+
+
+class SentenceResult(Result):
+    """A result whose findings are one generated text, ``_sentence_text(lang)`` (``lang=None``: the language the
+    result was made in); ``interpret`` splits it into sentences, and ``sentence(lang)``, the name these results had
+    before the protocol, still returns the text, with a DeprecationWarning."""
+
+    def _sentence_text(self, lang: str | None = None) -> str:
+        raise NotImplementedError(f"{type(self).__name__}._sentence_text is missing")
+
+    def interpret(self, lang: str | None = None) -> list[str]:
+        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
+        return split_sentences(self._sentence_text(lang))
+
+    @deprecated("interpret")
+    def sentence(self, lang: str | None = None) -> str:
+        """Deprecated old name of interpret(), returning what it returned before."""
+        return self._sentence_text(lang)

@@ -24,7 +24,7 @@ import pytest  # noqa: E402
 
 import crmcore  # noqa: E402
 from crmcore import results  # noqa: E402
-from crmcore.results import NoPlotError, ParagraphResult, Result  # noqa: E402
+from crmcore.results import NoPlotError, ParagraphResult, Result, SentenceResult  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -81,7 +81,7 @@ def result_classes(modules=None) -> list[type]:
     out = []
     for mod in modules or _modules():
         for name, obj in vars(mod).items():
-            if (inspect.isclass(obj) and issubclass(obj, Result) and obj not in (Result, ParagraphResult)
+            if (inspect.isclass(obj) and issubclass(obj, Result) and obj not in (Result, ParagraphResult, SentenceResult)
                     and obj.__module__ == mod.__name__ and not name.startswith("_")):
                 out.append(obj)
     return sorted(set(out), key=_qual)

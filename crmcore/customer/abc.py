@@ -40,7 +40,7 @@ import pandas as pd
 from crmcore import engine
 from crmcore.errors import DataError, DomainError, ParameterError, data_error
 from crmcore.labels import Catalogue, check_lang, text
-from crmcore.results import Result, deprecated, split_sentences
+from crmcore.results import Result, SentenceResult
 
 CROSSING = ("upper", "lower")
 
@@ -212,7 +212,7 @@ def plot_pareto(result: ABCResult, *, ax=None, lang: str = "en"):
 
 
 @dataclass(frozen=True)
-class ABCResult(Result):
+class ABCResult(SentenceResult):
     """ABC classes of items with their shares; Pareto/Lorenz curves, Gini and long-tail share."""
 
     table: pd.DataFrame = field(repr=False)
@@ -264,15 +264,6 @@ class ABCResult(Result):
         k = int(np.ceil(head * n - 1e-9))
         hs = float(self.table["share"].iloc[:k].sum())
         return {"head_items": k, "tail_items": n - k, "head_share": hs, "tail_share": 1 - hs}
-
-    def interpret(self, lang: str | None = None) -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._sentence_text(lang))
-
-    @deprecated("interpret")
-    def sentence(self, lang: str | None = None) -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._sentence_text(lang)
 
     def _sentence_text(self, lang: str | None = None) -> str:
         """One generated sentence on the concentration."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from crmcore.customer.cluster_text import _t
 from crmcore.labels import check_lang
@@ -74,7 +75,7 @@ def plot_silhouette(clustering: Clustering, ax=None, lang: str = "en", names: Ma
     lab = clustering.labels.to_numpy()
     idx = _sample_rows(len(Z), sample_size, clustering.seed)
     idx = idx[lab[idx] >= 0]
-    with _threads(1):
+    with threadpool_limits(limits=1):  # spinning BLAS threads slow scikit-learn down on a shared machine
         s = silhouette_samples(Z[idx], lab[idx])
     y0 = 0
     for c in np.unique(lab[idx]):
@@ -100,7 +101,7 @@ def plot_pca(clustering: Clustering, ax=None, lang: str = "en", names: Mapping[i
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5))
     Z = clustering.features.data.to_numpy()
-    with _threads(1):
+    with threadpool_limits(limits=1):  # spinning BLAS threads slow scikit-learn down on a shared machine
         pca = PCA(n_components=2).fit(Z)
     lab = clustering.labels.to_numpy()
     idx = _sample_rows(len(Z), sample_size, clustering.seed)
@@ -200,11 +201,3 @@ def _plt():
     import matplotlib.pyplot as plt
 
     return plt
-
-
-def _threads(n: int):
-    """Cap OpenMP/BLAS threads (as :func:`crmcore.customer.cluster_models._threads`: spinning threads on a
-    shared machine slow scikit-learn down many times)."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=n)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from crmcore.errors import DataError, ParameterError, data_error
 from crmcore.labels import Catalogue, check_lang, text
-from crmcore.results import Result, deprecated, split_sentences
+from crmcore.results import SentenceResult
 
 STATES = ("active", "dozing", "half_asleep", "dormant")
 
@@ -141,7 +141,7 @@ def plot_dormancy(result: Dormancy, *, ax=None, lang: str = "en"):
 
 
 @dataclass(frozen=True)
-class Dormancy(Result):
+class Dormancy(SentenceResult):
     """State of each customer and the counts and revenue at risk per state."""
 
     table: pd.DataFrame = field(repr=False)
@@ -175,15 +175,6 @@ class Dormancy(Result):
         s = self.summary().set_index("state").drop(index="active")
         return {"customers": int(s["customers"].sum()), "annual_revenue": float(s["annual_revenue_at_risk"].sum()),
                 "revenue_share": float(s["revenue_share"].sum())}
-
-    def interpret(self, lang: str | None = None) -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._sentence_text(lang))
-
-    @deprecated("interpret")
-    def sentence(self, lang: str | None = None) -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._sentence_text(lang)
 
     def _sentence_text(self, lang: str | None = None) -> str:
         lang = check_lang(lang or self.lang)

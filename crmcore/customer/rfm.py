@@ -55,7 +55,7 @@ from crmcore.customer.rfm_text import (COLUMN_MEANINGS, DEFINITION_COLUMNS, EXPO
                                        RESULT_COLUMNS, SUMMARY_COLUMNS, row_order_sentence)
 from crmcore.errors import DataError, DomainError, ParameterError, data_error
 from crmcore.labels import check_lang, text
-from crmcore.results import Result, deprecated, split_sentences
+from crmcore.results import Result, SentenceResult, deprecated
 
 __all__ = [
     # the per-customer table (rfm_engine)
@@ -591,7 +591,7 @@ class Segments(Result):
 
 
 @dataclass(frozen=True)
-class Migration(Result):
+class Migration(SentenceResult):
     """Segment transition between two snapshots: counts and row shares (from → to)."""
 
     counts: pd.DataFrame = field(repr=False)
@@ -621,15 +621,6 @@ class Migration(Result):
 
     def plot(self, ax=None, lang: str | None = None):
         return plot_migration(self, ax=ax, lang=lang or self.lang)
-
-    def interpret(self, lang: str | None = None) -> list[str]:
-        """The findings as a list of sentences (the result protocol of :mod:`crmcore.results`)."""
-        return split_sentences(self._sentence_text(lang))
-
-    @deprecated("interpret")
-    def sentence(self, lang: str | None = None) -> str:
-        """Deprecated old name of interpret(), returning what it returned before."""
-        return self._sentence_text(lang)
 
     def _sentence_text(self, lang: str | None = None) -> str:
         """How many customers kept their segment between the two snapshots, and how many are new.
