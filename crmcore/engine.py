@@ -361,7 +361,9 @@ def spark_session(*, master: str = "local[2]", conf: dict[str, Any] | None = Non
                 session = builder.getOrCreate()
         except Exception as e:
             said = log.read_text(errors="replace").strip().splitlines()[-15:] if log.exists() else []
-            raise DataError(f"Spark did not start ({e}). The JVM said:\n" + "\n".join(said)) from e
+            raise DataError(f"Spark did not start ({e}). The JVM said:\n" + "\n".join(said) + "\nFix: PySpark 4.0 runs on "
+                            f"Java 17 or 21 — point JAVA_HOME at one (now: {os.environ.get('JAVA_HOME') or 'not set'}; "
+                            "e.g. /usr/lib/jvm/java-17-openjdk-amd64), or use backend='duckdb' on one machine.") from e
     else:
         session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")

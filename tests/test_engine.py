@@ -143,3 +143,20 @@ def test_load_dataset_backend_gives_the_validated_table_on_that_engine():
                                       engine.customer_summary(tx, asof=datasets.DEMO_ASOF), check_dtype=False)
     with pytest.raises(ParameterError, match="'duckdb', 'spark', 'polars'"):
         crm.load_dataset("tiny", backend="oracle")
+
+
+def test_spark_that_cannot_start_says_why_and_how_to_fix_it():
+    """No Java where JAVA_HOME points: a crmcore error with the JVM's own words and the fix (Java 17 or 21, or
+    DuckDB), not pyspark's bare "Java gateway process exited"."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("pyspark")
+    code = ("import crmcore as crm\n"
+            "try:\n    crm.load_dataset('tiny', backend='spark')\n"
+            "except crm.CrmError as e:\n    print(type(e).__name__, e)\n")
+    env = {**os.environ, "JAVA_HOME": "/nowhere", "PATH": f"{os.path.dirname(sys.executable)}:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120).stdout
+    assert out.startswith("DataError Spark did not start"), out
+    assert "/nowhere/bin/java" in out and "Fix: PySpark 4.0 runs on Java 17 or 21" in out and "now: /nowhere" in out
